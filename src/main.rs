@@ -1,0 +1,2 @@
+//! The `marac` command-line tool.
+fn main() {}
