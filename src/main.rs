@@ -1,2 +1,122 @@
-//! The `marac` command-line tool.
-fn main() {}
+//! `marac`: the command-line tool of the Community MARAC engine.
+//!
+//! Thin by design: it parses flags, reads inputs through `marac-ingest`, calls
+//! the library crates, and decides where output goes (stdout or `--out`,
+//! written atomically with owner-only permissions). All domain logic lives in
+//! the `marac-*` crates.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod cmd;
+mod inputs;
+mod output;
+
+/// Exit code for usage and input errors.
+pub const EXIT_INPUT: u8 = 2;
+/// Exit code for runtime errors.
+pub const EXIT_RUNTIME: u8 = 1;
+
+/// An error caused by the user's input or flags (exit 2).
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for InputError {}
+
+/// Shorthand for an input error.
+pub fn input_error(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(InputError(msg.into()))
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "marac",
+    version,
+    about = "Community MARAC engine: links ASB, dispute, safeguarding and hate records across agencies, \
+             scores repeat and high-risk victims, finds hotspots per BCU, prints the MARAC agenda",
+    after_help = "Exit status: 0 success, 1 runtime error, 2 usage or input error.\n\
+                  Input schema, profiles and data protection: see README.md and docs/INPUT.md."
+)]
+struct Cli {
+    /// Print nothing on standard error but errors.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check a week's exports before a scan: counts by kind, source, BCU and month, and every rejected row.
+    Validate(cmd::validate::ValidateArgs),
+    /// Write a synthetic, realistic London data set with ground truth.
+    Synth(cmd::synth::SynthArgs),
+    /// Run the pipeline on the embedded synthetic fixture and print what it finds.
+    Demo(cmd::demo::DemoArgs),
+    /// List the built-in input profiles, or print one as TOML.
+    Profiles(cmd::profiles::ProfilesArgs),
+}
+
+/// Options shared by every command that reads incident records.
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Input files or directories (every *.csv and *.jsonl, sorted by name); `-` is standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Column mapping: `canonical` (default), `police-uk`, or a profile FILE.toml.
+    #[arg(long, value_name = "NAME|FILE", default_value = "canonical")]
+    pub profile: String,
+    /// Area boundaries (GeoJSON polygons with `area` and `bcu` properties) instead of the embedded London default.
+    #[arg(long, value_name = "FILE.geojson")]
+    pub areas: Option<PathBuf>,
+    /// Write every rejected row (file, line, field, reason) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Write every warning (row kept, a field treated as missing) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub warnings: Option<PathBuf>,
+    /// Stop with exit 2 at the first rejected row.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Output formats for reports.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Markdown.
+    Md,
+    /// JSON.
+    Json,
+    /// CSV.
+    Csv,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet = cli.quiet;
+    let result = match cli.command {
+        Command::Validate(a) => cmd::validate::run(a, quiet),
+        Command::Synth(a) => cmd::synth::run(a, quiet),
+        Command::Demo(a) => cmd::demo::run(a, quiet),
+        Command::Profiles(a) => cmd::profiles::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let code = if e.downcast_ref::<InputError>().is_some() {
+                EXIT_INPUT
+            } else {
+                EXIT_RUNTIME
+            };
+            eprintln!("marac: error: {e:#}");
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,1 +1,5 @@
-//! CLI integration tests.
+//! CLI integration tests: one binary, a shared harness (`util`), one module
+//! per command. Each test reads as "given these files, this command prints this".
+
+mod util;
+mod validate;

@@ -1,0 +1,794 @@
+//! Areas (boroughs), the BCUs that group them, and placing a point in an area.
+//!
+//! An [`Areas`] value is either the embedded, **approximate** London default
+//! ([`Areas::london`]) or a set of real boundaries loaded from GeoJSON
+//! ([`Areas::from_geojson_path`], the command line's `--areas FILE.geojson`).
+//!
+//! # The GeoJSON area file
+//!
+//! A `FeatureCollection` whose features are `Polygon` or `MultiPolygon`
+//! geometries with these properties:
+//!
+//! | property   | required | meaning                                   |
+//! |------------|----------|-------------------------------------------|
+//! | `area`     | yes      | area name, e.g. `Camden`                  |
+//! | `bcu`      | yes      | the BCU the area belongs to               |
+//! | `bcu_code` | no       | short BCU code, e.g. `CN`                 |
+//!
+//! Positions are `[longitude, latitude]` in WGS84, as RFC 7946 requires, and
+//! must lie roughly in Great Britain; they are converted to British National
+//! Grid on load. As an exception, a file carrying the legacy member
+//! `"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}`
+//! (as ogr2ogr and QGIS write for National Grid exports) is read as National
+//! Grid metres directly. Any region of Great Britain works, not only London.
+//!
+//! Several features may carry the same `area` name (compared after
+//! normalisation, see [`Areas::resolve_area`]); their polygons are merged into
+//! one area. Areas are numbered in order of first appearance, and BCUs are
+//! listed in order of first appearance.
+//!
+//! Errors name the file (when loading from a path), the feature by its
+//! **0-based** index in the `features` array (as `jq '.features[3]'` or a
+//! QGIS feature id would), and the reason, for example
+//! `areas.geojson: feature 3: property 'bcu' is missing`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use geo::coordinate_position::{CoordPos, CoordinatePosition};
+use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon};
+use marac_model::{Bng, LatLon};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::RTree;
+
+use crate::bng::{in_great_britain_bng, wgs84_to_bng};
+
+/// Index of an area in [`Areas::areas`]; stable for a given [`Areas`] value.
+pub type AreaId = u32;
+
+/// One area (a London borough, or an area from an `--areas` file).
+#[derive(Debug, Clone)]
+pub struct Area {
+    /// Canonical area name, e.g. `Kensington and Chelsea`.
+    pub name: Arc<str>,
+    /// Name of the BCU the area belongs to (equal to one [`Bcu::name`]).
+    pub bcu: Arc<str>,
+    /// Boundary in British National Grid metres.
+    pub polygon: MultiPolygon<f64>,
+    /// Whether the boundary is a rough approximation (the embedded London
+    /// default) rather than real boundary data.
+    pub approximate: bool,
+}
+
+/// A Basic Command Unit: a named group of areas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bcu {
+    /// BCU name, e.g. `Central North`.
+    pub name: Arc<str>,
+    /// Short code, e.g. `CN`, when known.
+    pub code: Option<Arc<str>>,
+    /// Names of the BCU's areas, in area order.
+    pub areas: Vec<Arc<str>>,
+}
+
+/// An R-tree entry: the bounding box of one polygon of one area.
+type TreeEntry = GeomWithData<Rectangle<[f64; 2]>, (AreaId, usize)>;
+
+/// Everything behind the [`Areas`] handle, shared by its clones.
+struct Inner {
+    areas: Vec<Area>,
+    bcus: Vec<Bcu>,
+    /// Normalised area names (and, for London, spelling variants) -> area.
+    area_names: HashMap<String, AreaId>,
+    /// Normalised BCU names and codes -> index in `bcus`.
+    bcu_names: HashMap<String, usize>,
+    tree: RTree<TreeEntry>,
+    approximate: bool,
+}
+
+/// A set of areas and BCUs with a spatial index for placing points.
+///
+/// Cheap to clone: the data sit behind an [`Arc`].
+#[derive(Clone)]
+pub struct Areas {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Areas {
+    // The polygons would swamp any log line; the counts identify the set.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Areas")
+            .field("areas", &self.inner.areas.len())
+            .field("bcus", &self.inner.bcus.len())
+            .field("approximate", &self.inner.approximate)
+            .finish()
+    }
+}
+
+/// Why an area file could not be loaded.
+///
+/// Every message names the file (for [`Areas::from_geojson_path`]) and, for
+/// problems with one feature, its 0-based index in the `features` array.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AreaError {
+    /// The file could not be read.
+    #[error("{}: cannot read the file: {error}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        error: std::io::Error,
+    },
+    /// The text is not valid JSON.
+    #[error("{}invalid JSON: {message}", file_prefix(.file))]
+    Json {
+        /// The file, when loading from a path.
+        file: Option<PathBuf>,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// The JSON is not a GeoJSON `FeatureCollection`.
+    #[error("{}expected a GeoJSON FeatureCollection, found {found}", file_prefix(.file))]
+    NotFeatureCollection {
+        /// The file, when loading from a path.
+        file: Option<PathBuf>,
+        /// What was found instead.
+        found: String,
+    },
+    /// The collection has no features.
+    #[error("{}the FeatureCollection has no features", file_prefix(.file))]
+    Empty {
+        /// The file, when loading from a path.
+        file: Option<PathBuf>,
+    },
+    /// One feature is unusable.
+    #[error("{}feature {index}: {problem}", file_prefix(.file))]
+    Feature {
+        /// The file, when loading from a path.
+        file: Option<PathBuf>,
+        /// 0-based index of the feature in the `features` array.
+        index: usize,
+        /// What is wrong with it.
+        problem: FeatureProblem,
+    },
+}
+
+/// `"path: "` or nothing, to prefix an error message.
+fn file_prefix(file: &Option<PathBuf>) -> String {
+    match file {
+        Some(path) => format!("{}: ", path.display()),
+        None => String::new(),
+    }
+}
+
+/// What is wrong with one feature of an area file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FeatureProblem {
+    /// The value is not a valid GeoJSON Feature.
+    #[error("not a valid GeoJSON Feature: {0}")]
+    NotAFeature(String),
+    /// The feature has no geometry (missing or `null`).
+    #[error("the feature has no geometry")]
+    NoGeometry,
+    /// The geometry is neither a Polygon nor a MultiPolygon.
+    #[error("geometry is a {0}; expected a Polygon or MultiPolygon")]
+    NotPolygon(&'static str),
+    /// A required property is absent or `null`.
+    #[error("property '{0}' is missing")]
+    MissingProperty(&'static str),
+    /// A required property is an empty or blank string.
+    #[error("property '{0}' is empty")]
+    EmptyProperty(&'static str),
+    /// A property is not a string.
+    #[error("property '{0}' is not a string")]
+    NotAString(&'static str),
+    /// A polygon ring has fewer than three distinct positions.
+    #[error("a polygon ring has fewer than 3 distinct positions")]
+    DegenerateRing,
+    /// A position is not a WGS84 longitude/latitude in Great Britain.
+    #[error(
+        "position [{x}, {y}] is not a [longitude, latitude] in Great Britain \
+         (GeoJSON positions are WGS84 longitude first; for British National Grid \
+         declare \"crs\" EPSG:27700)"
+    )]
+    OutsideGreatBritain {
+        /// First ordinate as written.
+        x: f64,
+        /// Second ordinate as written.
+        y: f64,
+    },
+    /// A National Grid position (file declared EPSG:27700) is off the grid.
+    #[error("position [{x}, {y}] is outside the British National Grid")]
+    OutsideGrid {
+        /// Easting as written.
+        x: f64,
+        /// Northing as written.
+        y: f64,
+    },
+    /// The area already appeared in a different BCU.
+    #[error("area '{area}' is in BCU '{bcu}' here but in BCU '{earlier}' in an earlier feature")]
+    ConflictingBcu {
+        /// The area name.
+        area: String,
+        /// The BCU named by this feature.
+        bcu: String,
+        /// The BCU named earlier.
+        earlier: String,
+    },
+    /// The BCU already appeared with a different code.
+    #[error("BCU '{bcu}' has code '{code}' here but '{earlier}' in an earlier feature")]
+    ConflictingBcuCode {
+        /// The BCU name.
+        bcu: String,
+        /// The code given by this feature.
+        code: String,
+        /// The code given earlier.
+        earlier: String,
+    },
+}
+
+/// Lower case, `&` as `and`, apostrophes dropped, other punctuation as a
+/// space, runs of spaces collapsed, trimmed.
+pub(crate) fn normalise_basic(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut gap = false;
+    for c in raw.chars() {
+        match c {
+            // "King's" and "Kings" should meet, so apostrophes vanish.
+            '\'' | '\u{2019}' => {}
+            '&' => {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str("and");
+                gap = true;
+            }
+            c if c.is_alphanumeric() => {
+                if gap && !out.is_empty() {
+                    out.push(' ');
+                }
+                gap = false;
+                out.extend(c.to_lowercase());
+            }
+            _ => gap = true,
+        }
+    }
+    out
+}
+
+/// [`normalise_basic`] plus removal of council-style decorations:
+/// "London Borough of", "Royal Borough of", "The", "LB", and trailing
+/// "Council" and "Borough".
+pub(crate) fn normalise_area(raw: &str) -> String {
+    const PREFIXES: &[&str] = &["london borough of ", "royal borough of ", "the ", "lb "];
+    const SUFFIXES: &[&str] = &[" council", " borough"];
+    let mut s = normalise_basic(raw);
+    // Decorations can stack ("The London Borough of Camden Borough Council").
+    loop {
+        let before = s.len();
+        for p in PREFIXES {
+            if let Some(rest) = s.strip_prefix(p) {
+                s = rest.to_string();
+            }
+        }
+        for x in SUFFIXES {
+            if let Some(rest) = s.strip_suffix(x) {
+                s = rest.to_string();
+            }
+        }
+        if s.len() == before {
+            return s;
+        }
+    }
+}
+
+/// Normalised BCU name or code, with an optional trailing "BCU" or "Area"
+/// removed (tried after the exact form, see [`Areas::resolve_bcu`]).
+fn bcu_key_variants(raw: &str) -> [Option<String>; 2] {
+    let exact = normalise_basic(raw);
+    let stripped = exact
+        .strip_suffix(" bcu")
+        .or_else(|| exact.strip_suffix(" area"))
+        .map(str::to_string);
+    [Some(exact), stripped]
+}
+
+impl Areas {
+    /// Builds the lookup tables and the R-tree. `aliases` are extra
+    /// (spelling, canonical area name) pairs.
+    pub(crate) fn build(
+        areas: Vec<Area>,
+        bcus: Vec<Bcu>,
+        aliases: &[(&str, &str)],
+        approximate: bool,
+    ) -> Areas {
+        let mut area_names: HashMap<String, AreaId> = HashMap::new();
+        let mut entries = Vec::new();
+        for (id, area) in (0..).zip(&areas) {
+            // The first area wins a clash, matching "first in input order".
+            area_names.entry(normalise_basic(&area.name)).or_insert(id);
+            area_names.entry(normalise_area(&area.name)).or_insert(id);
+            for (part, polygon) in area.polygon.0.iter().enumerate() {
+                if let Some(r) = polygon.bounding_rect() {
+                    let rect = Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+                    entries.push(GeomWithData::new(rect, (id, part)));
+                }
+            }
+        }
+        for (alias, canonical) in aliases {
+            let target = area_names.get(&normalise_basic(canonical)).copied();
+            if let Some(id) = target {
+                area_names.entry(normalise_area(alias)).or_insert(id);
+            }
+        }
+        let mut bcu_names = HashMap::new();
+        for (i, bcu) in bcus.iter().enumerate() {
+            bcu_names.entry(normalise_basic(&bcu.name)).or_insert(i);
+        }
+        // Codes second, so that a name always beats another BCU's code.
+        for (i, bcu) in bcus.iter().enumerate() {
+            if let Some(code) = &bcu.code {
+                bcu_names.entry(normalise_basic(code)).or_insert(i);
+            }
+        }
+        Areas {
+            inner: Arc::new(Inner {
+                areas,
+                bcus,
+                area_names,
+                bcu_names,
+                tree: RTree::bulk_load(entries),
+                approximate,
+            }),
+        }
+    }
+
+    /// The embedded London default: the 32 boroughs in the Metropolitan
+    /// Police's 12 BCUs, plus the City of London as its own area and BCU.
+    ///
+    /// **The boundaries are approximate**: a hand-drawn Greater London
+    /// outline cut into Voronoi cells around each borough's rough centroid.
+    /// They place most points in the right borough but can be wrong by up to
+    /// a kilometre or two near borough edges. For anything that matters, pass
+    /// real boundaries with `--areas FILE.geojson`
+    /// ([`Areas::from_geojson_path`]). Built once per process; clones share
+    /// it.
+    ///
+    /// Area order: the boroughs in BCU table order (Central West first,
+    /// West last), then the City of London. BCU order is the same: the 12 Met
+    /// BCUs, then `City of London`.
+    pub fn london() -> Areas {
+        static LONDON: OnceLock<Areas> = OnceLock::new();
+        LONDON.get_or_init(crate::london::build).clone()
+    }
+
+    /// Loads areas from GeoJSON text; see the [module docs](self) for the
+    /// format. Error messages carry no file name.
+    pub fn from_geojson_str(text: &str) -> Result<Areas, AreaError> {
+        parse_geojson(text, None)
+    }
+
+    /// Loads areas from a GeoJSON file; see the [module docs](self) for the
+    /// format. Error messages start with the path as given.
+    pub fn from_geojson_path(path: &Path) -> Result<Areas, AreaError> {
+        let text = std::fs::read_to_string(path).map_err(|error| AreaError::Io {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        parse_geojson(&text, Some(path))
+    }
+
+    /// All areas, indexed by [`AreaId`].
+    pub fn areas(&self) -> &[Area] {
+        &self.inner.areas
+    }
+
+    /// One area.
+    ///
+    /// # Panics
+    ///
+    /// If `id` did not come from this `Areas` (or one built from the same
+    /// data), i.e. is not below `self.areas().len()`.
+    pub fn area(&self, id: AreaId) -> &Area {
+        &self.inner.areas[id as usize]
+    }
+
+    /// All BCUs, in a stable order: for London the Met BCU table order
+    /// (Central West, Central North, Central East, Central South, North,
+    /// North West, North East, East, South East, South, South West, West)
+    /// then City of London; for a GeoJSON file, order of first appearance.
+    pub fn bcus(&self) -> &[Bcu] {
+        &self.inner.bcus
+    }
+
+    /// Finds an area by name, case-insensitively, ignoring punctuation and
+    /// repeated spaces, with `&` read as `and`, and without decorations such
+    /// as "London Borough of", "Royal Borough of" and a trailing "Council"
+    /// or "Borough".
+    ///
+    /// The London default also knows common variants: `RBKC`, `K&C`,
+    /// `LBHF`, `H&F`, `Barking`, `Richmond`, `Kingston`, `City`, `City of
+    /// Westminster`, `Westminster City Council`, the misspelling `Haringay`
+    /// and more. Areas from a GeoJSON file match by their normalised `area`
+    /// name only.
+    ///
+    /// ```
+    /// let london = marac_geo::Areas::london();
+    /// let id = london.resolve_area("Royal Borough of Kensington & Chelsea").unwrap();
+    /// assert_eq!(&*london.area(id).name, "Kensington and Chelsea");
+    /// assert_eq!(london.resolve_area("Narnia"), None);
+    /// ```
+    pub fn resolve_area(&self, raw: &str) -> Option<AreaId> {
+        let names = &self.inner.area_names;
+        names
+            .get(&normalise_basic(raw))
+            .or_else(|| names.get(&normalise_area(raw)))
+            .copied()
+    }
+
+    /// The area containing a National Grid point, if any.
+    ///
+    /// Candidates come from an R*-tree of the areas' polygon bounding boxes
+    /// and are tested exactly. A point inside an area's interior (geo's
+    /// `Contains` semantics) wins; a point exactly on a boundary goes to the
+    /// first area, in area order, whose boundary it is on; where areas
+    /// overlap, the first in area order wins. Non-finite input gives `None`.
+    ///
+    /// ```
+    /// use marac_geo::{wgs84_to_bng, Areas};
+    /// use marac_model::LatLon;
+    /// let london = Areas::london();
+    /// let bank = wgs84_to_bng(LatLon { lat: 51.5133, lon: -0.0890 });
+    /// let id = london.locate(bank).unwrap();
+    /// assert_eq!(&*london.area(id).name, "City of London");
+    /// ```
+    pub fn locate(&self, p: Bng) -> Option<AreaId> {
+        if !(p.easting.is_finite() && p.northing.is_finite()) {
+            return None;
+        }
+        let coord = Coord {
+            x: p.easting,
+            y: p.northing,
+        };
+        let mut inside: Option<AreaId> = None;
+        let mut on_boundary: Option<AreaId> = None;
+        for entry in self.inner.tree.locate_all_at_point(&[p.easting, p.northing]) {
+            let (id, part) = entry.data;
+            if inside.is_some_and(|best| best <= id) {
+                continue;
+            }
+            let Some(polygon) = self
+                .inner
+                .areas
+                .get(id as usize)
+                .and_then(|a| a.polygon.0.get(part))
+            else {
+                continue;
+            };
+            match polygon.coordinate_position(&coord) {
+                CoordPos::Inside => inside = Some(id),
+                CoordPos::OnBoundary => {
+                    if on_boundary.is_none_or(|best| id < best) {
+                        on_boundary = Some(id);
+                    }
+                }
+                CoordPos::Outside => {}
+            }
+        }
+        inside.or(on_boundary)
+    }
+
+    /// Finds a BCU by name or code, case-insensitively and ignoring
+    /// punctuation, with an optional trailing "BCU" or "Area": `central
+    /// north`, `CN`, `Central North BCU`, `East Area` and `ea` all work for
+    /// London.
+    ///
+    /// ```
+    /// let london = marac_geo::Areas::london();
+    /// assert_eq!(&*london.resolve_bcu("Central North BCU").unwrap().name, "Central North");
+    /// assert_eq!(london.resolve_bcu("col").unwrap().code.as_deref(), Some("CoL"));
+    /// ```
+    pub fn resolve_bcu(&self, raw: &str) -> Option<&Bcu> {
+        bcu_key_variants(raw)
+            .into_iter()
+            .flatten()
+            .find_map(|key| self.inner.bcu_names.get(&key))
+            .and_then(|&i| self.inner.bcus.get(i))
+    }
+
+    /// Whether the boundaries are approximate: `true` for the embedded London
+    /// default, `false` for areas loaded from GeoJSON.
+    pub fn is_approximate(&self) -> bool {
+        self.inner.approximate
+    }
+}
+
+/// An area being assembled from one or more features.
+struct AreaBuilder {
+    name: Arc<str>,
+    bcu: usize,
+    polygons: Vec<Polygon<f64>>,
+}
+
+/// A BCU being assembled.
+struct BcuBuilder {
+    name: Arc<str>,
+    code: Option<Arc<str>>,
+    areas: Vec<usize>,
+}
+
+/// How the file's positions are to be read.
+#[derive(Clone, Copy)]
+enum Crs {
+    /// RFC 7946 `[longitude, latitude]`.
+    Wgs84,
+    /// Legacy `crs` member naming EPSG:27700: `[easting, northing]`.
+    BritishNationalGrid,
+}
+
+fn parse_geojson(text: &str, file: Option<&Path>) -> Result<Areas, AreaError> {
+    let file = || file.map(Path::to_path_buf);
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| AreaError::Json {
+            file: file(),
+            message: e.to_string(),
+        })?;
+    let serde_json::Value::Object(mut top) = value else {
+        return Err(AreaError::NotFeatureCollection {
+            file: file(),
+            found: json_kind(&value).to_string(),
+        });
+    };
+    match top.get("type").and_then(|t| t.as_str()) {
+        Some("FeatureCollection") => {}
+        Some(other) => {
+            return Err(AreaError::NotFeatureCollection {
+                file: file(),
+                found: format!("type '{other}'"),
+            })
+        }
+        None => {
+            return Err(AreaError::NotFeatureCollection {
+                file: file(),
+                found: "an object without a 'type'".to_string(),
+            })
+        }
+    }
+    let crs = match top.get("crs") {
+        Some(crs) if crs.to_string().contains("27700") => Crs::BritishNationalGrid,
+        _ => Crs::Wgs84,
+    };
+    let features = match top.remove("features") {
+        Some(serde_json::Value::Array(features)) => features,
+        Some(other) => {
+            return Err(AreaError::NotFeatureCollection {
+                file: file(),
+                found: format!("a FeatureCollection whose 'features' is {}", json_kind(&other)),
+            })
+        }
+        None => {
+            return Err(AreaError::NotFeatureCollection {
+                file: file(),
+                found: "a FeatureCollection without 'features'".to_string(),
+            })
+        }
+    };
+    if features.is_empty() {
+        return Err(AreaError::Empty { file: file() });
+    }
+
+    let mut areas: Vec<AreaBuilder> = Vec::new();
+    let mut area_index: HashMap<String, usize> = HashMap::new();
+    let mut bcus: Vec<BcuBuilder> = Vec::new();
+    let mut bcu_index: HashMap<String, usize> = HashMap::new();
+
+    for (index, value) in features.into_iter().enumerate() {
+        let fail = |problem| AreaError::Feature {
+            file: file(),
+            index,
+            problem,
+        };
+        let feature: geojson::Feature = serde_json::from_value(value)
+            .map_err(|e| fail(FeatureProblem::NotAFeature(e.to_string())))?;
+        let props = feature.properties.as_ref();
+        let area_name = string_property(props, "area", true).map_err(fail)?;
+        let bcu_name = string_property(props, "bcu", true).map_err(fail)?;
+        let bcu_code = string_property(props, "bcu_code", false).map_err(fail)?;
+        let (Some(area_name), Some(bcu_name)) = (area_name, bcu_name) else {
+            // Unreachable: required properties are Some or an error above.
+            return Err(fail(FeatureProblem::MissingProperty("area")));
+        };
+        let geometry = feature
+            .geometry
+            .as_ref()
+            .ok_or_else(|| fail(FeatureProblem::NoGeometry))?;
+        let polygons = convert_geometry(&geometry.value, crs).map_err(fail)?;
+
+        let bcu_key = normalise_basic(&bcu_name);
+        let bcu = match bcu_index.get(&bcu_key) {
+            Some(&i) => i,
+            None => {
+                bcus.push(BcuBuilder {
+                    name: Arc::from(bcu_name.as_str()),
+                    code: None,
+                    areas: Vec::new(),
+                });
+                bcu_index.insert(bcu_key, bcus.len() - 1);
+                bcus.len() - 1
+            }
+        };
+        if let (Some(code), Some(b)) = (bcu_code, bcus.get_mut(bcu)) {
+            match &b.code {
+                Some(earlier) if normalise_basic(earlier) != normalise_basic(&code) => {
+                    return Err(fail(FeatureProblem::ConflictingBcuCode {
+                        bcu: b.name.to_string(),
+                        code,
+                        earlier: earlier.to_string(),
+                    }))
+                }
+                Some(_) => {}
+                None => b.code = Some(Arc::from(code.as_str())),
+            }
+        }
+
+        let area_key = normalise_basic(&area_name);
+        match area_index.get(&area_key) {
+            Some(&i) => {
+                let Some(area) = areas.get_mut(i) else { continue };
+                if area.bcu != bcu {
+                    let earlier = bcus.get(area.bcu).map(|b| b.name.to_string());
+                    return Err(fail(FeatureProblem::ConflictingBcu {
+                        area: area.name.to_string(),
+                        bcu: bcu_name,
+                        earlier: earlier.unwrap_or_default(),
+                    }));
+                }
+                area.polygons.extend(polygons);
+            }
+            None => {
+                areas.push(AreaBuilder {
+                    name: Arc::from(area_name.as_str()),
+                    bcu,
+                    polygons,
+                });
+                area_index.insert(area_key, areas.len() - 1);
+                if let Some(b) = bcus.get_mut(bcu) {
+                    b.areas.push(areas.len() - 1);
+                }
+            }
+        }
+    }
+
+    let bcus: Vec<Bcu> = bcus
+        .into_iter()
+        .map(|b| Bcu {
+            areas: b
+                .areas
+                .iter()
+                .filter_map(|&i| areas.get(i).map(|a| a.name.clone()))
+                .collect(),
+            name: b.name,
+            code: b.code,
+        })
+        .collect();
+    let areas = areas
+        .into_iter()
+        .map(|a| Area {
+            name: a.name,
+            bcu: bcus
+                .get(a.bcu)
+                .map(|b| b.name.clone())
+                .unwrap_or_else(|| Arc::from(marac_model::UNASSIGNED)),
+            polygon: MultiPolygon(a.polygons),
+            approximate: false,
+        })
+        .collect();
+    Ok(Areas::build(areas, bcus, &[], false))
+}
+
+/// A short description of a JSON value's kind, for messages.
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// Reads a string property, trimmed. Absent or `null`: an error when
+/// `required`, else `None`; blank: an error when `required`, else `None`.
+fn string_property(
+    props: Option<&geojson::JsonObject>,
+    key: &'static str,
+    required: bool,
+) -> Result<Option<String>, FeatureProblem> {
+    match props.and_then(|p| p.get(key)) {
+        None | Some(serde_json::Value::Null) if required => Err(FeatureProblem::MissingProperty(key)),
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => {
+            let s = s.trim();
+            match (s.is_empty(), required) {
+                (true, true) => Err(FeatureProblem::EmptyProperty(key)),
+                (true, false) => Ok(None),
+                (false, _) => Ok(Some(s.to_string())),
+            }
+        }
+        Some(_) => Err(FeatureProblem::NotAString(key)),
+    }
+}
+
+/// Converts a Polygon or MultiPolygon to National Grid polygons.
+fn convert_geometry(value: &geojson::GeometryValue, crs: Crs) -> Result<Vec<Polygon<f64>>, FeatureProblem> {
+    match value {
+        geojson::GeometryValue::Polygon { coordinates } => Ok(vec![convert_polygon(coordinates, crs)?]),
+        geojson::GeometryValue::MultiPolygon { coordinates } => coordinates
+            .iter()
+            .map(|p| convert_polygon(p, crs))
+            .collect(),
+        other => Err(FeatureProblem::NotPolygon(other.type_name())),
+    }
+}
+
+fn convert_polygon(rings: &geojson::PolygonType, crs: Crs) -> Result<Polygon<f64>, FeatureProblem> {
+    let mut converted = rings.iter().map(|ring| convert_ring(ring, crs));
+    let exterior = converted.next().ok_or(FeatureProblem::DegenerateRing)??;
+    let interiors = converted.collect::<Result<Vec<_>, _>>()?;
+    Ok(Polygon::new(exterior, interiors))
+}
+
+fn convert_ring(ring: &[geojson::Position], crs: Crs) -> Result<LineString<f64>, FeatureProblem> {
+    let mut coords: Vec<Coord<f64>> = Vec::with_capacity(ring.len());
+    for position in ring {
+        // geojson guarantees at least two ordinates; extra ones (height) are ignored.
+        let (x, y) = match position.as_slice() {
+            [x, y, ..] => (*x, *y),
+            _ => (f64::NAN, f64::NAN),
+        };
+        coords.push(convert_position(x, y, crs)?);
+    }
+    // A closing repeat of the first position does not count as distinct.
+    let mut distinct = coords.clone();
+    distinct.dedup();
+    if distinct.len() > 1 && distinct.first() == distinct.last() {
+        distinct.pop();
+    }
+    if distinct.len() < 3 {
+        return Err(FeatureProblem::DegenerateRing);
+    }
+    // geo closes the ring if the file left it open.
+    Ok(LineString::new(coords))
+}
+
+fn convert_position(x: f64, y: f64, crs: Crs) -> Result<Coord<f64>, FeatureProblem> {
+    match crs {
+        Crs::Wgs84 => {
+            // A rectangle only: a boundary may legitimately run out to sea,
+            // so the Ireland cut-out of `in_great_britain_wgs84` is not applied.
+            let ok = (-8.7..=1.8).contains(&x) && (49.8..=61.0).contains(&y);
+            if !ok {
+                return Err(FeatureProblem::OutsideGreatBritain { x, y });
+            }
+            let p = wgs84_to_bng(LatLon { lat: y, lon: x });
+            Ok(Coord {
+                x: p.easting,
+                y: p.northing,
+            })
+        }
+        Crs::BritishNationalGrid => {
+            if !in_great_britain_bng(Bng {
+                easting: x,
+                northing: y,
+            }) {
+                return Err(FeatureProblem::OutsideGrid { x, y });
+            }
+            Ok(Coord { x, y })
+        }
+    }
+}

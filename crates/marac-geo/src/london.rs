@@ -1,0 +1,623 @@
+//! The embedded, **approximate** London default behind [`Areas::london`].
+//!
+//! No real boundary data ship with `marac`, so the geometry is synthesised:
+//!
+//! * a hand-drawn outline of Greater London (WGS84, a few dozen vertices,
+//!   typically within a kilometre of the real boundary);
+//! * the City of London as an explicit small polygon;
+//! * each of the 32 boroughs as the Voronoi cell of a rough centroid,
+//!   computed by clipping the outline against the perpendicular bisector
+//!   with every other centroid (Sutherland–Hodgman, one half-plane at a
+//!   time), minus the City.
+//!
+//! A Voronoi cell is not a borough: near borough edges a point can land in
+//! the neighbour. The centroids were nudged so that well-known places fall
+//! in the right borough (see the tests), which is all this default promises.
+//! Real boundaries belong in an `--areas` GeoJSON file.
+
+use std::sync::Arc;
+
+use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon};
+use marac_model::{Bng, LatLon};
+
+use crate::areas::{Area, Areas, Bcu};
+use crate::bng::wgs84_to_bng;
+
+/// Name and code of the City of London's own BCU (the City of London Police
+/// area, not a Met BCU).
+const CITY_NAME: &str = "City of London";
+const CITY_CODE: &str = "CoL";
+
+/// Rough outline of Greater London, clockwise from Harefield, as
+/// (latitude, longitude).
+const OUTLINE: &[(f64, f64)] = &[
+    (51.631, -0.497), // Harefield, north
+    (51.622, -0.440), // Northwood
+    (51.636, -0.380), // Harrow Weald / Bushey
+    (51.641, -0.310), // Stanmore
+    (51.650, -0.270), // Edgware / Elstree
+    (51.667, -0.225), // Arkley
+    (51.670, -0.175), // Hadley
+    (51.690, -0.125), // Crews Hill
+    (51.688, -0.050), // Enfield Lock
+    (51.655, 0.010),  // Chingford
+    (51.615, 0.040),  // Woodford Bridge
+    (51.612, 0.090),  // Hainault
+    (51.628, 0.160),  // Havering-atte-Bower
+    (51.630, 0.230),  // Noak Hill
+    (51.605, 0.275),  // Harold Wood
+    (51.560, 0.300),  // Cranham
+    (51.535, 0.334),  // North Ockendon
+    (51.505, 0.270),  // Wennington
+    (51.485, 0.215),  // Rainham Marshes, Thames
+    (51.470, 0.220),  // Crayford Ness
+    (51.440, 0.180),  // Crayford / Dartford
+    (51.410, 0.165),  // Joydens Wood
+    (51.385, 0.150),  // St Paul's Cray
+    (51.330, 0.110),  // Pratts Bottom
+    (51.290, 0.045),  // Biggin Hill, south
+    (51.310, -0.010), // Addington / Tatsfield
+    (51.320, -0.050), // Farleigh
+    (51.295, -0.090), // Kenley
+    (51.287, -0.130), // Coulsdon, south
+    (51.335, -0.180), // Belmont / Banstead
+    (51.355, -0.225), // Cheam
+    (51.375, -0.255), // Worcester Park
+    (51.350, -0.270), // Ewell edge
+    (51.325, -0.310), // Malden Rushett
+    (51.360, -0.330), // Hook / Claygate
+    (51.398, -0.330), // Hampton Court
+    (51.405, -0.385), // Hampton / Sunbury
+    (51.430, -0.415), // Hanworth
+    (51.455, -0.460), // Bedfont / Stanwell
+    (51.460, -0.505), // Heathrow, west
+    (51.500, -0.510), // Colnbrook
+    (51.550, -0.500), // Uxbridge, River Colne
+    (51.600, -0.505), // Harefield, west
+];
+
+/// The City of London ("the Square Mile"), clockwise from Temple, as
+/// (latitude, longitude).
+const CITY: &[(f64, f64)] = &[
+    (51.5110, -0.1135), // Temple
+    (51.5180, -0.1110), // Chancery Lane / Holborn
+    (51.5190, -0.1050), // Holborn Circus
+    (51.5205, -0.0985), // Smithfield
+    (51.5222, -0.0945), // Barbican
+    (51.5232, -0.0880), // Moorgate
+    (51.5228, -0.0800), // Liverpool Street
+    (51.5195, -0.0765), // Bishopsgate, north east
+    (51.5150, -0.0727), // Aldgate
+    (51.5100, -0.0750), // Tower Hill
+    (51.5067, -0.0850), // London Bridge, north bank
+    (51.5085, -0.0980), // Southwark Bridge
+    (51.5100, -0.1040), // Blackfriars
+];
+
+/// A borough: canonical name, rough centroid (latitude, longitude) and
+/// extra spellings for [`Areas::resolve_area`].
+struct Borough {
+    name: &'static str,
+    centroid: (f64, f64),
+    aliases: &'static [&'static str],
+}
+
+/// The Met's BCUs in their conventional order, each with its boroughs.
+const BCUS: &[(&str, &str, &[Borough])] = &[
+    (
+        "Central West",
+        "CW",
+        &[
+            Borough {
+                name: "Westminster",
+                centroid: (51.5135, -0.1600),
+                aliases: &["City of Westminster", "Westminster City", "WCC"],
+            },
+            Borough {
+                name: "Kensington and Chelsea",
+                centroid: (51.5000, -0.1935),
+                aliases: &["RBKC", "K&C", "KC", "Kensington", "Chelsea"],
+            },
+            Borough {
+                name: "Hammersmith and Fulham",
+                centroid: (51.4960, -0.2250),
+                aliases: &["LBHF", "H&F", "HF", "Hammersmith", "Fulham"],
+            },
+        ],
+    ),
+    (
+        "Central North",
+        "CN",
+        &[
+            Borough {
+                name: "Camden",
+                centroid: (51.5480, -0.1640),
+                aliases: &[],
+            },
+            Borough {
+                name: "Islington",
+                centroid: (51.5470, -0.1080),
+                aliases: &[],
+            },
+        ],
+    ),
+    (
+        "Central East",
+        "CE",
+        &[
+            Borough {
+                name: "Hackney",
+                centroid: (51.5530, -0.0600),
+                aliases: &[],
+            },
+            Borough {
+                name: "Tower Hamlets",
+                centroid: (51.5150, -0.0350),
+                aliases: &["LBTH", "Towerhamlets"],
+            },
+        ],
+    ),
+    (
+        "Central South",
+        "AS",
+        &[
+            Borough {
+                name: "Lambeth",
+                centroid: (51.4600, -0.1180),
+                aliases: &[],
+            },
+            Borough {
+                name: "Southwark",
+                centroid: (51.4650, -0.0750),
+                aliases: &[],
+            },
+        ],
+    ),
+    (
+        "North",
+        "NA",
+        &[
+            Borough {
+                name: "Enfield",
+                centroid: (51.6490, -0.0820),
+                aliases: &[],
+            },
+            Borough {
+                name: "Haringey",
+                centroid: (51.5880, -0.1080),
+                aliases: &["Haringay", "Harringay", "Harringey"],
+            },
+        ],
+    ),
+    (
+        "North West",
+        "NW",
+        &[
+            Borough {
+                name: "Barnet",
+                centroid: (51.6150, -0.2080),
+                aliases: &[],
+            },
+            Borough {
+                name: "Brent",
+                centroid: (51.5580, -0.2680),
+                aliases: &[],
+            },
+            Borough {
+                name: "Harrow",
+                centroid: (51.5970, -0.3370),
+                aliases: &[],
+            },
+        ],
+    ),
+    (
+        "North East",
+        "NE",
+        &[
+            Borough {
+                name: "Newham",
+                centroid: (51.5270, 0.0300),
+                aliases: &[],
+            },
+            Borough {
+                name: "Waltham Forest",
+                centroid: (51.5950, -0.0170),
+                aliases: &["LBWF", "Walthamforest"],
+            },
+        ],
+    ),
+    (
+        "East",
+        "EA",
+        &[
+            Borough {
+                name: "Barking and Dagenham",
+                centroid: (51.5460, 0.1290),
+                aliases: &["LBBD", "B&D", "Barking", "Dagenham"],
+            },
+            Borough {
+                name: "Havering",
+                centroid: (51.5600, 0.2350),
+                aliases: &[],
+            },
+            Borough {
+                name: "Redbridge",
+                centroid: (51.5850, 0.0750),
+                aliases: &[],
+            },
+        ],
+    ),
+    (
+        "South East",
+        "SE",
+        &[
+            Borough {
+                name: "Bexley",
+                centroid: (51.4550, 0.1430),
+                aliases: &[],
+            },
+            Borough {
+                name: "Greenwich",
+                centroid: (51.4680, 0.0500),
+                aliases: &["Royal Greenwich", "Royal Borough of Greenwich"],
+            },
+            Borough {
+                name: "Lewisham",
+                centroid: (51.4450, -0.0180),
+                aliases: &[],
+            },
+        ],
+    ),
+    (
+        "South",
+        "SN",
+        &[
+            Borough {
+                name: "Bromley",
+                centroid: (51.3700, 0.0500),
+                aliases: &[],
+            },
+            Borough {
+                name: "Croydon",
+                centroid: (51.3600, -0.0850),
+                aliases: &[],
+            },
+            Borough {
+                name: "Sutton",
+                centroid: (51.3570, -0.1750),
+                aliases: &[],
+            },
+        ],
+    ),
+    (
+        "South West",
+        "SW",
+        &[
+            Borough {
+                name: "Kingston upon Thames",
+                centroid: (51.3880, -0.2850),
+                aliases: &["Kingston", "Kingston on Thames", "RBK"],
+            },
+            Borough {
+                name: "Merton",
+                centroid: (51.4100, -0.1900),
+                aliases: &[],
+            },
+            Borough {
+                name: "Richmond upon Thames",
+                centroid: (51.4400, -0.3150),
+                aliases: &["Richmond", "Richmond on Thames", "LBRuT"],
+            },
+            Borough {
+                name: "Wandsworth",
+                centroid: (51.4520, -0.1950),
+                aliases: &[],
+            },
+        ],
+    ),
+    (
+        "West",
+        "WA",
+        &[
+            Borough {
+                name: "Ealing",
+                centroid: (51.5200, -0.3200),
+                aliases: &[],
+            },
+            Borough {
+                name: "Hillingdon",
+                centroid: (51.5350, -0.4450),
+                aliases: &[],
+            },
+            Borough {
+                name: "Hounslow",
+                centroid: (51.4650, -0.3800),
+                aliases: &[],
+            },
+        ],
+    ),
+];
+
+/// Spellings of the City of London.
+const CITY_ALIASES: &[&str] = &[
+    "City",
+    "The City",
+    "Square Mile",
+    "City of London Corporation",
+    "Corporation of London",
+];
+
+fn to_bng(&(lat, lon): &(f64, f64)) -> Coord<f64> {
+    let Bng { easting, northing } = wgs84_to_bng(LatLon { lat, lon });
+    Coord {
+        x: easting,
+        y: northing,
+    }
+}
+
+/// Keeps the part of `subject` on `keep`'s side of the perpendicular
+/// bisector of `keep`–`other` (Sutherland–Hodgman against one half-plane).
+/// The subject may be concave; any zero-width joins this leaves along the
+/// bisector are removed by the later boolean operation.
+fn clip_to_bisector(subject: &[Coord<f64>], keep: Coord<f64>, other: Coord<f64>) -> Vec<Coord<f64>> {
+    let d = other - keep;
+    let mid = (keep + other) / 2.0;
+    // <= 0 on `keep`'s side.
+    let side = |p: Coord<f64>| (p.x - mid.x) * d.x + (p.y - mid.y) * d.y;
+    let mut out = Vec::with_capacity(subject.len() + 4);
+    let Some(&last) = subject.last() else {
+        return out;
+    };
+    let mut prev = last;
+    let mut s_prev = side(prev);
+    for &cur in subject {
+        let s_cur = side(cur);
+        if (s_cur <= 0.0) != (s_prev <= 0.0) {
+            let t = s_prev / (s_prev - s_cur);
+            out.push(prev + (cur - prev) * t);
+        }
+        if s_cur <= 0.0 {
+            out.push(cur);
+        }
+        prev = cur;
+        s_prev = s_cur;
+    }
+    out
+}
+
+/// Builds the embedded default. Called once, through a `OnceLock`.
+pub(crate) fn build() -> Areas {
+    let outline: Vec<Coord<f64>> = OUTLINE.iter().map(to_bng).collect();
+    let city = Polygon::new(LineString::new(CITY.iter().map(to_bng).collect()), vec![]);
+    let centroids: Vec<Coord<f64>> = BCUS
+        .iter()
+        .flat_map(|(_, _, boroughs)| boroughs.iter().map(|b| to_bng(&b.centroid)))
+        .collect();
+
+    let city_name: Arc<str> = Arc::from(CITY_NAME);
+    let mut areas = Vec::new();
+    let mut bcus = Vec::new();
+    let mut aliases: Vec<(&str, &str)> = Vec::new();
+    let mut i = 0;
+    for (bcu_name, code, boroughs) in BCUS {
+        let bcu_name: Arc<str> = Arc::from(*bcu_name);
+        let mut names = Vec::new();
+        for borough in *boroughs {
+            let mut cell = outline.clone();
+            for (j, &other) in centroids.iter().enumerate() {
+                if j != i {
+                    cell = clip_to_bisector(&cell, centroids[i], other);
+                }
+            }
+            let cell = Polygon::new(LineString::new(cell), vec![]);
+            let polygon: MultiPolygon<f64> = cell.difference(&city);
+            let name: Arc<str> = Arc::from(borough.name);
+            names.push(name.clone());
+            areas.push(Area {
+                name,
+                bcu: bcu_name.clone(),
+                polygon,
+                approximate: true,
+            });
+            aliases.extend(borough.aliases.iter().map(|a| (*a, borough.name)));
+            i += 1;
+        }
+        bcus.push(Bcu {
+            name: bcu_name,
+            code: Some(Arc::from(*code)),
+            areas: names,
+        });
+    }
+    areas.push(Area {
+        name: city_name.clone(),
+        bcu: city_name.clone(),
+        polygon: MultiPolygon(vec![city]),
+        approximate: true,
+    });
+    bcus.push(Bcu {
+        name: city_name.clone(),
+        code: Some(Arc::from(CITY_CODE)),
+        areas: vec![city_name],
+    });
+    aliases.extend(CITY_ALIASES.iter().map(|a| (*a, CITY_NAME)));
+    Areas::build(areas, bcus, &aliases, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Well-known places and the borough they are in.
+    const PLACES: &[(&str, f64, f64, &str)] = &[
+        ("Camden Town", 51.539, -0.1426, "Camden"),
+        ("Brixton", 51.4613, -0.1156, "Lambeth"),
+        ("Croydon", 51.3762, -0.0982, "Croydon"),
+        ("Romford", 51.5768, 0.1801, "Havering"),
+        ("Uxbridge", 51.5461, -0.4793, "Hillingdon"),
+        ("Bank", 51.5133, -0.0890, "City of London"),
+        ("Trafalgar Square", 51.5080, -0.1281, "Westminster"),
+        ("Stratford", 51.5416, -0.0034, "Newham"),
+        ("Wimbledon", 51.4214, -0.2064, "Merton"),
+        ("Harrow", 51.5806, -0.3420, "Harrow"),
+        ("Enfield Town", 51.6522, -0.0808, "Enfield"),
+        ("Bexleyheath", 51.4545, 0.1502, "Bexley"),
+        ("Kingston", 51.4123, -0.3007, "Kingston upon Thames"),
+        ("Hackney Central", 51.5472, -0.0553, "Hackney"),
+        ("St Paul's Cathedral", 51.5138, -0.0984, "City of London"),
+        ("Liverpool Street", 51.5178, -0.0817, "City of London"),
+        ("Oxford Circus", 51.5152, -0.1419, "Westminster"),
+        ("Paddington", 51.5154, -0.1755, "Westminster"),
+        ("Victoria", 51.4952, -0.1441, "Westminster"),
+        ("South Kensington", 51.4941, -0.1738, "Kensington and Chelsea"),
+        ("Notting Hill Gate", 51.5090, -0.1967, "Kensington and Chelsea"),
+        ("Hammersmith", 51.4927, -0.2240, "Hammersmith and Fulham"),
+        ("Fulham Broadway", 51.4802, -0.1953, "Hammersmith and Fulham"),
+        ("Shepherd's Bush", 51.5046, -0.2187, "Hammersmith and Fulham"),
+        ("Kentish Town", 51.5503, -0.1404, "Camden"),
+        ("Hampstead", 51.5565, -0.1781, "Camden"),
+        ("Holloway Road", 51.5526, -0.1132, "Islington"),
+        ("Angel", 51.5322, -0.1058, "Islington"),
+        ("Dalston", 51.5465, -0.0750, "Hackney"),
+        ("Whitechapel", 51.5195, -0.0600, "Tower Hamlets"),
+        ("Canary Wharf", 51.5054, -0.0235, "Tower Hamlets"),
+        ("Bow", 51.5283, -0.0200, "Tower Hamlets"),
+        ("Waterloo", 51.5031, -0.1132, "Lambeth"),
+        ("Streatham", 51.4282, -0.1313, "Lambeth"),
+        ("Peckham", 51.4700, -0.0693, "Southwark"),
+        ("Elephant and Castle", 51.4943, -0.1001, "Southwark"),
+        ("Bermondsey", 51.4979, -0.0637, "Southwark"),
+        ("Dulwich", 51.4450, -0.0860, "Southwark"),
+        ("Tottenham", 51.5975, -0.0681, "Haringey"),
+        ("Wood Green", 51.5975, -0.1097, "Haringey"),
+        ("Edmonton", 51.6136, -0.0613, "Enfield"),
+        ("Barnet", 51.6504, -0.1944, "Barnet"),
+        ("Finchley", 51.5990, -0.1871, "Barnet"),
+        ("Hendon", 51.5833, -0.2261, "Barnet"),
+        ("Wembley", 51.5560, -0.2796, "Brent"),
+        ("Kilburn", 51.5470, -0.2047, "Brent"),
+        ("Stanmore", 51.6194, -0.3028, "Harrow"),
+        ("East Ham", 51.5394, 0.0518, "Newham"),
+        ("Walthamstow", 51.5830, -0.0199, "Waltham Forest"),
+        ("Leyton", 51.5683, -0.0083, "Waltham Forest"),
+        ("Chingford", 51.6331, 0.0099, "Waltham Forest"),
+        ("Barking", 51.5396, 0.0810, "Barking and Dagenham"),
+        ("Dagenham", 51.5446, 0.1659, "Barking and Dagenham"),
+        ("Upminster", 51.5590, 0.2510, "Havering"),
+        ("Ilford", 51.5590, 0.0741, "Redbridge"),
+        ("Woodford", 51.6070, 0.0340, "Redbridge"),
+        ("Erith", 51.4816, 0.1780, "Bexley"),
+        ("Sidcup", 51.4241, 0.1040, "Bexley"),
+        ("Woolwich", 51.4906, 0.0693, "Greenwich"),
+        ("Greenwich", 51.4826, -0.0077, "Greenwich"),
+        ("Eltham", 51.4510, 0.0520, "Greenwich"),
+        ("Lewisham", 51.4615, -0.0139, "Lewisham"),
+        ("Catford", 51.4450, -0.0200, "Lewisham"),
+        ("Deptford", 51.4780, -0.0260, "Lewisham"),
+        ("Bromley", 51.4059, 0.0153, "Bromley"),
+        ("Orpington", 51.3731, 0.0985, "Bromley"),
+        ("Biggin Hill", 51.3130, 0.0340, "Bromley"),
+        ("Purley", 51.3370, -0.1140, "Croydon"),
+        ("Thornton Heath", 51.3988, -0.1004, "Croydon"),
+        ("Sutton", 51.3618, -0.1945, "Sutton"),
+        ("Carshalton", 51.3680, -0.1660, "Sutton"),
+        ("Surbiton", 51.3937, -0.3034, "Kingston upon Thames"),
+        ("Chessington", 51.3620, -0.3010, "Kingston upon Thames"),
+        ("Mitcham", 51.4033, -0.1683, "Merton"),
+        ("Morden", 51.4022, -0.1948, "Merton"),
+        ("Richmond", 51.4613, -0.3037, "Richmond upon Thames"),
+        ("Twickenham", 51.4462, -0.3318, "Richmond upon Thames"),
+        ("Putney", 51.4613, -0.2162, "Wandsworth"),
+        ("Clapham Junction", 51.4641, -0.1704, "Wandsworth"),
+        ("Tooting", 51.4275, -0.1680, "Wandsworth"),
+        ("Ealing Broadway", 51.5150, -0.3017, "Ealing"),
+        ("Southall", 51.5060, -0.3780, "Ealing"),
+        ("Acton", 51.5080, -0.2730, "Ealing"),
+        ("Heathrow", 51.4700, -0.4543, "Hillingdon"),
+        ("Hayes", 51.5030, -0.4210, "Hillingdon"),
+        ("Ruislip", 51.5730, -0.4210, "Hillingdon"),
+        ("Hounslow", 51.4680, -0.3610, "Hounslow"),
+        ("Feltham", 51.4470, -0.4100, "Hounslow"),
+        ("Chiswick", 51.4920, -0.2580, "Hounslow"),
+        ("Marylebone", 51.5225, -0.1631, "Westminster"),
+        ("Maida Vale", 51.5300, -0.1854, "Westminster"),
+        ("Pimlico", 51.4893, -0.1334, "Westminster"),
+        ("Earl's Court", 51.4920, -0.1930, "Kensington and Chelsea"),
+        ("Ladbroke Grove", 51.5172, -0.2107, "Kensington and Chelsea"),
+        ("White City", 51.5120, -0.2240, "Hammersmith and Fulham"),
+        ("Euston", 51.5282, -0.1337, "Camden"),
+        ("King's Cross", 51.5308, -0.1238, "Camden"),
+        ("Holborn", 51.5174, -0.1200, "Camden"),
+        ("Highbury", 51.5465, -0.1030, "Islington"),
+        ("Archway", 51.5653, -0.1353, "Islington"),
+        ("Shoreditch", 51.5265, -0.0780, "Hackney"),
+        ("Stoke Newington", 51.5616, -0.0733, "Hackney"),
+        ("Vauxhall", 51.4861, -0.1253, "Lambeth"),
+        ("West Norwood", 51.4320, -0.1030, "Lambeth"),
+        ("Camberwell", 51.4740, -0.0930, "Southwark"),
+        ("Rotherhithe", 51.5010, -0.0520, "Southwark"),
+        ("Hornsey", 51.5870, -0.1180, "Haringey"),
+        ("Muswell Hill", 51.5900, -0.1430, "Haringey"),
+        ("Southgate", 51.6320, -0.1280, "Enfield"),
+        ("Golders Green", 51.5724, -0.1941, "Barnet"),
+        ("Edgware", 51.6137, -0.2750, "Barnet"),
+        ("Willesden", 51.5490, -0.2220, "Brent"),
+        ("Neasden", 51.5540, -0.2500, "Brent"),
+        ("Pinner", 51.5930, -0.3810, "Harrow"),
+        ("Canning Town", 51.5147, 0.0082, "Newham"),
+        ("Beckton", 51.5146, 0.0615, "Newham"),
+        ("Becontree", 51.5520, 0.1290, "Barking and Dagenham"),
+        ("Hornchurch", 51.5540, 0.2180, "Havering"),
+        ("Rainham", 51.5170, 0.1900, "Havering"),
+        ("Gants Hill", 51.5765, 0.0662, "Redbridge"),
+        ("Hainault", 51.6030, 0.0930, "Redbridge"),
+        ("Charlton", 51.4860, 0.0310, "Greenwich"),
+        ("Sydenham", 51.4270, -0.0540, "Lewisham"),
+        ("Forest Hill", 51.4390, -0.0530, "Lewisham"),
+        ("Beckenham", 51.4080, -0.0260, "Bromley"),
+        ("Chislehurst", 51.4170, 0.0680, "Bromley"),
+        ("Penge", 51.4170, -0.0590, "Bromley"),
+        ("Norbury", 51.4110, -0.1220, "Croydon"),
+        ("South Norwood", 51.3990, -0.0750, "Croydon"),
+        ("New Addington", 51.3430, -0.0160, "Croydon"),
+        ("Coulsdon", 51.3190, -0.1390, "Croydon"),
+        ("Wallington", 51.3600, -0.1510, "Sutton"),
+        ("Cheam", 51.3590, -0.2140, "Sutton"),
+        ("New Malden", 51.4030, -0.2560, "Kingston upon Thames"),
+        ("Tolworth", 51.3790, -0.2820, "Kingston upon Thames"),
+        ("Raynes Park", 51.4090, -0.2300, "Merton"),
+        ("Colliers Wood", 51.4180, -0.1780, "Merton"),
+        ("Barnes", 51.4720, -0.2430, "Richmond upon Thames"),
+        ("Teddington", 51.4270, -0.3320, "Richmond upon Thames"),
+        ("Hampton", 51.4160, -0.3680, "Richmond upon Thames"),
+        ("Battersea", 51.4750, -0.1560, "Wandsworth"),
+        ("Balham", 51.4430, -0.1520, "Wandsworth"),
+        ("Roehampton", 51.4500, -0.2400, "Wandsworth"),
+        ("Hanwell", 51.5090, -0.3380, "Ealing"),
+        ("Greenford", 51.5280, -0.3550, "Ealing"),
+        ("Northolt", 51.5480, -0.3680, "Ealing"),
+        ("West Drayton", 51.5080, -0.4720, "Hillingdon"),
+        ("Northwood", 51.6110, -0.4240, "Hillingdon"),
+        ("Isleworth", 51.4750, -0.3360, "Hounslow"),
+        ("Brentford", 51.4860, -0.3090, "Hounslow"),
+        ("Cranford", 51.4820, -0.4150, "Hounslow"),
+    ];
+
+    fn locate_name(areas: &Areas, lat: f64, lon: f64) -> Option<&str> {
+        areas
+            .locate(wgs84_to_bng(LatLon { lat, lon }))
+            .map(|id| &*areas.area(id).name)
+    }
+
+    #[test]
+    fn tune() {
+        let london = Areas::london();
+        let mut bad = String::new();
+        for (place, lat, lon, want) in PLACES {
+            let got = locate_name(&london, *lat, *lon);
+            if got != Some(*want) {
+                bad += &format!("{place}: want {want}, got {got:?}\n");
+            }
+        }
+        assert!(bad.is_empty(), "\n{bad}");
+    }
+}

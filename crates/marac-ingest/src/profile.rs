@@ -1,0 +1,325 @@
+//! Profiles: how another agency's export maps onto the canonical fields.
+//!
+//! A profile is a small TOML file. Every table is optional:
+//!
+//! ```toml
+//! name = "housing-export"
+//! ignore_unknown_columns = false   # warn once per file about unmapped columns
+//!
+//! [columns]            # canonical field = the export's column name
+//! incident_id = "Case Ref"
+//! reported_at = "Date Logged"
+//! victim_last_name = "Surname"
+//!
+//! [constants]          # canonical field = a fixed value for every row
+//! source = "housing"
+//!
+//! [values.kind]        # value maps per canonical field, matched case-insensitively;
+//! "Neighbour nuisance" = "asb"        # "*" is the value for anything not listed
+//! "Neighbour dispute" = "dispute"
+//!
+//! [transforms]         # slug | snake | lsoa_prefix | upper | lower
+//! source = "slug"
+//!
+//! [dates]              # chrono formats tried after ISO 8601 / RFC 3339
+//! formats = ["%d/%m/%Y", "%d/%m/%Y %H:%M"]   # a format without %d means month precision
+//! dob_formats = ["%d/%m/%Y"]
+//!
+//! [derive_id]          # a stable id for rows whose incident_id is empty
+//! from = ["Month", "Location"]   # source columns hashed into the id
+//! prefix = "puk-"
+//! ```
+//!
+//! Two profiles are built in: `canonical` (the default) and `police-uk`
+//! (data.police.uk street-level CSV).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// The built-in police-uk profile, as TOML (shown by `marac profiles`).
+pub const POLICE_UK_TOML: &str = include_str!("police-uk.toml");
+
+/// A value transform applied before the value map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transform {
+    /// `City of London Police` -> `city-of-london-police`.
+    Slug,
+    /// `Anti-social behaviour` -> `anti_social_behaviour`.
+    Snake,
+    /// The local authority of an LSOA name: `Camden 028B` -> `Camden`.
+    LsoaPrefix,
+    /// Upper case.
+    Upper,
+    /// Lower case.
+    Lower,
+}
+
+impl Transform {
+    /// Applies the transform.
+    pub fn apply(self, s: &str) -> String {
+        match self {
+            Transform::Slug => slug(s, '-'),
+            Transform::Snake => slug(s, '_'),
+            Transform::LsoaPrefix => match s.trim().rsplit_once(' ') {
+                // An LSOA name ends in a code such as 028B: three digits and a letter.
+                Some((prefix, code))
+                    if code.len() == 4
+                        && code[..3].bytes().all(|b| b.is_ascii_digit())
+                        && code.as_bytes()[3].is_ascii_alphabetic() =>
+                {
+                    prefix.trim().to_string()
+                }
+                _ => s.trim().to_string(),
+            },
+            Transform::Upper => s.to_uppercase(),
+            Transform::Lower => s.to_lowercase(),
+        }
+    }
+}
+
+/// Lower-case ASCII slug with `sep` between words.
+pub fn slug(s: &str, sep: char) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending = false;
+    for c in s.trim().chars() {
+        if c.is_alphanumeric() {
+            if pending && !out.is_empty() {
+                out.push(sep);
+            }
+            pending = false;
+            out.extend(c.to_lowercase());
+        } else if c != '\'' {
+            pending = true;
+        }
+    }
+    out
+}
+
+/// A value map for one field.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValueMap {
+    /// Lower-cased, trimmed source value -> canonical value.
+    pub map: BTreeMap<String, String>,
+    /// The value for anything not in the map (`"*"`), if any.
+    pub default: Option<String>,
+}
+
+/// How ids are derived for rows without an `incident_id`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeriveId {
+    /// Source columns whose values are hashed into the id.
+    pub from: Vec<String>,
+    /// Prefix of every derived id.
+    #[serde(default)]
+    pub prefix: String,
+}
+
+/// A mapping from an export's columns and values onto the canonical fields.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Profile {
+    /// The profile's name, for messages.
+    pub name: String,
+    /// Canonical field -> source column.
+    pub columns: BTreeMap<String, String>,
+    /// Canonical field -> constant value.
+    pub constants: BTreeMap<String, String>,
+    /// Canonical field -> value map.
+    pub values: BTreeMap<String, ValueMap>,
+    /// Canonical field -> transform.
+    pub transforms: BTreeMap<String, Transform>,
+    /// Extra date formats for `reported_at` and `occurred_at`.
+    pub date_formats: Vec<String>,
+    /// Extra date formats for dates of birth.
+    pub dob_formats: Vec<String>,
+    /// Stable ids for rows without one.
+    pub derive_id: Option<DeriveId>,
+    /// Do not warn about columns the profile does not map.
+    pub ignore_unknown_columns: bool,
+    /// Coordinates are anonymised snap points (data.police.uk), not addresses.
+    pub snapped_coordinates: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileFile {
+    name: Option<String>,
+    #[serde(default)]
+    ignore_unknown_columns: bool,
+    #[serde(default)]
+    snapped_coordinates: bool,
+    #[serde(default)]
+    columns: BTreeMap<String, String>,
+    #[serde(default)]
+    constants: BTreeMap<String, String>,
+    #[serde(default)]
+    values: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    transforms: BTreeMap<String, Transform>,
+    #[serde(default)]
+    dates: DatesSection,
+    derive_id: Option<DeriveId>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DatesSection {
+    #[serde(default)]
+    formats: Vec<String>,
+    #[serde(default)]
+    dob_formats: Vec<String>,
+}
+
+/// A profile file that could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("profile {name}: {reason}")]
+pub struct ProfileError {
+    /// The profile's file name or built-in name.
+    pub name: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl Profile {
+    /// The canonical profile: columns named as the canonical fields.
+    pub fn canonical() -> Profile {
+        Profile {
+            name: "canonical".into(),
+            ..Profile::default()
+        }
+    }
+
+    /// The built-in data.police.uk street-level profile.
+    pub fn police_uk() -> Profile {
+        // The embedded TOML is tested; a failure here is a build defect.
+        Profile::from_toml("police-uk", POLICE_UK_TOML).unwrap_or_else(|_| Profile::canonical())
+    }
+
+    /// A built-in profile by name (`canonical`, `police-uk`).
+    pub fn builtin(name: &str) -> Option<Profile> {
+        match name {
+            "canonical" => Some(Profile::canonical()),
+            "police-uk" | "police_uk" => Some(Profile::police_uk()),
+            _ => None,
+        }
+    }
+
+    /// Parses a profile from TOML text; `name` is used in messages.
+    pub fn from_toml(name: &str, text: &str) -> Result<Profile, ProfileError> {
+        let err = |reason: String| ProfileError {
+            name: name.to_string(),
+            reason,
+        };
+        let file: ProfileFile = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
+        let known = |f: &str| marac_model::FIELDS.contains(&f);
+        for (table, keys) in [
+            ("columns", file.columns.keys().collect::<Vec<_>>()),
+            ("constants", file.constants.keys().collect()),
+            ("values", file.values.keys().collect()),
+            ("transforms", file.transforms.keys().collect()),
+        ] {
+            if let Some(bad) = keys.into_iter().find(|k| !known(k)) {
+                return Err(err(format!(
+                    "[{table}] names '{bad}', which is not a canonical field; fields: {}",
+                    marac_model::FIELDS.join(", ")
+                )));
+            }
+        }
+        for f in &file.dates.formats {
+            check_format(f).map_err(|r| err(format!("[dates] format '{f}': {r}")))?;
+        }
+        for f in &file.dates.dob_formats {
+            check_format(f).map_err(|r| err(format!("[dates] dob format '{f}': {r}")))?;
+        }
+        let values = file
+            .values
+            .into_iter()
+            .map(|(field, map)| {
+                let mut vm = ValueMap::default();
+                for (k, v) in map {
+                    if k == "*" {
+                        vm.default = Some(v);
+                    } else {
+                        vm.map.insert(k.trim().to_lowercase(), v);
+                    }
+                }
+                (field, vm)
+            })
+            .collect();
+        Ok(Profile {
+            name: file.name.unwrap_or_else(|| name.to_string()),
+            columns: file.columns,
+            constants: file.constants,
+            values,
+            transforms: file.transforms,
+            date_formats: file.dates.formats,
+            dob_formats: file.dates.dob_formats,
+            derive_id: file.derive_id,
+            ignore_unknown_columns: file.ignore_unknown_columns,
+            snapped_coordinates: file.snapped_coordinates,
+        })
+    }
+
+    /// The source column read for a canonical field.
+    pub fn column_for<'a>(&'a self, field: &'a str) -> &'a str {
+        self.columns.get(field).map(String::as_str).unwrap_or(field)
+    }
+}
+
+/// Rejects chrono formats that cannot name a date.
+fn check_format(f: &str) -> Result<(), String> {
+    if !(f.contains("%Y") || f.contains("%y")) {
+        return Err("has no year (%Y)".into());
+    }
+    if !(f.contains("%m") || f.contains("%b") || f.contains("%B")) {
+        return Err("has no month (%m, %b)".into());
+    }
+    // A trial run: chrono reports unknown specifiers as a formatting error
+    // (never through `to_string`, which would panic on it).
+    use std::fmt::Write;
+    let mut out = String::new();
+    let d = chrono::NaiveDate::from_ymd_opt(2020, 1, 2).unwrap_or_default();
+    if write!(out, "{}", d.format(f)).is_err() {
+        return Err("is not a valid chrono format".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transforms() {
+        assert_eq!(Transform::Slug.apply("City of London Police"), "city-of-london-police");
+        assert_eq!(Transform::Snake.apply("Anti-social behaviour"), "anti_social_behaviour");
+        assert_eq!(Transform::Snake.apply("Violence and sexual offences"), "violence_and_sexual_offences");
+        assert_eq!(Transform::LsoaPrefix.apply("Camden 028B"), "Camden");
+        assert_eq!(Transform::LsoaPrefix.apply("City of London 001A"), "City of London");
+        assert_eq!(Transform::LsoaPrefix.apply("Kensington and Chelsea 001A"), "Kensington and Chelsea");
+        assert_eq!(Transform::LsoaPrefix.apply("Somewhere"), "Somewhere");
+    }
+
+    #[test]
+    fn police_uk_profile_parses() {
+        let p = Profile::from_toml("police-uk", POLICE_UK_TOML).unwrap();
+        assert_eq!(p.column_for("reported_at"), "Month");
+        assert_eq!(p.values["kind"].map["anti-social behaviour"], "asb");
+        assert_eq!(p.values["kind"].default.as_deref(), Some("crime"));
+        assert!(p.derive_id.is_some());
+        assert!(p.snapped_coordinates);
+    }
+
+    #[test]
+    fn profile_errors_name_the_problem() {
+        let e = Profile::from_toml("x.toml", "[columns]\nvictim_name = \"Name\"\n").unwrap_err();
+        assert!(e.to_string().starts_with(
+            "profile x.toml: [columns] names 'victim_name', which is not a canonical field"
+        ));
+        let e = Profile::from_toml("x.toml", "[dates]\nformats = [\"%d/%m\"]\n").unwrap_err();
+        assert_eq!(e.to_string(), "profile x.toml: [dates] format '%d/%m': has no year (%Y)");
+        let e = Profile::from_toml("x.toml", "colums = 1\n").unwrap_err();
+        assert!(e.to_string().contains("unknown field `colums`"), "{e}");
+    }
+}

@@ -1,0 +1,134 @@
+//! Reading the inputs of a command: profile, areas, ingest, diagnostics files
+//! and the summary on standard error.
+
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use marac_geo::Areas;
+use marac_ingest::{expand_inputs, Diagnostic, Ingest, IngestError, IngestOptions, Ingester, Profile};
+
+use crate::output::{write_atomic, CsvDoc};
+use crate::{input_error, InputArgs};
+
+/// How many diagnostics are printed on stderr when no file is asked for.
+const SHOWN_ON_STDERR: usize = 10;
+
+/// Parses `--as-of` and other date flags.
+pub fn parse_date_flag(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
+}
+
+/// Today's date, the default for `--as-of`.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Loads a profile by built-in name or TOML file.
+pub fn load_profile(spec: &str) -> Result<Profile> {
+    if let Some(p) = Profile::builtin(spec) {
+        return Ok(p);
+    }
+    let path = Path::new(spec);
+    if !path.exists() {
+        return Err(input_error(format!(
+            "--profile {spec}: not a built-in profile (canonical, police-uk) nor a file"
+        )));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| input_error(format!("{spec}: {e}")))?;
+    Profile::from_toml(spec, &text).map_err(|e| input_error(e.to_string()))
+}
+
+/// Loads `--areas` or the embedded London default.
+pub fn load_areas(path: Option<&Path>) -> Result<Areas> {
+    match path {
+        None => Ok(Areas::london()),
+        Some(p) => Areas::from_geojson_path(p).map_err(|e| input_error(e.to_string())),
+    }
+}
+
+/// Reads every input; prints the summary on stderr unless quiet.
+pub fn load(args: &InputArgs, as_of: Option<NaiveDate>, quiet: bool) -> Result<Ingest> {
+    let opts = IngestOptions {
+        profile: load_profile(&args.profile)?,
+        areas: load_areas(args.areas.as_deref())?,
+        as_of,
+        strict: args.strict,
+    };
+    let sources = expand_inputs(&args.inputs).map_err(|e| input_error(e.to_string()))?;
+    let mut ing = Ingester::new(opts);
+    for src in &sources {
+        match ing.add_source(src) {
+            Ok(()) => {}
+            Err(IngestError::Strict(d)) => {
+                return Err(input_error(format!("{d} (--strict stops at the first rejected row)")));
+            }
+            Err(e) => return Err(input_error(e.to_string())),
+        }
+    }
+    let ingest = ing.finish();
+    if let Some(p) = &args.rejects {
+        write_diagnostics(p, &ingest.rejects)?;
+    }
+    if let Some(p) = &args.warnings {
+        write_diagnostics(p, &ingest.warnings)?;
+    }
+    if !quiet {
+        report(&ingest, args);
+    }
+    Ok(ingest)
+}
+
+/// Writes diagnostics as CSV: `file,line,field,severity,reason`.
+pub fn write_diagnostics(path: &Path, diags: &[Diagnostic]) -> Result<()> {
+    let mut doc = CsvDoc::new(&["file", "line", "field", "severity", "reason"])?;
+    for d in diags {
+        doc.row([
+            d.file.to_string(),
+            d.line.to_string(),
+            d.field.clone().unwrap_or_default(),
+            match d.severity {
+                marac_ingest::Severity::Rejected => "rejected".to_string(),
+                marac_ingest::Severity::Warning => "warning".to_string(),
+            },
+            d.reason.clone(),
+        ])?;
+    }
+    write_atomic(path, &doc.finish()?)
+}
+
+/// The ingest summary on stderr. Diagnostics never hold personal values.
+fn report(ingest: &Ingest, args: &InputArgs) {
+    eprintln!(
+        "marac: read {} records from {} input{}: {} accepted, {} rejected, {} warnings",
+        ingest.read(),
+        ingest.files.len(),
+        if ingest.files.len() == 1 { "" } else { "s" },
+        ingest.accepted(),
+        ingest.rejected(),
+        ingest.warnings.len()
+    );
+    for (what, list, file) in [
+        ("rejected", &ingest.rejects, &args.rejects),
+        ("warning", &ingest.warnings, &args.warnings),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        match file {
+            Some(p) => eprintln!("marac: {} {what} line(s) written to {}", list.len(), p.display()),
+            None => {
+                for d in list.iter().take(SHOWN_ON_STDERR) {
+                    eprintln!("marac: {what}: {d}");
+                }
+                if list.len() > SHOWN_ON_STDERR {
+                    let flag = if what == "rejected" { "--rejects" } else { "--warnings" };
+                    eprintln!(
+                        "marac: … and {} more; {flag} FILE writes them all",
+                        list.len() - SHOWN_ON_STDERR
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Test harness: run the `marac` binary on files under `tests/data`.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+/// The `marac` binary, with a fixed environment.
+pub fn marac() -> Command {
+    let mut c = Command::cargo_bin("marac").expect("binary built");
+    c.env_remove("RAYON_NUM_THREADS");
+    c
+}
+
+/// A file under `tests/data`.
+pub fn data(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
+}
+
+/// Output of a command: exit code, stdout, stderr.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs a command from `tests/data` (so file names in messages are short).
+pub fn run(args: &[&str]) -> Run {
+    let out = marac().current_dir(data("")).args(args).output().expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `validate --format json` and returns the parsed report and code.
+pub fn validate_json(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let mut all = vec!["validate", "--format", "json", "--as-of", "2026-11-20"];
+    all.extend_from_slice(args);
+    let r = run(&all);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", r.stdout, r.stderr));
+    let read = v["read"].as_u64().unwrap();
+    let accepted = v["accepted"].as_u64().unwrap();
+    let rejected = v["rejected"].as_u64().unwrap();
+    assert_eq!(read, accepted + rejected, "counts add up");
+    assert_eq!(v["rejects"].as_array().unwrap().len() as u64, rejected);
+    (r.code, v, r.stderr)
+}
+
+/// The rejects of a JSON report as "file:line: field: reason" lines.
+pub fn reject_lines(v: &serde_json::Value) -> Vec<String> {
+    lines(&v["rejects"])
+}
+
+/// The warnings of a JSON report as lines.
+pub fn warning_lines(v: &serde_json::Value) -> Vec<String> {
+    lines(&v["warning_list"])
+}
+
+fn lines(list: &serde_json::Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let field = d["field"].as_str().map(|f| format!("{f}: ")).unwrap_or_default();
+            format!(
+                "{}:{}: {}{}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                field,
+                d["reason"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
