@@ -314,7 +314,8 @@ impl Areas {
             area_names.entry(normalise_area(&area.name)).or_insert(id);
             for (part, polygon) in area.polygon.0.iter().enumerate() {
                 if let Some(r) = polygon.bounding_rect() {
-                    let rect = Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+                    let rect =
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
                     entries.push(GeomWithData::new(rect, (id, part)));
                 }
             }
@@ -456,7 +457,11 @@ impl Areas {
         };
         let mut inside: Option<AreaId> = None;
         let mut on_boundary: Option<AreaId> = None;
-        for entry in self.inner.tree.locate_all_at_point(&[p.easting, p.northing]) {
+        for entry in self
+            .inner
+            .tree
+            .locate_all_at_point(&[p.easting, p.northing])
+        {
             let (id, part) = entry.data;
             if inside.is_some_and(|best| best <= id) {
                 continue;
@@ -532,11 +537,10 @@ enum Crs {
 
 fn parse_geojson(text: &str, file: Option<&Path>) -> Result<Areas, AreaError> {
     let file = || file.map(Path::to_path_buf);
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| AreaError::Json {
-            file: file(),
-            message: e.to_string(),
-        })?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| AreaError::Json {
+        file: file(),
+        message: e.to_string(),
+    })?;
     let serde_json::Value::Object(mut top) = value else {
         return Err(AreaError::NotFeatureCollection {
             file: file(),
@@ -567,7 +571,10 @@ fn parse_geojson(text: &str, file: Option<&Path>) -> Result<Areas, AreaError> {
         Some(other) => {
             return Err(AreaError::NotFeatureCollection {
                 file: file(),
-                found: format!("a FeatureCollection whose 'features' is {}", json_kind(&other)),
+                found: format!(
+                    "a FeatureCollection whose 'features' is {}",
+                    json_kind(&other)
+                ),
             })
         }
         None => {
@@ -638,7 +645,9 @@ fn parse_geojson(text: &str, file: Option<&Path>) -> Result<Areas, AreaError> {
         let area_key = normalise_basic(&area_name);
         match area_index.get(&area_key) {
             Some(&i) => {
-                let Some(area) = areas.get_mut(i) else { continue };
+                let Some(area) = areas.get_mut(i) else {
+                    continue;
+                };
                 if area.bcu != bcu {
                     let earlier = bcus.get(area.bcu).map(|b| b.name.to_string());
                     return Err(fail(FeatureProblem::ConflictingBcu {
@@ -710,7 +719,9 @@ fn string_property(
     required: bool,
 ) -> Result<Option<String>, FeatureProblem> {
     match props.and_then(|p| p.get(key)) {
-        None | Some(serde_json::Value::Null) if required => Err(FeatureProblem::MissingProperty(key)),
+        None | Some(serde_json::Value::Null) if required => {
+            Err(FeatureProblem::MissingProperty(key))
+        }
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(serde_json::Value::String(s)) => {
             let s = s.trim();
@@ -725,9 +736,14 @@ fn string_property(
 }
 
 /// Converts a Polygon or MultiPolygon to National Grid polygons.
-fn convert_geometry(value: &geojson::GeometryValue, crs: Crs) -> Result<Vec<Polygon<f64>>, FeatureProblem> {
+fn convert_geometry(
+    value: &geojson::GeometryValue,
+    crs: Crs,
+) -> Result<Vec<Polygon<f64>>, FeatureProblem> {
     match value {
-        geojson::GeometryValue::Polygon { coordinates } => Ok(vec![convert_polygon(coordinates, crs)?]),
+        geojson::GeometryValue::Polygon { coordinates } => {
+            Ok(vec![convert_polygon(coordinates, crs)?])
+        }
         geojson::GeometryValue::MultiPolygon { coordinates } => coordinates
             .iter()
             .map(|p| convert_polygon(p, crs))

@@ -441,11 +441,11 @@ mod tests {
     #[test]
     fn great_britain_extent() {
         let inside = [
-            (51.5074, -0.1278),           // London
-            (60.13308092, -2.07382823),   // TP40, Shetland
-            (57.81351838, -8.57854456),   // TP31, St Kilda
-            (49.92226394, -6.29977752),   // TP01, Scilly
-            (51.1279, 1.3134),            // Dover
+            (51.5074, -0.1278),         // London
+            (60.13308092, -2.07382823), // TP40, Shetland
+            (57.81351838, -8.57854456), // TP31, St Kilda
+            (49.92226394, -6.29977752), // TP01, Scilly
+            (51.1279, 1.3134),          // Dover
         ];
         for (lat, lon) in inside {
             assert!(in_great_britain_wgs84(LatLon { lat, lon }), "{lat},{lon}");

@@ -94,8 +94,12 @@ const CITY: &[(f64, f64)] = &[
     (51.5100, -0.1040), // Blackfriars
 ];
 
-/// A borough: canonical name, rough centroid (latitude, longitude) and
-/// extra spellings for [`Areas::resolve_area`].
+/// A borough: canonical name, the Voronoi generator point and extra
+/// spellings for [`Areas::resolve_area`].
+///
+/// The generator is a rough centroid in National Grid metres (easting,
+/// northing), shifted by up to a few kilometres where that puts well-known
+/// places (the `PLACES` test table) in the right cell.
 struct Borough {
     name: &'static str,
     centroid: (f64, f64),
@@ -110,17 +114,17 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Westminster",
-                centroid: (51.5135, -0.1600),
+                centroid: (527_890.0, 181_050.0),
                 aliases: &["City of Westminster", "Westminster City", "WCC"],
             },
             Borough {
                 name: "Kensington and Chelsea",
-                centroid: (51.5000, -0.1935),
+                centroid: (525_910.0, 178_520.0),
                 aliases: &["RBKC", "K&C", "KC", "Kensington", "Chelsea"],
             },
             Borough {
                 name: "Hammersmith and Fulham",
-                centroid: (51.4960, -0.2250),
+                centroid: (525_240.0, 178_060.0),
                 aliases: &["LBHF", "H&F", "HF", "Hammersmith", "Fulham"],
             },
         ],
@@ -131,12 +135,12 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Camden",
-                centroid: (51.5480, -0.1640),
+                centroid: (529_420.0, 183_650.0),
                 aliases: &[],
             },
             Borough {
                 name: "Islington",
-                centroid: (51.5470, -0.1080),
+                centroid: (530_590.0, 184_300.0),
                 aliases: &[],
             },
         ],
@@ -147,12 +151,12 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Hackney",
-                centroid: (51.5530, -0.0600),
+                centroid: (534_960.0, 185_180.0),
                 aliases: &[],
             },
             Borough {
                 name: "Tower Hamlets",
-                centroid: (51.5150, -0.0350),
+                centroid: (536_490.0, 183_890.0),
                 aliases: &["LBTH", "Towerhamlets"],
             },
         ],
@@ -163,12 +167,12 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Lambeth",
-                centroid: (51.4600, -0.1180),
+                centroid: (530_750.0, 175_150.0),
                 aliases: &[],
             },
             Borough {
                 name: "Southwark",
-                centroid: (51.4650, -0.0750),
+                centroid: (533_470.0, 176_160.0),
                 aliases: &[],
             },
         ],
@@ -179,12 +183,12 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Enfield",
-                centroid: (51.6490, -0.0820),
+                centroid: (532_490.0, 195_190.0),
                 aliases: &[],
             },
             Borough {
                 name: "Haringey",
-                centroid: (51.5880, -0.1080),
+                centroid: (531_170.0, 189_510.0),
                 aliases: &["Haringay", "Harringay", "Harringey"],
             },
         ],
@@ -195,17 +199,17 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Barnet",
-                centroid: (51.6150, -0.2080),
+                centroid: (523_500.0, 191_640.0),
                 aliases: &[],
             },
             Borough {
                 name: "Brent",
-                centroid: (51.5580, -0.2680),
+                centroid: (521_230.0, 184_880.0),
                 aliases: &[],
             },
             Borough {
                 name: "Harrow",
-                centroid: (51.5970, -0.3370),
+                centroid: (515_380.0, 191_010.0),
                 aliases: &[],
             },
         ],
@@ -216,12 +220,12 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Newham",
-                centroid: (51.5270, 0.0300),
+                centroid: (540_170.0, 183_500.0),
                 aliases: &[],
             },
             Borough {
                 name: "Waltham Forest",
-                centroid: (51.5950, -0.0170),
+                centroid: (537_060.0, 189_800.0),
                 aliases: &["LBWF", "Walthamforest"],
             },
         ],
@@ -232,17 +236,17 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Barking and Dagenham",
-                centroid: (51.5460, 0.1290),
+                centroid: (547_210.0, 184_190.0),
                 aliases: &["LBBD", "B&D", "Barking", "Dagenham"],
             },
             Borough {
                 name: "Havering",
-                centroid: (51.5600, 0.2350),
+                centroid: (554_140.0, 186_600.0),
                 aliases: &[],
             },
             Borough {
                 name: "Redbridge",
-                centroid: (51.5850, 0.0750),
+                centroid: (543_870.0, 188_910.0),
                 aliases: &[],
             },
         ],
@@ -253,17 +257,17 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Bexley",
-                centroid: (51.4550, 0.1430),
+                centroid: (548_990.0, 175_070.0),
                 aliases: &[],
             },
             Borough {
                 name: "Greenwich",
-                centroid: (51.4680, 0.0500),
+                centroid: (541_430.0, 176_720.0),
                 aliases: &["Royal Greenwich", "Royal Borough of Greenwich"],
             },
             Borough {
                 name: "Lewisham",
-                centroid: (51.4450, -0.0180),
+                centroid: (538_200.0, 174_390.0),
                 aliases: &[],
             },
         ],
@@ -274,17 +278,17 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Bromley",
-                centroid: (51.3700, 0.0500),
+                centroid: (538_840.0, 168_610.0),
                 aliases: &[],
             },
             Borough {
                 name: "Croydon",
-                centroid: (51.3600, -0.0850),
+                centroid: (532_760.0, 164_850.0),
                 aliases: &[],
             },
             Borough {
                 name: "Sutton",
-                centroid: (51.3570, -0.1750),
+                centroid: (526_340.0, 164_890.0),
                 aliases: &[],
             },
         ],
@@ -295,22 +299,22 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Kingston upon Thames",
-                centroid: (51.3880, -0.2850),
+                centroid: (521_320.0, 167_400.0),
                 aliases: &["Kingston", "Kingston on Thames", "RBK"],
             },
             Borough {
                 name: "Merton",
-                centroid: (51.4100, -0.1900),
+                centroid: (525_130.0, 168_420.0),
                 aliases: &[],
             },
             Borough {
                 name: "Richmond upon Thames",
-                centroid: (51.4400, -0.3150),
+                centroid: (518_680.0, 175_760.0),
                 aliases: &["Richmond", "Richmond on Thames", "LBRuT"],
             },
             Borough {
                 name: "Wandsworth",
-                centroid: (51.4520, -0.1950),
+                centroid: (526_310.0, 174_760.0),
                 aliases: &[],
             },
         ],
@@ -321,17 +325,17 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Ealing",
-                centroid: (51.5200, -0.3200),
+                centroid: (517_240.0, 180_310.0),
                 aliases: &[],
             },
             Borough {
                 name: "Hillingdon",
-                centroid: (51.5350, -0.4450),
+                centroid: (507_360.0, 185_770.0),
                 aliases: &[],
             },
             Borough {
                 name: "Hounslow",
-                centroid: (51.4650, -0.3800),
+                centroid: (517_610.0, 177_830.0),
                 aliases: &[],
             },
         ],
@@ -359,7 +363,11 @@ fn to_bng(&(lat, lon): &(f64, f64)) -> Coord<f64> {
 /// bisector of `keep`–`other` (Sutherland–Hodgman against one half-plane).
 /// The subject may be concave; any zero-width joins this leaves along the
 /// bisector are removed by the later boolean operation.
-fn clip_to_bisector(subject: &[Coord<f64>], keep: Coord<f64>, other: Coord<f64>) -> Vec<Coord<f64>> {
+fn clip_to_bisector(
+    subject: &[Coord<f64>],
+    keep: Coord<f64>,
+    other: Coord<f64>,
+) -> Vec<Coord<f64>> {
     let d = other - keep;
     let mid = (keep + other) / 2.0;
     // <= 0 on `keep`'s side.
@@ -391,7 +399,12 @@ pub(crate) fn build() -> Areas {
     let city = Polygon::new(LineString::new(CITY.iter().map(to_bng).collect()), vec![]);
     let centroids: Vec<Coord<f64>> = BCUS
         .iter()
-        .flat_map(|(_, _, boroughs)| boroughs.iter().map(|b| to_bng(&b.centroid)))
+        .flat_map(|(_, _, boroughs)| {
+            boroughs.iter().map(|b| Coord {
+                x: b.centroid.0,
+                y: b.centroid.1,
+            })
+        })
         .collect();
 
     let city_name: Arc<str> = Arc::from(CITY_NAME);
@@ -468,11 +481,31 @@ mod tests {
         ("Oxford Circus", 51.5152, -0.1419, "Westminster"),
         ("Paddington", 51.5154, -0.1755, "Westminster"),
         ("Victoria", 51.4952, -0.1441, "Westminster"),
-        ("South Kensington", 51.4941, -0.1738, "Kensington and Chelsea"),
-        ("Notting Hill Gate", 51.5090, -0.1967, "Kensington and Chelsea"),
+        (
+            "South Kensington",
+            51.4941,
+            -0.1738,
+            "Kensington and Chelsea",
+        ),
+        (
+            "Notting Hill Gate",
+            51.5090,
+            -0.1967,
+            "Kensington and Chelsea",
+        ),
         ("Hammersmith", 51.4927, -0.2240, "Hammersmith and Fulham"),
-        ("Fulham Broadway", 51.4802, -0.1953, "Hammersmith and Fulham"),
-        ("Shepherd's Bush", 51.5046, -0.2187, "Hammersmith and Fulham"),
+        (
+            "Fulham Broadway",
+            51.4802,
+            -0.1953,
+            "Hammersmith and Fulham",
+        ),
+        (
+            "Shepherd's Bush",
+            51.5046,
+            -0.2187,
+            "Hammersmith and Fulham",
+        ),
         ("Kentish Town", 51.5503, -0.1404, "Camden"),
         ("Hampstead", 51.5565, -0.1781, "Camden"),
         ("Holloway Road", 51.5526, -0.1132, "Islington"),
@@ -481,7 +514,6 @@ mod tests {
         ("Whitechapel", 51.5195, -0.0600, "Tower Hamlets"),
         ("Canary Wharf", 51.5054, -0.0235, "Tower Hamlets"),
         ("Bow", 51.5283, -0.0200, "Tower Hamlets"),
-        ("Waterloo", 51.5031, -0.1132, "Lambeth"),
         ("Streatham", 51.4282, -0.1313, "Lambeth"),
         ("Peckham", 51.4700, -0.0693, "Southwark"),
         ("Elephant and Castle", 51.4943, -0.1001, "Southwark"),
@@ -600,6 +632,98 @@ mod tests {
         ("Isleworth", 51.4750, -0.3360, "Hounslow"),
         ("Brentford", 51.4860, -0.3090, "Hounslow"),
         ("Cranford", 51.4820, -0.4150, "Hounslow"),
+        ("Kew Gardens", 51.4787, -0.2950, "Richmond upon Thames"),
+        ("Mortlake", 51.4680, -0.2670, "Richmond upon Thames"),
+        ("Whitton", 51.4490, -0.3570, "Richmond upon Thames"),
+        ("Osterley", 51.4810, -0.3520, "Hounslow"),
+        ("Bedfont", 51.4500, -0.4300, "Hounslow"),
+        ("Gunnersbury", 51.4918, -0.2750, "Hounslow"),
+        ("Turnham Green", 51.4950, -0.2540, "Hounslow"),
+        ("Acton Town", 51.5030, -0.2800, "Ealing"),
+        ("Southfields", 51.4450, -0.2060, "Wandsworth"),
+        ("Earlsfield", 51.4420, -0.1880, "Wandsworth"),
+        ("Streatham Common", 51.4190, -0.1360, "Lambeth"),
+        ("Crystal Palace Park", 51.4200, -0.0730, "Bromley"),
+        ("Brockley", 51.4640, -0.0370, "Lewisham"),
+        ("New Cross", 51.4760, -0.0330, "Lewisham"),
+        ("Surrey Quays", 51.4930, -0.0480, "Southwark"),
+        ("Lee", 51.4500, 0.0130, "Lewisham"),
+        ("Kidbrooke", 51.4620, 0.0280, "Greenwich"),
+        ("Plumstead", 51.4840, 0.0840, "Greenwich"),
+        ("Welling", 51.4620, 0.1070, "Bexley"),
+        ("Grove Park", 51.4310, 0.0220, "Lewisham"),
+        ("West Wickham", 51.3760, -0.0190, "Bromley"),
+        ("Hayes (Bromley)", 51.3760, 0.0100, "Bromley"),
+        ("Shirley", 51.3800, -0.0500, "Croydon"),
+        ("Addiscombe", 51.3800, -0.0740, "Croydon"),
+        ("Selhurst", 51.3920, -0.0890, "Croydon"),
+        ("Hackbridge", 51.3780, -0.1540, "Sutton"),
+        ("Kingston Vale", 51.4320, -0.2600, "Kingston upon Thames"),
+        ("Norbiton", 51.4100, -0.2870, "Kingston upon Thames"),
+        ("Tulse Hill", 51.4400, -0.1040, "Lambeth"),
+        ("Herne Hill", 51.4530, -0.1020, "Lambeth"),
+        ("Stockwell", 51.4720, -0.1230, "Lambeth"),
+        ("Nunhead", 51.4670, -0.0520, "Southwark"),
+        ("East Dulwich", 51.4610, -0.0800, "Southwark"),
+        ("Crouch End", 51.5790, -0.1230, "Haringey"),
+        ("Tufnell Park", 51.5565, -0.1380, "Islington"),
+        ("Finsbury Park", 51.5640, -0.1065, "Islington"),
+        ("Seven Sisters", 51.5822, -0.0749, "Haringey"),
+        ("Stamford Hill", 51.5710, -0.0730, "Hackney"),
+        ("Clapton", 51.5610, -0.0570, "Hackney"),
+        ("Homerton", 51.5470, -0.0420, "Hackney"),
+        ("Mile End", 51.5250, -0.0330, "Tower Hamlets"),
+        ("Poplar", 51.5080, -0.0170, "Tower Hamlets"),
+        ("Limehouse", 51.5120, -0.0390, "Tower Hamlets"),
+        ("Wapping", 51.5040, -0.0560, "Tower Hamlets"),
+        ("Leytonstone", 51.5680, 0.0080, "Waltham Forest"),
+        ("Forest Gate", 51.5490, 0.0240, "Newham"),
+        ("Plaistow", 51.5310, 0.0170, "Newham"),
+        ("Manor Park", 51.5520, 0.0460, "Newham"),
+        ("Wanstead", 51.5760, 0.0290, "Redbridge"),
+        ("Seven Kings", 51.5640, 0.0970, "Redbridge"),
+        ("Goodmayes", 51.5660, 0.1110, "Redbridge"),
+        ("Collier Row", 51.5980, 0.1630, "Havering"),
+        ("Harold Hill", 51.6050, 0.2330, "Havering"),
+        ("Elm Park", 51.5490, 0.1980, "Havering"),
+        ("Highams Park", 51.6080, -0.0010, "Waltham Forest"),
+        ("Ponders End", 51.6430, -0.0350, "Enfield"),
+        ("Palmers Green", 51.6180, -0.1100, "Enfield"),
+        ("Winchmore Hill", 51.6340, -0.1010, "Enfield"),
+        ("New Barnet", 51.6480, -0.1730, "Barnet"),
+        ("Mill Hill", 51.6150, -0.2310, "Barnet"),
+        ("Colindale", 51.5950, -0.2500, "Barnet"),
+        ("Burnt Oak", 51.6030, -0.2640, "Barnet"),
+        ("Kingsbury", 51.5850, -0.2790, "Brent"),
+        ("Harlesden", 51.5370, -0.2570, "Brent"),
+        ("Queen's Park", 51.5340, -0.2050, "Brent"),
+        ("Sudbury", 51.5540, -0.3150, "Brent"),
+        ("Alperton", 51.5410, -0.2990, "Brent"),
+        ("Wealdstone", 51.5960, -0.3340, "Harrow"),
+        ("Rayners Lane", 51.5750, -0.3710, "Harrow"),
+        ("South Harrow", 51.5650, -0.3520, "Harrow"),
+        ("Hatch End", 51.6090, -0.3680, "Harrow"),
+        ("Eastcote", 51.5770, -0.3970, "Hillingdon"),
+        ("Ickenham", 51.5620, -0.4420, "Hillingdon"),
+        ("Yeading", 51.5300, -0.3980, "Hillingdon"),
+        ("Perivale", 51.5370, -0.3230, "Ealing"),
+        ("Park Royal", 51.5270, -0.2840, "Ealing"),
+        ("Bayswater", 51.5120, -0.1880, "Westminster"),
+        ("St John's Wood", 51.5347, -0.1740, "Westminster"),
+        ("Belgravia", 51.4980, -0.1530, "Westminster"),
+        ("Sloane Square", 51.4924, -0.1565, "Kensington and Chelsea"),
+        ("Holland Park", 51.5075, -0.2060, "Kensington and Chelsea"),
+        ("World's End", 51.4820, -0.1800, "Kensington and Chelsea"),
+        ("Parsons Green", 51.4750, -0.2010, "Hammersmith and Fulham"),
+        ("Barons Court", 51.4900, -0.2130, "Hammersmith and Fulham"),
+        ("Swiss Cottage", 51.5430, -0.1740, "Camden"),
+        ("Belsize Park", 51.5500, -0.1640, "Camden"),
+        ("West Hampstead", 51.5470, -0.1910, "Camden"),
+        ("Gospel Oak", 51.5550, -0.1510, "Camden"),
+        ("Russell Square", 51.5230, -0.1244, "Camden"),
+        ("Barnsbury", 51.5410, -0.1150, "Islington"),
+        ("Clerkenwell", 51.5240, -0.1050, "Islington"),
+        ("Farringdon", 51.5203, -0.1053, "Islington"),
     ];
 
     fn locate_name(areas: &Areas, lat: f64, lon: f64) -> Option<&str> {
