@@ -6,7 +6,9 @@ use std::path::Path;
 use anyhow::Result;
 use chrono::NaiveDate;
 use marac_geo::Areas;
-use marac_ingest::{expand_inputs, Diagnostic, Ingest, IngestError, IngestOptions, Ingester, Profile};
+use marac_ingest::{
+    expand_inputs, Diagnostic, Ingest, IngestError, IngestOptions, Ingester, Profile,
+};
 
 use crate::output::{write_atomic, CsvDoc};
 use crate::{input_error, InputArgs};
@@ -16,7 +18,8 @@ const SHOWN_ON_STDERR: usize = 10;
 
 /// Parses `--as-of` and other date flags.
 pub fn parse_date_flag(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
 }
 
 /// Today's date, the default for `--as-of`.
@@ -61,7 +64,9 @@ pub fn load(args: &InputArgs, as_of: Option<NaiveDate>, quiet: bool) -> Result<I
         match ing.add_source(src) {
             Ok(()) => {}
             Err(IngestError::Strict(d)) => {
-                return Err(input_error(format!("{d} (--strict stops at the first rejected row)")));
+                return Err(input_error(format!(
+                    "{d} (--strict stops at the first rejected row)"
+                )));
             }
             Err(e) => return Err(input_error(e.to_string())),
         }
@@ -116,13 +121,21 @@ fn report(ingest: &Ingest, args: &InputArgs) {
             continue;
         }
         match file {
-            Some(p) => eprintln!("marac: {} {what} line(s) written to {}", list.len(), p.display()),
+            Some(p) => eprintln!(
+                "marac: {} {what} line(s) written to {}",
+                list.len(),
+                p.display()
+            ),
             None => {
                 for d in list.iter().take(SHOWN_ON_STDERR) {
                     eprintln!("marac: {what}: {d}");
                 }
                 if list.len() > SHOWN_ON_STDERR {
-                    let flag = if what == "rejected" { "--rejects" } else { "--warnings" };
+                    let flag = if what == "rejected" {
+                        "--rejects"
+                    } else {
+                        "--warnings"
+                    };
                     eprintln!(
                         "marac: … and {} more; {flag} FILE writes them all",
                         list.len() - SHOWN_ON_STDERR

@@ -56,6 +56,8 @@ struct Cli {
 enum Command {
     /// Check a week's exports before a scan: counts by kind, source, BCU and month, and every rejected row.
     Validate(cmd::validate::ValidateArgs),
+    /// Weekly risk scan: one entry per victim, highest risk first, with flags and every point explained.
+    Scan(cmd::scan::ScanArgs),
     /// Write a synthetic, realistic London data set with ground truth.
     Synth(cmd::synth::SynthArgs),
     /// Run the pipeline on the embedded synthetic fixture and print what it finds.
@@ -103,6 +105,7 @@ fn main() -> ExitCode {
     let quiet = cli.quiet;
     let result = match cli.command {
         Command::Validate(a) => cmd::validate::run(a, quiet),
+        Command::Scan(a) => cmd::scan::run(a, quiet),
         Command::Synth(a) => cmd::synth::run(a, quiet),
         Command::Demo(a) => cmd::demo::run(a, quiet),
         Command::Profiles(a) => cmd::profiles::run(a),

@@ -35,7 +35,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         match opts.open(&tmp) {
             Ok(f) => break (tmp, f),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-            Err(e) => return Err(e).with_context(|| format!("{}: cannot create a temporary file", dir.display())),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("{}: cannot create a temporary file", dir.display()))
+            }
         }
     };
     let written = file
@@ -82,7 +85,9 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
         return std::borrow::Cow::Borrowed(cell);
     }
     match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => std::borrow::Cow::Owned(format!("'{cell}")),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
+            std::borrow::Cow::Owned(format!("'{cell}"))
+        }
         _ => std::borrow::Cow::Borrowed(cell),
     }
 }
@@ -106,7 +111,10 @@ impl CsvDoc {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let cells: Vec<String> = cells.into_iter().map(|c| csv_safe(c.as_ref()).into_owned()).collect();
+        let cells: Vec<String> = cells
+            .into_iter()
+            .map(|c| csv_safe(c.as_ref()).into_owned())
+            .collect();
         self.w.write_record(&cells)?;
         Ok(())
     }
@@ -142,7 +150,10 @@ mod tests {
         write_atomic(&p, b"one").unwrap();
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
-        assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file left behind");
     }

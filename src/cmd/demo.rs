@@ -57,7 +57,10 @@ pub fn run(_args: DemoArgs, quiet: bool) -> Result<u8> {
     for k in IncidentKind::ALL {
         let _ = write!(out, " {k} |");
     }
-    let _ = writeln!(out, " total |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(
+        out,
+        " total |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
     for (bcu, counts) in &by_bcu {
         let _ = write!(out, "| {} |", md_cell(bcu));
         for c in counts {

@@ -20,8 +20,14 @@ pub fn run(args: ProfilesArgs) -> Result<u8> {
                  police-uk  data.police.uk street-level CSV\n"
             .to_string(),
         Some("police-uk") => marac_ingest::profile::POLICE_UK_TOML.to_string(),
-        Some("canonical") => "# The canonical profile maps every field to the column of the same name.\n".to_string(),
-        Some(other) => return Err(input_error(format!("no built-in profile '{other}' (canonical, police-uk)"))),
+        Some("canonical") => {
+            "# The canonical profile maps every field to the column of the same name.\n".to_string()
+        }
+        Some(other) => {
+            return Err(input_error(format!(
+                "no built-in profile '{other}' (canonical, police-uk)"
+            )))
+        }
     };
     emit(None, text.as_bytes())?;
     Ok(0)

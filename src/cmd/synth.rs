@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Args;
-
+use marac_synth::{generate, write_incidents_csv, write_planted_csv, write_truth_csv, SynthConfig};
 
 use crate::inputs::{parse_date_flag, today};
 use crate::output::{create_private_dir, write_atomic};
@@ -29,6 +29,32 @@ pub struct SynthArgs {
 
 /// Runs the command.
 pub fn run(args: SynthArgs, quiet: bool) -> Result<u8> {
-    let _ = (args, quiet, create_private_dir, write_atomic, today);
+    let cfg = SynthConfig {
+        seed: args.seed,
+        incidents: args.incidents as usize,
+        end: args.end.unwrap_or_else(today),
+    };
+    let data = generate(&cfg);
+    create_private_dir(&args.out)?;
+    let mut buf = Vec::new();
+    write_incidents_csv(&mut buf, &data.incidents)?;
+    write_atomic(&args.out.join("incidents.csv"), &buf)?;
+    buf.clear();
+    write_truth_csv(&mut buf, &data.truth)?;
+    write_atomic(&args.out.join("truth.csv"), &buf)?;
+    buf.clear();
+    write_planted_csv(&mut buf, &data.planted)?;
+    write_atomic(&args.out.join("planted.csv"), &buf)?;
+    if !quiet {
+        eprintln!(
+            "marac: wrote {} incidents, {} truth rows, {} planted patterns to {} (seed {}, end {})",
+            data.incidents.len(),
+            data.truth.len(),
+            data.planted.len(),
+            args.out.display(),
+            cfg.seed,
+            cfg.end
+        );
+    }
     Ok(0)
 }

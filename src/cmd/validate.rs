@@ -77,7 +77,10 @@ pub fn run(args: ValidateArgs, quiet: bool) -> Result<u8> {
 }
 
 fn table(out: &mut String, title: &str, rows: &std::collections::BTreeMap<String, u64>) {
-    let _ = writeln!(out, "\n## By {title}\n\n| {title} | incidents |\n| --- | ---: |");
+    let _ = writeln!(
+        out,
+        "\n## By {title}\n\n| {title} | incidents |\n| --- | ---: |"
+    );
     for (k, v) in rows {
         let _ = writeln!(out, "| {} | {v} |", md_cell(k));
     }
@@ -85,7 +88,9 @@ fn table(out: &mut String, title: &str, rows: &std::collections::BTreeMap<String
 
 /// Escapes a Markdown table cell.
 pub fn md_cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 fn markdown(r: &Report<'_>, ingest: &Ingest) -> String {
@@ -96,15 +101,29 @@ fn markdown(r: &Report<'_>, ingest: &Ingest) -> String {
         "Read {} records: {} accepted, {} rejected; {} warnings.\n",
         r.read, r.accepted, r.rejected, r.warnings
     );
-    let _ = writeln!(out, "| input | read | accepted | rejected | warnings |\n| --- | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(
+        out,
+        "| input | read | accepted | rejected | warnings |\n| --- | ---: | ---: | ---: | ---: |"
+    );
     for f in r.inputs {
-        let _ = writeln!(out, "| {} | {} | {} | {} | {} |", md_cell(&f.file), f.read, f.accepted, f.rejected, f.warnings);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            md_cell(&f.file),
+            f.read,
+            f.accepted,
+            f.rejected,
+            f.warnings
+        );
     }
     table(&mut out, "kind", &r.summary.by_kind);
     table(&mut out, "source", &r.summary.by_source);
     table(&mut out, "BCU", &r.summary.by_bcu);
     table(&mut out, "month", &r.summary.by_month);
-    for (title, list) in [("Rejected rows", &ingest.rejects), ("Warnings", &ingest.warnings)] {
+    for (title, list) in [
+        ("Rejected rows", &ingest.rejects),
+        ("Warnings", &ingest.warnings),
+    ] {
         let _ = writeln!(out, "\n## {title} ({})\n", list.len());
         if list.is_empty() {
             let _ = writeln!(out, "None.");

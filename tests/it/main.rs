@@ -1,5 +1,6 @@
 //! CLI integration tests: one binary, a shared harness (`util`), one module
 //! per command. Each test reads as "given these files, this command prints this".
 
+mod scan;
 mod util;
 mod validate;

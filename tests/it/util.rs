@@ -13,7 +13,9 @@ pub fn marac() -> Command {
 
 /// A file under `tests/data`.
 pub fn data(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
 }
 
 /// Output of a command: exit code, stdout, stderr.
@@ -25,7 +27,11 @@ pub struct Run {
 
 /// Runs a command from `tests/data` (so file names in messages are short).
 pub fn run(args: &[&str]) -> Run {
-    let out = marac().current_dir(data("")).args(args).output().expect("runs");
+    let out = marac()
+        .current_dir(data(""))
+        .args(args)
+        .output()
+        .expect("runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -63,7 +69,10 @@ fn lines(list: &serde_json::Value) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|d| {
-            let field = d["field"].as_str().map(|f| format!("{f}: ")).unwrap_or_default();
+            let field = d["field"]
+                .as_str()
+                .map(|f| format!("{f}: "))
+                .unwrap_or_default();
             format!(
                 "{}:{}: {}{}",
                 d["file"].as_str().unwrap(),

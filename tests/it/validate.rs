@@ -10,7 +10,10 @@ fn impossible_calendar_date_is_rejected_with_its_line() {
         reject_lines(&v),
         ["bad/bad_date.csv:2: reported_at: invalid date '2023-02-30': not a calendar date"]
     );
-    assert_eq!((v["read"].as_u64(), v["accepted"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(
+        (v["read"].as_u64(), v["accepted"].as_u64()),
+        (Some(2), Some(1))
+    );
 }
 
 #[test]
@@ -46,19 +49,28 @@ fn unclosed_quote_is_an_error_with_its_line_not_a_panic() {
         reject_lines(&v),
         ["bad/bad_quote.csv:3: expected 10 fields as in the header, found 3; the record runs to line 4 (an unclosed quote?)"]
     );
-    assert_eq!((v["read"].as_u64(), v["accepted"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(
+        (v["read"].as_u64(), v["accepted"].as_u64()),
+        (Some(2), Some(1))
+    );
 }
 
 #[test]
 fn short_row_is_rejected() {
     let (_, v, _) = validate_json(&["bad/short_row.csv"]);
-    assert_eq!(reject_lines(&v), ["bad/short_row.csv:2: expected 10 fields as in the header, found 4"]);
+    assert_eq!(
+        reject_lines(&v),
+        ["bad/short_row.csv:2: expected 10 fields as in the header, found 4"]
+    );
 }
 
 #[test]
 fn invalid_utf8_rejects_a_required_field_and_drops_an_optional_one() {
     let (_, v, _) = validate_json(&["bad/invalid_utf8.csv"]);
-    assert_eq!(reject_lines(&v), ["bad/invalid_utf8.csv:4: source: invalid UTF-8 at byte 8 of the field"]);
+    assert_eq!(
+        reject_lines(&v),
+        ["bad/invalid_utf8.csv:4: source: invalid UTF-8 at byte 8 of the field"]
+    );
     assert_eq!(
         warning_lines(&v),
         ["bad/invalid_utf8.csv:2: borough: invalid UTF-8 at byte 5 of the field; treated as missing"]
@@ -158,17 +170,31 @@ fn a_directory_reads_every_input_in_name_order_and_rejects_go_to_a_file() {
     ]);
     assert_eq!(r.code, 2);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let files: Vec<&str> = v["inputs"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    let files: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
     assert_eq!(files.first(), Some(&"bad/bad.jsonl"));
     assert!(files.windows(2).all(|w| w[0] < w[1]), "sorted by name");
-    assert_eq!(v["read"].as_u64().unwrap(), v["accepted"].as_u64().unwrap() + v["rejected"].as_u64().unwrap());
+    assert_eq!(
+        v["read"].as_u64().unwrap(),
+        v["accepted"].as_u64().unwrap() + v["rejected"].as_u64().unwrap()
+    );
     let text = std::fs::read_to_string(&rejects).unwrap();
     assert_eq!(text.lines().next(), Some("file,line,field,severity,reason"));
-    assert_eq!(text.lines().count() as u64, 1 + v["rejected"].as_u64().unwrap());
+    assert_eq!(
+        text.lines().count() as u64,
+        1 + v["rejected"].as_u64().unwrap()
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&rejects).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&rejects).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
     assert!(r.stderr.contains("rejected line(s) written to"));
 }
@@ -185,14 +211,22 @@ fn no_names_or_dates_of_birth_reach_stderr() {
     .unwrap();
     let r = run(&["validate", f.to_str().unwrap()]);
     for secret in ["Oyelaran", "Zebedee", "1901-13-45", "ZZ99"] {
-        assert!(!r.stderr.contains(secret), "{secret} leaked to stderr: {}", r.stderr);
+        assert!(
+            !r.stderr.contains(secret),
+            "{secret} leaked to stderr: {}",
+            r.stderr
+        );
         assert!(!r.stdout.contains(secret), "{secret} leaked to the report");
     }
 }
 
 #[test]
 fn police_uk_profile_reads_a_street_level_file() {
-    let (code, v, _) = validate_json(&["--profile", "police-uk", "police-uk/2017-02-sample-street.csv"]);
+    let (code, v, _) = validate_json(&[
+        "--profile",
+        "police-uk",
+        "police-uk/2017-02-sample-street.csv",
+    ]);
     assert_eq!(code, 0);
     assert_eq!(v["read"], 6);
     assert_eq!(v["accepted"], 6);
@@ -201,7 +235,10 @@ fn police_uk_profile_reads_a_street_level_file() {
     // Borough from the LSOA name, not the force: a Camden LSOA in a City of London file.
     assert_eq!(v["by_bcu"]["Central North"], 2);
     assert_eq!(v["by_bcu"]["City of London"], 3);
-    assert_eq!(v["by_bcu"]["unassigned"], 1, "No Location row is kept, unassigned");
+    assert_eq!(
+        v["by_bcu"]["unassigned"], 1,
+        "No Location row is kept, unassigned"
+    );
     assert_eq!(v["by_source"]["city-of-london-police"], 6);
     assert_eq!(v["by_month"]["2017-02"], 6);
 }

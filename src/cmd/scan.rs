@@ -1,0 +1,303 @@
+//! `marac scan`: the coordinator's weekly risk scan.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::Args;
+use marac_model::{Incident, Role};
+use marac_risk::{mentions_from_rows, scan, Referrals, RiskConfig, Scan};
+
+use crate::cmd::validate::md_cell;
+use crate::inputs::{load, load_areas, parse_date_flag, today};
+use crate::output::{emit, CsvDoc};
+use crate::{input_error, InputArgs, ReportFormat};
+
+/// Arguments of `marac scan`.
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The scan date: windows count back from it, both ends included (default: today).
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    /// Weights, windows and thresholds (default: the shipped config/default.toml).
+    #[arg(long, value_name = "FILE.toml")]
+    config: Option<PathBuf>,
+    /// Professional referrals: one incident id or person id a line (`#` comments).
+    #[arg(long, value_name = "FILE")]
+    refer: Option<PathBuf>,
+    /// Person mentions from `marac link` (incident_id,role,person_id) instead of linking here.
+    #[arg(long, value_name = "persons.csv")]
+    persons: Option<PathBuf>,
+    /// Only persons in this BCU (name or code).
+    #[arg(long, value_name = "NAME")]
+    bcu: Option<String>,
+    /// Print one person's full chronology and every point, instead of the list.
+    #[arg(long, value_name = "PERSON_ID")]
+    explain: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    format: ReportFormat,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+}
+
+/// Reads `incident_id,role,person_id` rows.
+pub fn read_persons(path: &std::path::Path) -> Result<Vec<(String, Role, String)>> {
+    let mut rdr = csv::Reader::from_path(path)
+        .map_err(|e| input_error(format!("{}: {e}", path.display())))?;
+    let mut rows = Vec::new();
+    for (n, rec) in rdr.records().enumerate() {
+        let line = n + 2;
+        let rec = rec.map_err(|e| input_error(format!("{}:{line}: {e}", path.display())))?;
+        let (Some(iid), Some(role), Some(pid)) = (rec.get(0), rec.get(1), rec.get(2)) else {
+            return Err(input_error(format!(
+                "{}:{line}: expected incident_id,role,person_id",
+                path.display()
+            )));
+        };
+        let role = Role::parse(role)
+            .map_err(|e| input_error(format!("{}:{line}: role: {e}", path.display())))?;
+        rows.push((iid.to_string(), role, pid.to_string()));
+    }
+    Ok(rows)
+}
+
+/// Links the incidents' persons: from `--persons` or by linkage.
+pub fn person_rows(
+    incidents: &[Incident],
+    persons: Option<&std::path::Path>,
+) -> Result<Vec<(String, Role, String)>> {
+    match persons {
+        Some(p) => read_persons(p),
+        None => Ok(crate::cmd::link_rows(incidents)),
+    }
+}
+
+/// Runs the scan over loaded incidents.
+pub fn run_scan(
+    incidents: &[Incident],
+    rows: &[(String, Role, String)],
+    referrals: &Referrals,
+    cfg: &RiskConfig,
+    as_of: NaiveDate,
+) -> Scan {
+    let (mentions, person_ids) = mentions_from_rows(
+        incidents,
+        rows.iter().map(|(i, r, p)| (i.as_str(), *r, p.as_str())),
+    );
+    scan(incidents, &mentions, &person_ids, referrals, cfg, as_of)
+}
+
+/// Loads `--config` or the default.
+pub fn load_config(path: Option<&std::path::Path>) -> Result<RiskConfig> {
+    match path {
+        None => Ok(RiskConfig::default()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| input_error(format!("{}: {e}", p.display())))?;
+            RiskConfig::from_toml(&p.display().to_string(), &text)
+                .map_err(|e| input_error(e.to_string()))
+        }
+    }
+}
+
+/// Runs the command.
+pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
+    let as_of = args.as_of.unwrap_or_else(today);
+    let cfg = load_config(args.config.as_deref())?;
+    let referrals = match &args.refer {
+        None => Referrals::default(),
+        Some(p) => Referrals::parse(
+            &std::fs::read_to_string(p)
+                .map_err(|e| input_error(format!("{}: {e}", p.display())))?,
+        ),
+    };
+    let bcu_filter = match &args.bcu {
+        None => None,
+        Some(name) if name.eq_ignore_ascii_case("all") => None,
+        Some(name) => {
+            let areas = load_areas(args.input.areas.as_deref())?;
+            let bcu = areas
+                .resolve_bcu(name)
+                .ok_or_else(|| input_error(format!("--bcu {name}: no such BCU")))?;
+            Some(bcu.name.to_string())
+        }
+    };
+    let ingest = load(&args.input, Some(as_of), quiet)?;
+    let rows = person_rows(&ingest.incidents, args.persons.as_deref())?;
+    let mut result = run_scan(&ingest.incidents, &rows, &referrals, &cfg, as_of);
+    if let Some(b) = &bcu_filter {
+        result.persons.retain(|p| &p.bcu == b);
+    }
+    if !quiet {
+        let eligible = result.persons.iter().filter(|p| p.marac_eligible).count();
+        eprintln!(
+            "marac: scanned {} victims as of {as_of}: {eligible} MARAC-eligible",
+            result.persons.len()
+        );
+    }
+    if let Some(pid) = &args.explain {
+        let p = result
+            .persons
+            .iter()
+            .find(|p| &p.person_id == pid)
+            .ok_or_else(|| {
+                input_error(format!(
+                    "--explain {pid}: no victim with that person id in this scan"
+                ))
+            })?;
+        let text = explain(p, &ingest.incidents, &rows, &result);
+        emit(args.out.as_deref(), text.as_bytes())?;
+        return Ok(0);
+    }
+    let bytes = match args.format {
+        ReportFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&result).context("json")?;
+            s.push('\n');
+            s.into_bytes()
+        }
+        ReportFormat::Csv => {
+            let mut doc = CsvDoc::new(&[
+                "person_id",
+                "bcu",
+                "score",
+                "level",
+                "marac_eligible",
+                "flags",
+                "incidents",
+            ])?;
+            for p in &result.persons {
+                let flags: Vec<&str> = p.flags.iter().map(|f| f.as_str()).collect();
+                doc.row([
+                    p.person_id.clone(),
+                    p.bcu.clone(),
+                    p.score.to_string(),
+                    p.level.as_str().to_string(),
+                    p.marac_eligible.to_string(),
+                    flags.join(";"),
+                    p.incidents.join(";"),
+                ])?;
+            }
+            doc.finish()?
+        }
+        ReportFormat::Md => markdown(&result).into_bytes(),
+    };
+    emit(args.out.as_deref(), &bytes)?;
+    Ok(0)
+}
+
+fn markdown(s: &Scan) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Risk scan as of {}\n", s.as_of);
+    let eligible = s.persons.iter().filter(|p| p.marac_eligible).count();
+    let _ = writeln!(
+        out,
+        "{} victims, {} MARAC-eligible.\n",
+        s.persons.len(),
+        eligible
+    );
+    let _ = writeln!(
+        out,
+        "| person | BCU | score | level | MARAC | flags | incidents |"
+    );
+    let _ = writeln!(out, "| --- | --- | ---: | --- | --- | --- | ---: |");
+    for p in &s.persons {
+        let flags: Vec<&str> = p.flags.iter().map(|f| f.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            md_cell(&p.person_id),
+            md_cell(&p.bcu),
+            p.score,
+            p.level.as_str(),
+            if p.marac_eligible { "yes" } else { "no" },
+            flags.join(", "),
+            p.incidents.len()
+        );
+    }
+    out
+}
+
+/// One person's chronology across agencies and every point with its incidents.
+fn explain(
+    p: &marac_risk::PersonRisk,
+    incidents: &[Incident],
+    rows: &[(String, Role, String)],
+    s: &Scan,
+) -> String {
+    let by_id: std::collections::HashMap<&str, &Incident> =
+        incidents.iter().map(|i| (i.id.as_str(), i)).collect();
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} as of {}\n", md_cell(&p.person_id), s.as_of);
+    let flags: Vec<&str> = p.flags.iter().map(|f| f.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "Score {} ({}); MARAC-eligible: {}{}; BCU {}.\n\nFlags: {}.\n\nVulnerabilities: {}.\n",
+        p.score,
+        p.level.as_str(),
+        if p.marac_eligible { "yes" } else { "no" },
+        if p.eligible_by.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", p.eligible_by.join(", "))
+        },
+        md_cell(&p.bcu),
+        if flags.is_empty() {
+            "none".into()
+        } else {
+            flags.join(", ")
+        },
+        if p.vulnerabilities.is_empty() {
+            "none recorded".into()
+        } else {
+            p.vulnerabilities.to_list().replace(';', ", ")
+        }
+    );
+    let _ = writeln!(
+        out,
+        "## Points\n\n| factor | points | incidents |\n| --- | ---: | --- |"
+    );
+    for r in &p.reasons {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            r.factor,
+            r.points,
+            md_cell(&r.incidents.join(", "))
+        );
+    }
+    let _ = writeln!(out, "| **total** | **{}** | |", p.score);
+    let _ = writeln!(out, "\n## Chronology across agencies\n");
+    let _ = writeln!(
+        out,
+        "| date | incident | kind | source | category | harm | hate strands | suspect |"
+    );
+    let _ = writeln!(out, "| --- | --- | --- | --- | --- | ---: | --- | --- |");
+    for iid in &p.incidents {
+        let Some(i) = by_id.get(iid.as_str()) else {
+            continue;
+        };
+        let suspects: Vec<&str> = rows
+            .iter()
+            .filter(|(r, role, _)| r == iid && *role == Role::Suspect)
+            .map(|(_, _, pid)| pid.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            i.reported.to_canonical(),
+            md_cell(&i.id),
+            i.kind,
+            md_cell(&i.source),
+            md_cell(i.category.as_deref().unwrap_or("")),
+            i.harm.map(|h| h.to_string()).unwrap_or_default(),
+            i.hate_strands.to_list().replace(';', ", "),
+            md_cell(&suspects.join(", "))
+        );
+    }
+    out
+}
