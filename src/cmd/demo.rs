@@ -68,6 +68,66 @@ pub fn run(_args: DemoArgs, quiet: bool) -> Result<u8> {
         }
         let _ = writeln!(out, " {} |", counts.iter().sum::<u64>());
     }
+    // Link and scan: the coordinator's weekly job on the fixture.
+    let rows = crate::cmd::link_rows(&ingest.incidents);
+    let result = crate::cmd::scan::run_scan(
+        &ingest.incidents,
+        &rows,
+        &marac_risk::Referrals::default(),
+        &marac_risk::RiskConfig::default(),
+        as_of,
+    );
+    let persons: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.2.as_str()).collect();
+    let eligible: Vec<&marac_risk::PersonRisk> =
+        result.persons.iter().filter(|p| p.marac_eligible).collect();
+    let _ = writeln!(
+        out,
+        "\nLinked {} person mentions into {} persons; scanned {} victims: {} MARAC-eligible.",
+        rows.len(),
+        persons.len(),
+        result.persons.len(),
+        eligible.len()
+    );
+    // The BCU with the most eligible cases gets its agenda printed.
+    let mut per_bcu: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &eligible {
+        *per_bcu.entry(p.bcu.as_str()).or_default() += 1;
+    }
+    let Some((bcu, _)) = per_bcu
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+    else {
+        emit(None, out.as_bytes())?;
+        return Ok(0);
+    };
+    let _ = writeln!(
+        out,
+        "\n## Community MARAC agenda: {} BCU, cases as of {as_of}\n",
+        md_cell(bcu)
+    );
+    let _ = writeln!(
+        out,
+        "OFFICIAL-SENSITIVE. Persons are shown by pseudonymous id only.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| # | person | score | level | flags | victim incidents | eligible by |"
+    );
+    let _ = writeln!(out, "| ---: | --- | ---: | --- | --- | ---: | --- |");
+    for (n, p) in eligible.iter().filter(|p| p.bcu == *bcu).enumerate() {
+        let flags: Vec<&str> = p.flags.iter().map(|f| f.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            n + 1,
+            md_cell(&p.person_id),
+            p.score,
+            p.level.as_str(),
+            flags.join(", "),
+            p.incidents.len(),
+            p.eligible_by.join(", ")
+        );
+    }
     emit(None, out.as_bytes())?;
     Ok(0)
 }

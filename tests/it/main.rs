@@ -1,6 +1,8 @@
 //! CLI integration tests: one binary, a shared harness (`util`), one module
 //! per command. Each test reads as "given these files, this command prints this".
 
+mod demo;
 mod scan;
+mod synth;
 mod util;
 mod validate;
