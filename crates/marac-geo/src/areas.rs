@@ -15,6 +15,9 @@
 //! | `bcu`      | yes      | the BCU the area belongs to               |
 //! | `bcu_code` | no       | short BCU code, e.g. `CN`                 |
 //!
+//! Names are trimmed; `unassigned` is reserved for points outside every area
+//! ([`marac_model::UNASSIGNED`]) and rejected as an area or BCU name.
+//!
 //! Positions are `[longitude, latitude]` in WGS84, as RFC 7946 requires, and
 //! must lie roughly in Great Britain; they are converted to British National
 //! Grid on load. As an exception, a file carrying the legacy member
@@ -186,6 +189,12 @@ pub enum FeatureProblem {
     /// A property is not a string.
     #[error("property '{0}' is not a string")]
     NotAString(&'static str),
+    /// The geometry has no polygons (an empty MultiPolygon).
+    #[error("the geometry is empty")]
+    EmptyGeometry,
+    /// An area or BCU name is the reserved word for "outside every area".
+    #[error("property '{0}' may not be '{unassigned}', which marac reserves for points outside every area", unassigned = marac_model::UNASSIGNED)]
+    ReservedName(&'static str),
     /// A polygon ring has fewer than three distinct positions.
     #[error("a polygon ring has fewer than 3 distinct positions")]
     DegenerateRing,
@@ -602,18 +611,22 @@ fn parse_geojson(text: &str, file: Option<&Path>) -> Result<Areas, AreaError> {
         let feature: geojson::Feature = serde_json::from_value(value)
             .map_err(|e| fail(FeatureProblem::NotAFeature(e.to_string())))?;
         let props = feature.properties.as_ref();
-        let area_name = string_property(props, "area", true).map_err(fail)?;
-        let bcu_name = string_property(props, "bcu", true).map_err(fail)?;
-        let bcu_code = string_property(props, "bcu_code", false).map_err(fail)?;
-        let (Some(area_name), Some(bcu_name)) = (area_name, bcu_name) else {
-            // Unreachable: required properties are Some or an error above.
-            return Err(fail(FeatureProblem::MissingProperty("area")));
-        };
+        let area_name = required_string(props, "area").map_err(fail)?;
+        let bcu_name = required_string(props, "bcu").map_err(fail)?;
+        let bcu_code = optional_string(props, "bcu_code").map_err(fail)?;
         let geometry = feature
             .geometry
             .as_ref()
             .ok_or_else(|| fail(FeatureProblem::NoGeometry))?;
         let polygons = convert_geometry(&geometry.value, crs).map_err(fail)?;
+        if polygons.is_empty() {
+            return Err(fail(FeatureProblem::EmptyGeometry));
+        }
+        for (key, name) in [("area", &area_name), ("bcu", &bcu_name)] {
+            if normalise_basic(name) == marac_model::UNASSIGNED {
+                return Err(fail(FeatureProblem::ReservedName(key)));
+            }
+        }
 
         let bcu_key = normalise_basic(&bcu_name);
         let bcu = match bcu_index.get(&bcu_key) {
@@ -711,27 +724,30 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
     }
 }
 
-/// Reads a string property, trimmed. Absent or `null`: an error when
-/// `required`, else `None`; blank: an error when `required`, else `None`.
-fn string_property(
+/// Reads a string property, trimmed; absent, `null` or blank is `None`.
+fn optional_string(
     props: Option<&geojson::JsonObject>,
     key: &'static str,
-    required: bool,
 ) -> Result<Option<String>, FeatureProblem> {
     match props.and_then(|p| p.get(key)) {
-        None | Some(serde_json::Value::Null) if required => {
-            Err(FeatureProblem::MissingProperty(key))
-        }
         None | Some(serde_json::Value::Null) => Ok(None),
-        Some(serde_json::Value::String(s)) => {
-            let s = s.trim();
-            match (s.is_empty(), required) {
-                (true, true) => Err(FeatureProblem::EmptyProperty(key)),
-                (true, false) => Ok(None),
-                (false, _) => Ok(Some(s.to_string())),
-            }
-        }
+        Some(serde_json::Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.trim().to_string())),
         Some(_) => Err(FeatureProblem::NotAString(key)),
+    }
+}
+
+/// Reads a required, non-blank string property, trimmed.
+fn required_string(
+    props: Option<&geojson::JsonObject>,
+    key: &'static str,
+) -> Result<String, FeatureProblem> {
+    match props.and_then(|p| p.get(key)) {
+        None | Some(serde_json::Value::Null) => Err(FeatureProblem::MissingProperty(key)),
+        Some(serde_json::Value::String(s)) if s.trim().is_empty() => {
+            Err(FeatureProblem::EmptyProperty(key))
+        }
+        _ => optional_string(props, key)?.ok_or(FeatureProblem::MissingProperty(key)),
     }
 }
 
@@ -806,5 +822,347 @@ fn convert_position(x: f64, y: f64, crs: Crs) -> Result<Coord<f64>, FeatureProbl
             }
             Ok(Coord { x, y })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two adjacent squares in central Reading (not London, on purpose),
+    /// sharing the meridian -0.97 as an edge, plus a second, detached part of
+    /// the West area given as a separate MultiPolygon feature.
+    const TWO_AREAS: &str = r#"{
+      "type": "FeatureCollection",
+      "features": [
+        {"type": "Feature",
+         "properties": {"area": "West Side", "bcu": "Thames Valley West", "bcu_code": "TVW"},
+         "geometry": {"type": "Polygon", "coordinates": [[[-0.99, 51.44], [-0.97, 51.44], [-0.97, 51.46], [-0.99, 51.46], [-0.99, 51.44]]]}},
+        {"type": "Feature",
+         "properties": {"area": "East Side", "bcu": "Thames Valley East"},
+         "geometry": {"type": "Polygon", "coordinates": [[[-0.97, 51.44], [-0.95, 51.44], [-0.95, 51.46], [-0.97, 51.46], [-0.97, 51.44]]]}},
+        {"type": "Feature",
+         "properties": {"area": "west  side", "bcu": "thames valley west"},
+         "geometry": {"type": "MultiPolygon", "coordinates": [[[[-1.10, 51.40], [-1.08, 51.40], [-1.08, 51.42], [-1.10, 51.40]]]]}}
+      ]
+    }"#;
+
+    fn at(areas: &Areas, lat: f64, lon: f64) -> Option<&str> {
+        areas
+            .locate(wgs84_to_bng(LatLon { lat, lon }))
+            .map(|id| &*areas.area(id).name)
+    }
+
+    #[test]
+    fn loads_and_locates_a_small_collection() {
+        let areas = Areas::from_geojson_str(TWO_AREAS).expect("valid");
+        assert!(!areas.is_approximate());
+        assert_eq!(areas.areas().len(), 2);
+        let west = &areas.areas()[0];
+        assert_eq!(
+            (&*west.name, &*west.bcu),
+            ("West Side", "Thames Valley West")
+        );
+        assert_eq!(
+            west.polygon.0.len(),
+            2,
+            "the third feature merges into West Side"
+        );
+        assert!(!west.approximate);
+
+        let bcus: Vec<(&str, Option<&str>, usize)> = areas
+            .bcus()
+            .iter()
+            .map(|b| (&*b.name, b.code.as_deref(), b.areas.len()))
+            .collect();
+        assert_eq!(
+            bcus,
+            [
+                ("Thames Valley West", Some("TVW"), 1),
+                ("Thames Valley East", None, 1)
+            ]
+        );
+
+        assert_eq!(at(&areas, 51.45, -0.98), Some("West Side"));
+        assert_eq!(at(&areas, 51.45, -0.96), Some("East Side"));
+        assert_eq!(at(&areas, 51.405, -1.085), Some("West Side"));
+        assert_eq!(at(&areas, 51.45, -0.90), None);
+        assert_eq!(at(&areas, 51.5074, -0.1278), None);
+        assert_eq!(
+            areas.locate(Bng {
+                easting: f64::NAN,
+                northing: 170_000.0
+            }),
+            None
+        );
+
+        assert_eq!(areas.resolve_area("west side"), Some(0));
+        assert_eq!(areas.resolve_area("EAST-SIDE"), Some(1));
+        assert_eq!(areas.resolve_area("East Side Council"), Some(1));
+        assert_eq!(areas.resolve_area("Camden"), None);
+        assert_eq!(
+            areas.resolve_bcu("tvw").map(|b| &*b.name),
+            Some("Thames Valley West")
+        );
+        assert_eq!(
+            areas
+                .resolve_bcu("Thames Valley East BCU")
+                .map(|b| &*b.name),
+            Some("Thames Valley East")
+        );
+    }
+
+    /// A point exactly on the shared edge goes to the first area in input
+    /// order, whichever way round the file lists them.
+    #[test]
+    fn shared_boundary_goes_to_the_first_area() {
+        let areas = Areas::from_geojson_str(TWO_AREAS).expect("valid");
+        let east = &areas.area(1).polygon.0[0];
+        // A vertex of the East square that is also a West vertex.
+        let shared = east.exterior().0[0];
+        let p = Bng {
+            easting: shared.x,
+            northing: shared.y,
+        };
+        assert_eq!(areas.locate(p), Some(0));
+
+        let v: serde_json::Value = serde_json::from_str(TWO_AREAS).expect("json");
+        let mut swapped = v.clone();
+        if let Some(f) = swapped["features"].as_array_mut() {
+            f.swap(0, 1);
+        }
+        let areas = Areas::from_geojson_str(&swapped.to_string()).expect("valid");
+        assert_eq!(&*areas.area(0).name, "East Side");
+        assert_eq!(areas.locate(p), Some(0));
+    }
+
+    #[test]
+    fn reads_national_grid_when_the_crs_says_so() {
+        let text = r#"{"type": "FeatureCollection",
+          "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}},
+          "features": [{"type": "Feature", "properties": {"area": "Box", "bcu": "B"},
+            "geometry": {"type": "Polygon", "coordinates": [[[530000, 180000], [531000, 180000], [531000, 181000], [530000, 181000], [530000, 180000]]]}}]}"#;
+        let areas = Areas::from_geojson_str(text).expect("valid");
+        let p = Bng {
+            easting: 530_500.0,
+            northing: 180_500.0,
+        };
+        assert_eq!(areas.locate(p), Some(0));
+    }
+
+    fn error(text: &str) -> String {
+        match Areas::from_geojson_str(text) {
+            Ok(_) => panic!("expected an error for {text}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    const TRIANGLE: &str = r#"{"type": "Polygon", "coordinates": [[[-0.99, 51.44], [-0.97, 51.44], [-0.97, 51.46], [-0.99, 51.44]]]}"#;
+
+    /// A collection of two valid features followed by one built from
+    /// `properties` and `geometry` (so the interesting one is feature 2).
+    fn feature(properties: &str, geometry: &str) -> String {
+        let ok = format!(
+            r#"{{"type": "Feature", "properties": {{"area": "A", "bcu": "B"}}, "geometry": {TRIANGLE}}}"#
+        );
+        format!(
+            r#"{{"type": "FeatureCollection", "features": [{ok}, {ok}, {{"type": "Feature", "properties": {properties}, "geometry": {geometry}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn errors_name_the_feature_and_the_reason() {
+        let props = r#"{"area": "A", "bcu": "B"}"#;
+        let cases = [
+            (feature(r#"{"area": "A"}"#, TRIANGLE), "feature 2: property 'bcu' is missing"),
+            (feature(r#"{"bcu": "B"}"#, TRIANGLE), "feature 2: property 'area' is missing"),
+            (feature(r#"{"area": null, "bcu": "B"}"#, TRIANGLE), "feature 2: property 'area' is missing"),
+            (feature(r#"{"area": " ", "bcu": "B"}"#, TRIANGLE), "feature 2: property 'area' is empty"),
+            (feature(r#"{"area": "A", "bcu": ""}"#, TRIANGLE), "feature 2: property 'bcu' is empty"),
+            (feature(r#"{"area": 7, "bcu": "B"}"#, TRIANGLE), "feature 2: property 'area' is not a string"),
+            (feature(r#"{"area": "A", "bcu": "B", "bcu_code": 3}"#, TRIANGLE), "feature 2: property 'bcu_code' is not a string"),
+            (feature("null", TRIANGLE), "feature 2: property 'area' is missing"),
+            (feature(props, "null"), "feature 2: the feature has no geometry"),
+            (
+                feature(props, r#"{"type": "Point", "coordinates": [-0.98, 51.45]}"#),
+                "feature 2: geometry is a Point; expected a Polygon or MultiPolygon",
+            ),
+            (
+                feature(props, r#"{"type": "LineString", "coordinates": [[-0.98, 51.45], [-0.97, 51.45]]}"#),
+                "feature 2: geometry is a LineString",
+            ),
+            (
+                feature(props, r#"{"type": "GeometryCollection", "geometries": []}"#),
+                "feature 2: geometry is a GeometryCollection",
+            ),
+            (
+                feature(props, r#"{"type": "Polygon", "coordinates": [[[-0.99, 51.44], [-0.97, 51.44], [-0.99, 51.44]]]}"#),
+                "feature 2: a polygon ring has fewer than 3 distinct positions",
+            ),
+            (
+                feature(props, r#"{"type": "MultiPolygon", "coordinates": []}"#),
+                "feature 2: the geometry is empty",
+            ),
+            (
+                feature(r#"{"area": "Unassigned", "bcu": "B"}"#, TRIANGLE),
+                "feature 2: property 'area' may not be 'unassigned'",
+            ),
+            (
+                feature(r#"{"area": "A", "bcu": "unassigned"}"#, TRIANGLE),
+                "feature 2: property 'bcu' may not be 'unassigned'",
+            ),
+            (
+                feature(props, r#"{"type": "Polygon", "coordinates": []}"#),
+                "feature 2: a polygon ring has fewer than 3 distinct positions",
+            ),
+            (
+                feature(props, r#"{"type": "Polygon", "coordinates": [[[51.44, -0.99], [51.44, -0.97], [51.46, -0.97], [51.44, -0.99]]]}"#),
+                "feature 2: position [51.44, -0.99] is not a [longitude, latitude] in Great Britain",
+            ),
+            (
+                feature(props, r#"{"type": "Polygon", "coordinates": [[[530000, 180000], [531000, 180000], [531000, 181000], [530000, 180000]]]}"#),
+                "feature 2: position [530000, 180000] is not a [longitude, latitude]",
+            ),
+            (
+                feature(r#"{"area": "A", "bcu": "Other"}"#, TRIANGLE),
+                "feature 2: area 'A' is in BCU 'Other' here but in BCU 'B' in an earlier feature",
+            ),
+            (
+                feature(r#"{"area": "A", "bcu": "B", "bcu_code": "X"}"#, TRIANGLE),
+                // The first two features gave no code, so X is accepted.
+                "",
+            ),
+        ];
+        for (text, want) in cases {
+            if want.is_empty() {
+                assert!(Areas::from_geojson_str(&text).is_ok(), "{text}");
+                continue;
+            }
+            let got = error(&text);
+            assert!(got.starts_with(want), "got {got:?}, want {want:?}");
+        }
+        // A feature that is not a Feature at all.
+        let text = r#"{"type": "FeatureCollection", "features": [{"type": "Polygon", "coordinates": []}]}"#;
+        assert!(
+            error(text).starts_with("feature 0: not a valid GeoJSON Feature"),
+            "{}",
+            error(text)
+        );
+        let text = r#"{"type": "FeatureCollection", "features": [42]}"#;
+        assert!(error(text).starts_with("feature 0: not a valid GeoJSON Feature"));
+        // Conflicting BCU codes.
+        let a = format!(
+            r#"{{"type": "Feature", "properties": {{"area": "A", "bcu": "B", "bcu_code": "X"}}, "geometry": {TRIANGLE}}}"#
+        );
+        let b = format!(
+            r#"{{"type": "Feature", "properties": {{"area": "C", "bcu": "B", "bcu_code": "Y"}}, "geometry": {TRIANGLE}}}"#
+        );
+        let text = format!(r#"{{"type": "FeatureCollection", "features": [{a}, {b}]}}"#);
+        assert_eq!(
+            error(&text),
+            "feature 1: BCU 'B' has code 'Y' here but 'X' in an earlier feature"
+        );
+    }
+
+    #[test]
+    fn errors_for_the_whole_document() {
+        assert!(error("").starts_with("invalid JSON: "));
+        assert!(error("{\"type\": ").starts_with("invalid JSON: "));
+        assert!(error("[1, 2]").starts_with("expected a GeoJSON FeatureCollection, found an array"));
+        assert_eq!(
+            error(r#"{"type": "Feature", "geometry": null, "properties": {}}"#),
+            "expected a GeoJSON FeatureCollection, found type 'Feature'"
+        );
+        assert_eq!(
+            error(r#"{"features": []}"#),
+            "expected a GeoJSON FeatureCollection, found an object without a 'type'"
+        );
+        assert_eq!(
+            error(r#"{"type": "FeatureCollection"}"#),
+            "expected a GeoJSON FeatureCollection, found a FeatureCollection without 'features'"
+        );
+        assert_eq!(
+            error(r#"{"type": "FeatureCollection", "features": {}}"#),
+            "expected a GeoJSON FeatureCollection, found a FeatureCollection whose 'features' is an object"
+        );
+        assert_eq!(
+            error(r#"{"type": "FeatureCollection", "features": []}"#),
+            "the FeatureCollection has no features"
+        );
+    }
+
+    #[test]
+    fn path_errors_name_the_file() {
+        let dir = std::env::temp_dir().join(format!("marac-geo-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("areas.geojson");
+        std::fs::write(&path, feature(r#"{"area": "A"}"#, TRIANGLE)).expect("write");
+        let err = Areas::from_geojson_path(&path).expect_err("missing bcu");
+        assert_eq!(
+            err.to_string(),
+            format!("{}: feature 2: property 'bcu' is missing", path.display())
+        );
+
+        std::fs::write(&path, "not json").expect("write");
+        let err = Areas::from_geojson_path(&path).expect_err("bad json");
+        assert!(err
+            .to_string()
+            .starts_with(&format!("{}: invalid JSON: ", path.display())));
+
+        std::fs::write(&path, TWO_AREAS).expect("write");
+        let areas = Areas::from_geojson_path(&path).expect("valid");
+        assert_eq!(areas.areas().len(), 2);
+
+        let missing = dir.join("nope.geojson");
+        let err = Areas::from_geojson_path(&missing).expect_err("missing file");
+        assert!(err
+            .to_string()
+            .starts_with(&format!("{}: cannot read the file: ", missing.display())));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let texts = [
+            "null",
+            "0",
+            "\"x\"",
+            "{}",
+            r#"{"type": 5}"#,
+            r#"{"type": "FeatureCollection", "features": [null]}"#,
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature"}]}"#,
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"area": "A", "bcu": "B"}, "geometry": {"type": "Polygon", "coordinates": [[[1e308, 1e308], [1, 2], [3]]]}}]}"#,
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"area": "A", "bcu": "B"}, "geometry": {"type": "MultiPolygon", "coordinates": []}}]}"#,
+            r#"{"type": "FeatureCollection", "crs": {"properties": {"name": "EPSG:27700"}}, "features": [{"type": "Feature", "properties": {"area": "A", "bcu": "B"}, "geometry": {"type": "Polygon", "coordinates": [[[-1, -1], [2, 2], [3, 1], [-1, -1]]]}}]}"#,
+        ];
+        for text in texts {
+            let _ = Areas::from_geojson_str(text);
+        }
+    }
+
+    #[test]
+    fn areas_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Areas>();
+        assert_send_sync::<AreaError>();
+    }
+
+    #[test]
+    fn normalisation() {
+        assert_eq!(
+            normalise_basic("  Kensington & Chelsea "),
+            "kensington and chelsea"
+        );
+        assert_eq!(normalise_basic("K&C"), "k and c");
+        assert_eq!(
+            normalise_basic("Kingston-upon-Thames"),
+            "kingston upon thames"
+        );
+        assert_eq!(normalise_basic("King’s Cross"), "kings cross");
+        assert_eq!(
+            normalise_area("The London Borough of Camden Borough Council"),
+            "camden"
+        );
+        assert_eq!(normalise_area("Council"), "council");
     }
 }

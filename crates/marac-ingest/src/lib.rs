@@ -45,7 +45,7 @@ pub mod values;
 
 pub use diag::{Diagnostic, Severity};
 pub use profile::{Profile, ProfileError};
-use row::{process_row, Ctx, Plan, RawRow, RowOutcome, Source};
+use row::{process_row, Ctx, Plan, RawRow, RowCache, RowOutcome, Source};
 
 /// How to read and check the inputs of one run.
 #[derive(Debug, Clone)]
@@ -83,7 +83,12 @@ pub enum InputFormat {
 impl InputFormat {
     /// The format a file name's extension implies (`.jsonl`, `.ndjson` or CSV).
     pub fn from_path(path: &Path) -> InputFormat {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("jsonl") | Some("ndjson") => InputFormat::JsonLines,
             _ => InputFormat::Csv,
         }
@@ -193,7 +198,10 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<InputSource>, IngestError>
                 .filter(|f| {
                     f.is_file()
                         && matches!(
-                            f.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+                            f.extension()
+                                .and_then(|e| e.to_str())
+                                .map(str::to_ascii_lowercase)
+                                .as_deref(),
                             Some("csv") | Some("jsonl")
                         )
                 })
@@ -220,7 +228,8 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<InputSource>, IngestError>
 #[derive(Debug)]
 pub struct Ingester {
     opts: IngestOptions,
-    seen: HashMap<String, Origin>,
+    /// Ids seen so far (Fx hashing: the duplicate check runs once per row, in order).
+    seen: rustc_hash::FxHashMap<String, Origin>,
     /// Occurrences of each derived-id key in the current file.
     derived_counter: HashMap<u64, u32>,
     out: Ingest,
@@ -234,7 +243,7 @@ impl Ingester {
     pub fn new(opts: IngestOptions) -> Self {
         Ingester {
             opts,
-            seen: HashMap::new(),
+            seen: rustc_hash::FxHashMap::default(),
             derived_counter: HashMap::new(),
             out: Ingest::default(),
         }
@@ -245,10 +254,12 @@ impl Ingester {
         match src {
             InputSource::Stdin => {
                 let mut buf = Vec::new();
-                std::io::stdin().read_to_end(&mut buf).map_err(|source| IngestError::Io {
-                    path: "<stdin>".into(),
-                    source,
-                })?;
+                std::io::stdin()
+                    .read_to_end(&mut buf)
+                    .map_err(|source| IngestError::Io {
+                        path: "<stdin>".into(),
+                        source,
+                    })?;
                 let fmt = InputFormat::sniff(&buf);
                 self.add_bytes("<stdin>", &buf, fmt)
             }
@@ -263,7 +274,12 @@ impl Ingester {
     }
 
     /// Reads one input held in memory; `name` is used in diagnostics.
-    pub fn add_bytes(&mut self, name: &str, bytes: &[u8], format: InputFormat) -> Result<(), IngestError> {
+    pub fn add_bytes(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        format: InputFormat,
+    ) -> Result<(), IngestError> {
         let file: Arc<str> = Arc::from(name);
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         // Derived ids count identical rows within one file, so reading the
@@ -302,12 +318,37 @@ impl Ingester {
         let mut header = ByteRecord::new();
         match rdr.read_byte_record(&mut header) {
             Ok(true) => {}
-            Ok(false) => return Err(Self::file_error(file, 1, None, "empty input: no header row".into())),
-            Err(e) => return Err(Self::file_error(file, 1, None, format!("unreadable header: {e}"))),
+            Ok(false) => {
+                return Err(Self::file_error(
+                    file,
+                    1,
+                    None,
+                    "empty input: no header row".into(),
+                ))
+            }
+            Err(e) => {
+                return Err(Self::file_error(
+                    file,
+                    1,
+                    None,
+                    format!("unreadable header: {e}"),
+                ))
+            }
         }
-        let names: Vec<String> = match header.iter().map(std::str::from_utf8).collect::<Result<Vec<_>, _>>() {
+        let names: Vec<String> = match header
+            .iter()
+            .map(std::str::from_utf8)
+            .collect::<Result<Vec<_>, _>>()
+        {
             Ok(v) => v.into_iter().map(|s| s.trim().to_string()).collect(),
-            Err(_) => return Err(Self::file_error(file, 1, None, "header: invalid UTF-8".into())),
+            Err(_) => {
+                return Err(Self::file_error(
+                    file,
+                    1,
+                    None,
+                    "header: invalid UTF-8".into(),
+                ))
+            }
         };
         let plan = self.csv_plan(file, &names)?;
         let width = names.len();
@@ -325,7 +366,10 @@ impl Ingester {
                     let end_line = rdr.position().line();
                     if rec.len() != width {
                         let spans = if end_line > start + 1 {
-                            format!("; the record runs to line {} (an unclosed quote?)", end_line - 1)
+                            format!(
+                                "; the record runs to line {} (an unclosed quote?)",
+                                end_line - 1
+                            )
                         } else {
                             String::new()
                         };
@@ -334,7 +378,10 @@ impl Ingester {
                             line: start,
                             field: None,
                             severity: Severity::Rejected,
-                            reason: format!("expected {width} fields as in the header, found {}{spans}", rec.len()),
+                            reason: format!(
+                                "expected {width} fields as in the header, found {}{spans}",
+                                rec.len()
+                            ),
                         };
                         batch.push((start, Err(d)));
                     } else {
@@ -378,8 +425,8 @@ impl Ingester {
         };
         let outcomes: Vec<RowOutcome> = batch
             .par_iter()
-            .map(|(line, r)| match r {
-                Ok(rec) => process_row(&RawRow::Csv(rec), plan, &ctx, file, *line),
+            .map_init(RowCache::default, |cache, (line, r)| match r {
+                Ok(rec) => process_row(&RawRow::Csv(rec), plan, &ctx, file, *line, cache),
                 Err(d) => RowOutcome {
                     line: *line,
                     incident: None,
@@ -426,7 +473,7 @@ impl Ingester {
             };
             let outcomes: Vec<RowOutcome> = chunk
                 .par_iter()
-                .map(|(line, text)| {
+                .map_init(RowCache::default, |cache, (line, text)| {
                     let reject = |reason: String| RowOutcome {
                         line: *line,
                         incident: None,
@@ -441,7 +488,9 @@ impl Ingester {
                         derive_key: None,
                     };
                     match serde_json::from_slice::<Value>(text) {
-                        Ok(Value::Object(obj)) => process_row(&RawRow::Json(&obj), &plan, &ctx, file, *line),
+                        Ok(Value::Object(obj)) => {
+                            process_row(&RawRow::Json(&obj), &plan, &ctx, file, *line, cache)
+                        }
                         Ok(_) => reject("expected a JSON object".into()),
                         Err(e) => reject(format!("invalid JSON: {}", json_reason(&e))),
                     }
@@ -455,7 +504,12 @@ impl Ingester {
     /// Resolves each canonical field to a CSV column, constant or absence.
     fn csv_plan(&mut self, file: &Arc<str>, names: &[String]) -> Result<Plan, IngestError> {
         let profile = &self.opts.profile;
-        let index: HashMap<&str, usize> = names.iter().enumerate().rev().map(|(i, n)| (n.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
         let mut used = vec![false; names.len()];
         let mut fields = Vec::with_capacity(FIELDS.len());
         for field in FIELDS {
@@ -485,7 +539,10 @@ impl Ingester {
                             file,
                             1,
                             Some(c),
-                            format!("column '{c}' that profile {} derives ids from is missing", profile.name),
+                            format!(
+                                "column '{c}' that profile {} derives ids from is missing",
+                                profile.name
+                            ),
                         ))
                     }
                 }
@@ -504,7 +561,10 @@ impl Ingester {
                     file,
                     1,
                     Some(field),
-                    format!("required column is missing{hint}; columns found: {}", names.join(", ")),
+                    format!(
+                        "required column is missing{hint}; columns found: {}",
+                        names.join(", ")
+                    ),
                 ));
             }
         }
@@ -521,14 +581,20 @@ impl Ingester {
                     line: 1,
                     field: None,
                     severity: Severity::Warning,
-                    reason: format!("columns not in the schema are ignored: {}", unknown.join(", ")),
+                    reason: format!(
+                        "columns not in the schema are ignored: {}",
+                        unknown.join(", ")
+                    ),
                 });
                 if let Some(fc) = self.out.files.last_mut() {
                     fc.warnings += 1;
                 }
             }
         }
-        Ok(Plan { fields, derive_from })
+        Ok(Plan {
+            fields,
+            derive_from,
+        })
     }
 
     /// Adds a batch of outcomes in input order: derived ids, duplicate ids,
@@ -548,7 +614,13 @@ impl Ingester {
                     if let Some(key) = o.derive_key {
                         let n = derived_seen.entry(key).or_insert(0);
                         *n += 1;
-                        let prefix = self.opts.profile.derive_id.as_ref().map(|d| d.prefix.as_str()).unwrap_or("");
+                        let prefix = self
+                            .opts
+                            .profile
+                            .derive_id
+                            .as_ref()
+                            .map(|d| d.prefix.as_str())
+                            .unwrap_or("");
                         inc.id = format!("{prefix}{key:016x}-{n}");
                     }
                     match self.seen.get(&inc.id) {
@@ -557,7 +629,10 @@ impl Ingester {
                             line: o.line,
                             field: Some("incident_id".into()),
                             severity: Severity::Rejected,
-                            reason: format!("duplicate incident_id '{}', first seen at {first}", inc.id),
+                            reason: format!(
+                                "duplicate incident_id '{}', first seen at {first}",
+                                inc.id
+                            ),
                         }),
                         None => {
                             self.seen.insert(inc.id.clone(), inc.origin.clone());
@@ -627,7 +702,9 @@ impl Summary {
             *s.by_source.entry(i.source.to_string()).or_default() += 1;
             *s.by_bcu.entry(i.bcu.to_string()).or_default() += 1;
             let d = i.reported.date;
-            *s.by_month.entry(format!("{:04}-{:02}", d.year(), d.month())).or_default() += 1;
+            *s.by_month
+                .entry(format!("{:04}-{:02}", d.year(), d.month()))
+                .or_default() += 1;
         }
         s
     }

@@ -292,12 +292,27 @@ mod tests {
 
     #[test]
     fn transforms() {
-        assert_eq!(Transform::Slug.apply("City of London Police"), "city-of-london-police");
-        assert_eq!(Transform::Snake.apply("Anti-social behaviour"), "anti_social_behaviour");
-        assert_eq!(Transform::Snake.apply("Violence and sexual offences"), "violence_and_sexual_offences");
+        assert_eq!(
+            Transform::Slug.apply("City of London Police"),
+            "city-of-london-police"
+        );
+        assert_eq!(
+            Transform::Snake.apply("Anti-social behaviour"),
+            "anti_social_behaviour"
+        );
+        assert_eq!(
+            Transform::Snake.apply("Violence and sexual offences"),
+            "violence_and_sexual_offences"
+        );
         assert_eq!(Transform::LsoaPrefix.apply("Camden 028B"), "Camden");
-        assert_eq!(Transform::LsoaPrefix.apply("City of London 001A"), "City of London");
-        assert_eq!(Transform::LsoaPrefix.apply("Kensington and Chelsea 001A"), "Kensington and Chelsea");
+        assert_eq!(
+            Transform::LsoaPrefix.apply("City of London 001A"),
+            "City of London"
+        );
+        assert_eq!(
+            Transform::LsoaPrefix.apply("Kensington and Chelsea 001A"),
+            "Kensington and Chelsea"
+        );
         assert_eq!(Transform::LsoaPrefix.apply("Somewhere"), "Somewhere");
     }
 
@@ -318,7 +333,10 @@ mod tests {
             "profile x.toml: [columns] names 'victim_name', which is not a canonical field"
         ));
         let e = Profile::from_toml("x.toml", "[dates]\nformats = [\"%d/%m\"]\n").unwrap_err();
-        assert_eq!(e.to_string(), "profile x.toml: [dates] format '%d/%m': has no year (%Y)");
+        assert_eq!(
+            e.to_string(),
+            "profile x.toml: [dates] format '%d/%m': has no year (%Y)"
+        );
         let e = Profile::from_toml("x.toml", "colums = 1\n").unwrap_err();
         assert!(e.to_string().contains("unknown field `colums`"), "{e}");
     }

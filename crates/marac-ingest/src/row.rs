@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use csv::ByteRecord;
 use marac_geo::Areas;
 use marac_model::{
-    Bng, HateStrandSet, Incident, IncidentKind, LatLon, Origin, PersonDetails,
-    Postcode, VulnerabilitySet, FIELDS, UNASSIGNED,
+    Bng, HateStrandSet, Incident, IncidentKind, LatLon, Origin, PersonDetails, Postcode,
+    VulnerabilitySet, FIELDS, UNASSIGNED,
 };
 use serde_json::{Map, Value};
 
@@ -77,7 +77,10 @@ impl<'a> RawRow<'a> {
                 None => Ok(None),
                 Some(bytes) => match std::str::from_utf8(bytes) {
                     Ok(s) => Ok(Some(Cow::Borrowed(s))),
-                    Err(e) => Err(format!("invalid UTF-8 at byte {} of the field", e.valid_up_to() + 1)),
+                    Err(e) => Err(format!(
+                        "invalid UTF-8 at byte {} of the field",
+                        e.valid_up_to() + 1
+                    )),
                 },
             },
             (RawRow::Json(obj), Source::Key(k)) => match obj.get(k) {
@@ -95,7 +98,9 @@ impl<'a> RawRow<'a> {
                     }
                     Ok(Some(Cow::Owned(parts.join(";"))))
                 }
-                Some(Value::Object(_)) => Err("expected a string, number or list, found an object".into()),
+                Some(Value::Object(_)) => {
+                    Err("expected a string, number or list, found an object".into())
+                }
             },
             _ => Ok(None),
         }
@@ -119,7 +124,17 @@ pub(crate) struct Ctx<'a> {
     pub as_of: Option<NaiveDate>,
 }
 
+/// Per-thread memo of values that repeat across rows (agency slugs, area
+/// names), so a million rows do not slugify and resolve the same strings
+/// a million times.
+#[derive(Default)]
+pub(crate) struct RowCache {
+    sources: Vec<(String, Arc<str>)>,
+    areas: std::collections::HashMap<String, Option<marac_geo::AreaId>>,
+}
+
 struct Builder<'r, 'a> {
+    cache: &'r mut RowCache,
     row: &'r RawRow<'a>,
     plan: &'a Plan,
     ctx: &'r Ctx<'r>,
@@ -183,7 +198,11 @@ impl<'r, 'a> Builder<'r, 'a> {
         let field = FIELDS[idx];
         match self.value(idx) {
             Ok(Some(v)) => Ok(v),
-            Ok(None) => Err(self.diag(field, Severity::Rejected, "required field is missing or empty".into())),
+            Ok(None) => Err(self.diag(
+                field,
+                Severity::Rejected,
+                "required field is missing or empty".into(),
+            )),
             Err(reason) => Err(self.diag(field, Severity::Rejected, reason)),
         }
     }
@@ -207,7 +226,10 @@ impl<'r, 'a> Builder<'r, 'a> {
         let raw = self.optional(idx)?;
         let p = Postcode::parse(&raw);
         if !p.is_uk() {
-            self.warn(FIELDS[idx], "not a UK postcode; kept as written for exact comparison only".into());
+            self.warn(
+                FIELDS[idx],
+                "not a UK postcode; kept as written for exact comparison only".into(),
+            );
         }
         Some(p)
     }
@@ -231,7 +253,11 @@ impl<'r, 'a> Builder<'r, 'a> {
         };
         let address = self.optional_string(base + 4);
         let postcode = self.postcode(base + 5);
-        let phone = if is_victim { self.optional_string(base + 6) } else { None };
+        let phone = if is_victim {
+            self.optional_string(base + 6)
+        } else {
+            None
+        };
         let p = PersonDetails {
             reference,
             first_name,
@@ -248,36 +274,57 @@ impl<'r, 'a> Builder<'r, 'a> {
         let lat = self.optional(f::LAT);
         let lon = self.optional(f::LON);
         let mut wgs = None;
-        match (lat.as_deref().map(parse_number), lon.as_deref().map(parse_number)) {
+        match (
+            lat.as_deref().map(parse_number),
+            lon.as_deref().map(parse_number),
+        ) {
             (None, None) => {}
             (Some(Some(lat)), Some(Some(lon))) => {
                 let p = LatLon { lat, lon };
                 if marac_geo::in_great_britain_wgs84(p) {
                     wgs = Some(p);
                 } else {
-                    self.warn("lat", "coordinates outside Great Britain; treated as missing".into());
+                    self.warn(
+                        "lat",
+                        "coordinates outside Great Britain; treated as missing".into(),
+                    );
                 }
             }
             (Some(None), _) | (_, Some(None)) => {
-                self.warn("lat", "lat/lon is not a number; coordinates treated as missing".into());
+                self.warn(
+                    "lat",
+                    "lat/lon is not a number; coordinates treated as missing".into(),
+                );
             }
-            _ => self.warn("lat", "only one of lat and lon is given; coordinates treated as missing".into()),
+            _ => self.warn(
+                "lat",
+                "only one of lat and lon is given; coordinates treated as missing".into(),
+            ),
         }
         let e = self.optional(f::EASTING);
         let n = self.optional(f::NORTHING);
         let mut bng = None;
-        match (e.as_deref().map(parse_number), n.as_deref().map(parse_number)) {
+        match (
+            e.as_deref().map(parse_number),
+            n.as_deref().map(parse_number),
+        ) {
             (None, None) => {}
             (Some(Some(easting)), Some(Some(northing))) => {
                 let p = Bng { easting, northing };
                 if marac_geo::in_great_britain_bng(p) {
                     bng = Some(p);
                 } else {
-                    self.warn("easting", "grid reference outside Great Britain; treated as missing".into());
+                    self.warn(
+                        "easting",
+                        "grid reference outside Great Britain; treated as missing".into(),
+                    );
                 }
             }
             (Some(None), _) | (_, Some(None)) => {
-                self.warn("easting", "easting/northing is not a number; treated as missing".into());
+                self.warn(
+                    "easting",
+                    "easting/northing is not a number; treated as missing".into(),
+                );
             }
             _ => self.warn(
                 "easting",
@@ -299,16 +346,44 @@ impl<'r, 'a> Builder<'r, 'a> {
                 derive_key = Some(self.derive_hash()?);
                 String::new()
             }
-            Ok(None) => return Err(self.diag("incident_id", Severity::Rejected, "required field is missing or empty".into())),
+            Ok(None) => {
+                return Err(self.diag(
+                    "incident_id",
+                    Severity::Rejected,
+                    "required field is missing or empty".into(),
+                ))
+            }
             Err(reason) => return Err(self.diag("incident_id", Severity::Rejected, reason)),
         };
         let source_raw = self.required(f::SOURCE)?;
-        let source = slug(&source_raw, '-');
-        if source.is_empty() {
-            return Err(self.diag("source", Severity::Rejected, "no letters or digits in the agency name".into()));
-        }
+        let source = match self
+            .cache
+            .sources
+            .iter()
+            .find(|(raw, _)| *raw == *source_raw)
+        {
+            Some((_, slugged)) => slugged.clone(),
+            None => {
+                let slugged = slug(&source_raw, '-');
+                if slugged.is_empty() {
+                    return Err(self.diag(
+                        "source",
+                        Severity::Rejected,
+                        "no letters or digits in the agency name".into(),
+                    ));
+                }
+                let arc: Arc<str> = Arc::from(slugged.as_str());
+                if self.cache.sources.len() < 64 {
+                    self.cache
+                        .sources
+                        .push((source_raw.to_string(), arc.clone()));
+                }
+                arc
+            }
+        };
         let kind_raw = self.required(f::KIND)?;
-        let kind = IncidentKind::parse(&kind_raw).map_err(|e| self.diag("kind", Severity::Rejected, e.to_string()))?;
+        let kind = IncidentKind::parse(&kind_raw)
+            .map_err(|e| self.diag("kind", Severity::Rejected, e.to_string()))?;
         let reported_raw = self.required(f::REPORTED_AT)?;
         let reported = parse_record_date(&reported_raw, &self.ctx.profile.date_formats)
             .map_err(|r| self.diag("reported_at", Severity::Rejected, r))?;
@@ -316,7 +391,10 @@ impl<'r, 'a> Builder<'r, 'a> {
             if reported.date > as_of {
                 self.warn(
                     "reported_at",
-                    format!("{} is after --as-of {as_of}; kept, but not counted in any window", reported.to_canonical()),
+                    format!(
+                        "{} is after --as-of {as_of}; kept, but not counted in any window",
+                        reported.to_canonical()
+                    ),
                 );
             }
         }
@@ -324,7 +402,10 @@ impl<'r, 'a> Builder<'r, 'a> {
             None => None,
             Some(s) => match parse_record_date(&s, &self.ctx.profile.date_formats) {
                 Ok(d) if d.date > reported.date => {
-                    self.warn("occurred_at", "after reported_at; treated as missing".into());
+                    self.warn(
+                        "occurred_at",
+                        "after reported_at; treated as missing".into(),
+                    );
                     None
                 }
                 Ok(d) => Some(d),
@@ -352,13 +433,19 @@ impl<'r, 'a> Builder<'r, 'a> {
                 marac_model::HateStrand::parse(t).map(|v| [v].into_iter().collect())
             }),
         };
-        let category = self.optional(f::CATEGORY).map(|c| slug(&c, '_')).filter(|c| !c.is_empty());
+        let category = self
+            .optional(f::CATEGORY)
+            .map(|c| slug(&c, '_'))
+            .filter(|c| !c.is_empty());
         let harm = match self.optional(f::HARM) {
             None => None,
             Some(h) => match h.trim().parse::<u8>() {
                 Ok(v @ 1..=5) => Some(v),
                 _ => {
-                    self.warn("harm", format!("'{h}' is not a whole number from 1 to 5; treated as missing"));
+                    self.warn(
+                        "harm",
+                        format!("'{h}' is not a whole number from 1 to 5; treated as missing"),
+                    );
                     None
                 }
             },
@@ -368,7 +455,10 @@ impl<'r, 'a> Builder<'r, 'a> {
             Some(s) => match parse_yes_no(&s) {
                 Some(b) => Some(b),
                 None => {
-                    self.warn("children_present", format!("'{s}' is not yes or no; treated as missing"));
+                    self.warn(
+                        "children_present",
+                        format!("'{s}' is not yes or no; treated as missing"),
+                    );
                     None
                 }
             },
@@ -378,7 +468,7 @@ impl<'r, 'a> Builder<'r, 'a> {
 
         let mut incident = Incident {
             id,
-            source: Arc::from(source.as_str()),
+            source,
             kind,
             reported,
             occurred,
@@ -435,7 +525,17 @@ impl<'r, 'a> Builder<'r, 'a> {
     fn place(&mut self, inc: &mut Incident, borough: Option<&str>) {
         let areas = self.ctx.areas;
         if let Some(name) = borough {
-            if let Some(id) = areas.resolve_area(name) {
+            let resolved = match self.cache.areas.get(name) {
+                Some(r) => *r,
+                None => {
+                    let r = areas.resolve_area(name);
+                    if self.cache.areas.len() < 4096 {
+                        self.cache.areas.insert(name.to_string(), r);
+                    }
+                    r
+                }
+            };
+            if let Some(id) = resolved {
                 let a = areas.area(id);
                 inc.area = Some(a.name.clone());
                 inc.bcu = a.bcu.clone();
@@ -458,10 +558,13 @@ impl<'r, 'a> Builder<'r, 'a> {
     fn derive_hash(&self) -> Result<u64, Reject> {
         let mut h = Fnv64::new();
         for src in &self.plan.derive_from {
-            let v = self
-                .row
-                .get(src)
-                .map_err(|r| self.diag("incident_id", Severity::Rejected, format!("cannot derive an id: {r}")))?;
+            let v = self.row.get(src).map_err(|r| {
+                self.diag(
+                    "incident_id",
+                    Severity::Rejected,
+                    format!("cannot derive an id: {r}"),
+                )
+            })?;
             h.write(v.as_deref().unwrap_or("").trim().as_bytes());
             h.write(&[0x1f]);
         }
@@ -503,8 +606,16 @@ impl Fnv64 {
 }
 
 /// Validates one row.
-pub(crate) fn process_row(row: &RawRow<'_>, plan: &Plan, ctx: &Ctx<'_>, file: &Arc<str>, line: u64) -> RowOutcome {
+pub(crate) fn process_row(
+    row: &RawRow<'_>,
+    plan: &Plan,
+    ctx: &Ctx<'_>,
+    file: &Arc<str>,
+    line: u64,
+    cache: &mut RowCache,
+) -> RowOutcome {
     let mut b = Builder {
+        cache,
         row,
         plan,
         ctx,
