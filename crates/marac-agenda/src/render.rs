@@ -1,0 +1,719 @@
+//! Renderers: Markdown, self-contained HTML (inline CSS and an SVG map, a
+//! print stylesheet), CSV case list. JSON is the pack serialised.
+//!
+//! Everything from the input is escaped: HTML text and attributes, Markdown
+//! control characters (and raw HTML, which Markdown viewers would run), and
+//! spreadsheet formulas in CSV cells.
+
+use std::fmt::Write;
+
+use geo::MultiPolygon;
+
+use crate::pack::*;
+
+/// Escapes text for HTML content and attribute values.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for a Markdown table cell or line: control characters are
+/// backslash-escaped and `<`, `>`, `&` become entities, so no viewer renders
+/// input as HTML or as links, emphasis or table structure.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Neutralises a CSV cell a spreadsheet would run as a formula.
+pub fn csv_cell(s: &str) -> String {
+    if s.parse::<f64>().is_ok_and(f64::is_finite) {
+        return s.to_string();
+    }
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+fn list_or(items: &[String], none: &str) -> String {
+    if items.is_empty() {
+        none.to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// The Markdown pack.
+pub fn markdown(p: &Pack) -> String {
+    let mut o = String::new();
+    let m = &p.meeting;
+    let _ = writeln!(o, "**{}**\n", p.marking);
+    let _ = writeln!(
+        o,
+        "# Community MARAC: {} BCU{}, {}\n",
+        md(&m.bcu),
+        m.bcu_code
+            .as_deref()
+            .map(|c| format!(" ({})", md(c)))
+            .unwrap_or_default(),
+        m.date
+    );
+    let _ = writeln!(
+        o,
+        "Boroughs: {}. Records up to {}.{}\n",
+        md(&m.boroughs.join(", ")),
+        m.as_of,
+        if p.redacted {
+            " Redacted pack: case references and initials only."
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(o, "Chair: {}. Attendance and apologies: to be recorded. Confidentiality statement signed by every attendee: to be confirmed.\n", m.chair.as_deref().map(md).unwrap_or_else(|| "________".into()));
+
+    let _ = writeln!(o, "## Agenda\n");
+    let _ = writeln!(o, "1. New referrals ({})", p.figures.new_referrals);
+    let _ = writeln!(o, "2. Repeat cases ({})", p.figures.repeat_cases);
+    let _ = writeln!(
+        o,
+        "3. Actions due for review ({})",
+        p.actions_to_review.len()
+    );
+    let _ = writeln!(
+        o,
+        "4. Possible unrecognised hate incidents ({})",
+        p.possible_hate_incidents.len()
+    );
+    let _ = writeln!(
+        o,
+        "5. Vulnerable adults with no safeguarding referral ({})",
+        p.no_safeguarding_referral.len()
+    );
+    let _ = writeln!(o, "6. Hotspots and repeat locations");
+    let _ = writeln!(o, "7. Figures for the period\n");
+
+    for section in [Section::NewReferral, Section::RepeatCase] {
+        let cases: Vec<&Case> = p.cases.iter().filter(|c| c.section == section).collect();
+        let _ = writeln!(o, "## {} ({})\n", section.heading(), cases.len());
+        if cases.is_empty() {
+            let _ = writeln!(o, "None.\n");
+            continue;
+        }
+        let _ = writeln!(o, "| case | level | score | flags | referred by | review |\n| --- | --- | ---: | --- | --- | --- |");
+        for c in &cases {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} {} | {} |",
+                md(&c.case_ref),
+                c.level,
+                c.score,
+                md(&list_or(&c.flags, "none")),
+                md(&c.referring_agency),
+                c.referral_date,
+                c.review_date
+            );
+        }
+        o.push('\n');
+        for c in cases {
+            case_md(&mut o, c);
+        }
+    }
+
+    let _ = writeln!(
+        o,
+        "## Actions due for review ({})\n",
+        p.actions_to_review.len()
+    );
+    if p.actions_to_review.is_empty() {
+        let _ = writeln!(o, "None.\n");
+    } else {
+        for (title, pred) in [
+            ("Open", "open"),
+            ("Incomplete: circumstances changed", "circumstances_changed"),
+            ("Incomplete: agency did not act", "agency_did_not_act"),
+        ] {
+            let rows: Vec<&ActionToReview> = p
+                .actions_to_review
+                .iter()
+                .filter(|a| {
+                    if pred == "open" {
+                        a.reason.is_none()
+                    } else {
+                        a.reason.as_deref() == Some(pred)
+                    }
+                })
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let _ = writeln!(o, "### {title}\n\n| # | case | owner | due | action |\n| ---: | --- | --- | --- | --- |");
+            for a in rows {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} | {} |",
+                    a.action_id,
+                    md(&a.case_ref),
+                    md(&a.owner),
+                    a.due,
+                    md(&a.text)
+                );
+            }
+            o.push('\n');
+        }
+    }
+    let _ = writeln!(
+        o,
+        "## Possible unrecognised hate incidents ({})\n",
+        p.possible_hate_incidents.len()
+    );
+    let _ = writeln!(o, "{}\n", md(&list_or(&p.possible_hate_incidents, "None.")));
+    let _ = writeln!(
+        o,
+        "## Vulnerable adults with no safeguarding referral ({})\n",
+        p.no_safeguarding_referral.len()
+    );
+    let _ = writeln!(
+        o,
+        "{}\n",
+        md(&list_or(&p.no_safeguarding_referral, "None."))
+    );
+
+    let _ = writeln!(o, "## Hotspots and repeat locations\n");
+    if p.hotspots.is_empty() {
+        let _ = writeln!(o, "No significant hot spots.\n");
+    } else {
+        let _ = writeln!(o, "| method | class | easting | northing | incidents |\n| --- | --- | ---: | ---: | ---: |");
+        for h in &p.hotspots {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {:.0} | {:.0} | {} |",
+                md(&h.method),
+                md(&h.class),
+                h.x,
+                h.y,
+                h.count
+            );
+        }
+        o.push('\n');
+    }
+    if !p.repeat_locations.is_empty() {
+        let _ = writeln!(
+            o,
+            "| place | incidents | kinds | first | last |\n| --- | ---: | --- | --- | --- |"
+        );
+        for r in &p.repeat_locations {
+            let kinds: Vec<String> = r.kinds.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let place = if r.snap_point {
+                format!("{} (snap point, not an address)", r.place)
+            } else {
+                r.place.clone()
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                md(&place),
+                r.count,
+                md(&kinds.join(", ")),
+                r.first,
+                r.last
+            );
+        }
+        o.push('\n');
+    }
+    let f = &p.figures;
+    let _ = writeln!(o, "## Figures for the period (365 days to {})\n", m.as_of);
+    let _ = writeln!(
+        o,
+        "{} incidents; {} victims; {} MARAC-eligible; {} new referrals; {} repeat cases.\n",
+        f.incidents, f.victims, f.eligible, f.new_referrals, f.repeat_cases
+    );
+    let kinds: Vec<String> = f.by_kind.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let sources: Vec<String> = f
+        .by_source
+        .iter()
+        .map(|(k, v)| format!("{} {v}", md(k)))
+        .collect();
+    let _ = writeln!(
+        o,
+        "By kind: {}.\n\nBy agency: {}.\n",
+        kinds.join(", "),
+        sources.join(", ")
+    );
+    for n in &p.notes {
+        let _ = writeln!(o, "> {}\n", md(n));
+    }
+    let _ = writeln!(o, "**{}**", p.marking);
+    o
+}
+
+fn case_md(o: &mut String, c: &Case) {
+    let _ = writeln!(
+        o,
+        "### Case {} ({}, score {})\n",
+        md(&c.case_ref),
+        c.level,
+        c.score
+    );
+    let s = &c.subject;
+    let mut who = vec![format!("Initials {}", md(&s.initials))];
+    if let Some(n) = &s.name {
+        who.push(format!("name {}", md(n)));
+    }
+    if let Some(d) = s.dob {
+        who.push(format!("date of birth {d}"));
+    }
+    if let Some(a) = &s.address {
+        who.push(format!("address {}", md(a)));
+    }
+    if let Some(pc) = &s.postcode {
+        who.push(format!("postcode {}", md(pc)));
+    }
+    if let Some(ph) = &s.phone {
+        who.push(format!("phone {}", md(ph)));
+    }
+    let _ = writeln!(o, "- Subject: {}.", who.join("; "));
+    let _ = writeln!(
+        o,
+        "- Referred by {} on {}; eligible by {}.",
+        md(&c.referring_agency),
+        c.referral_date,
+        md(&list_or(&c.eligible_by, "-"))
+    );
+    match &c.previous_hearing {
+        Some(h) => {
+            let _ = writeln!(o, "- Previously heard {} ({}).", h.date, md(&h.meeting_ref));
+        }
+        None => {
+            let _ = writeln!(o, "- Not heard in the last 12 months.");
+        }
+    }
+    let _ = writeln!(o, "- Flags: {}.", md(&list_or(&c.flags, "none")));
+    let _ = writeln!(
+        o,
+        "- Vulnerabilities: {}.",
+        md(&list_or(&c.vulnerabilities, "none recorded"))
+    );
+    let _ = writeln!(
+        o,
+        "- Children or dependants: {}.",
+        match c.children_present {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "not recorded",
+        }
+    );
+    let _ = writeln!(o, "- Agencies involved: {}.", md(&c.agencies.join(", ")));
+    let _ = writeln!(o, "- Review date: {}.\n", c.review_date);
+    let _ = writeln!(
+        o,
+        "Risk score {}: {}.\n",
+        c.score,
+        md(&c
+            .reasons
+            .iter()
+            .map(|r| format!("{} {}", r.factor, r.points))
+            .collect::<Vec<_>>()
+            .join(", "))
+    );
+    let _ = writeln!(o, "| date | incident | kind | agency | category | harm | hate strands | summary |\n| --- | --- | --- | --- | --- | ---: | --- | --- |");
+    for e in &c.chronology {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            e.date,
+            md(&e.incident_id),
+            e.kind,
+            md(&e.source),
+            md(e.category.as_deref().unwrap_or("")),
+            e.harm.map(|h| h.to_string()).unwrap_or_default(),
+            md(&e.hate_strands.join(", ")),
+            md(e.summary.as_deref().unwrap_or(""))
+        );
+    }
+    o.push('\n');
+    if !c.suspects.is_empty() {
+        for s in &c.suspects {
+            let _ = writeln!(
+                o,
+                "- Suspect {}: other victims {}.",
+                md(&s.initials),
+                md(&list_or(&s.other_victims, "none known"))
+            );
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(o, "Suggested actions:\n");
+    if c.suggested_actions.is_empty() {
+        let _ = writeln!(o, "- None suggested; the meeting agrees its own.");
+    }
+    for a in &c.suggested_actions {
+        let _ = writeln!(
+            o,
+            "- [ ] {} (owner: {}; due {})",
+            md(&a.text),
+            md(&a.owner),
+            a.due
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\nDecisions of the meeting:\n\n- ______________________________________________\n"
+    );
+}
+
+/// The CSV case list.
+pub fn csv(p: &Pack) -> String {
+    let mut o = String::from("case_ref,section,level,score,flags,referring_agency,referral_date,review_date,previous_hearing\n");
+    for c in &p.cases {
+        let cells = [
+            c.case_ref.clone(),
+            c.section.as_str().to_string(),
+            c.level.clone(),
+            c.score.to_string(),
+            c.flags.join(";"),
+            c.referring_agency.clone(),
+            c.referral_date.to_string(),
+            c.review_date.to_string(),
+            c.previous_hearing
+                .as_ref()
+                .map(|h| h.date.to_string())
+                .unwrap_or_default(),
+        ];
+        let row: Vec<String> = cells.iter().map(|c| quote(&csv_cell(c))).collect();
+        o.push_str(&row.join(","));
+        o.push('\n');
+    }
+    o
+}
+
+fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The map of one BCU: area outlines in BNG metres.
+#[derive(Debug, Clone, Default)]
+pub struct MapData {
+    /// Area name and outline.
+    pub areas: Vec<(String, MultiPolygon<f64>)>,
+}
+
+/// An SVG map of the BCU with its hot spots and repeat locations.
+pub fn svg_map(p: &Pack, map: &MapData) -> String {
+    use geo::BoundingRect;
+    let mut min = (f64::MAX, f64::MAX);
+    let mut max = (f64::MIN, f64::MIN);
+    let mut grow = |x: f64, y: f64| {
+        min = (min.0.min(x), min.1.min(y));
+        max = (max.0.max(x), max.1.max(y));
+    };
+    for (_, mp) in &map.areas {
+        if let Some(r) = mp.bounding_rect() {
+            grow(r.min().x, r.min().y);
+            grow(r.max().x, r.max().y);
+        }
+    }
+    for h in &p.hotspots {
+        grow(h.x, h.y);
+    }
+    for r in &p.repeat_locations {
+        grow(r.x, r.y);
+    }
+    if min.0 > max.0 {
+        min = (0.0, 0.0);
+        max = (1000.0, 1000.0);
+    }
+    let (w, h) = ((max.0 - min.0).max(1.0), (max.1 - min.1).max(1.0));
+    let scale = 600.0 / w.max(h);
+    let px = |x: f64| (x - min.0) * scale + 10.0;
+    let py = |y: f64| (max.1 - y) * scale + 10.0;
+    let (vw, vh) = (w * scale + 20.0, h * scale + 20.0);
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"map\" role=\"img\" viewBox=\"0 0 {vw:.0} {vh:.0}\" width=\"{vw:.0}\" height=\"{vh:.0}\"><title>{} BCU: hot spots and repeat locations</title>",
+        html(&p.meeting.bcu)
+    );
+    for (name, mp) in &map.areas {
+        let mut d = String::new();
+        for poly in &mp.0 {
+            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                for (i, c) in ring.coords().enumerate() {
+                    let _ = write!(
+                        d,
+                        "{}{:.1},{:.1}",
+                        if i == 0 { "M" } else { "L" },
+                        px(c.x),
+                        py(c.y)
+                    );
+                }
+                d.push('Z');
+            }
+        }
+        let _ = write!(
+            o,
+            "<path class=\"area\" d=\"{d}\"><title>{}</title></path>",
+            html(name)
+        );
+    }
+    for hs in &p.hotspots {
+        let half = (hs.size_m * scale / 2.0).max(2.0);
+        let _ = write!(
+            o,
+            "<rect class=\"hot {}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{} {}: {} incidents</title></rect>",
+            html(&hs.class),
+            px(hs.x) - half,
+            py(hs.y) - half,
+            2.0 * half,
+            2.0 * half,
+            html(&hs.method),
+            html(&hs.class),
+            hs.count
+        );
+    }
+    for r in &p.repeat_locations {
+        let rad = 3.0 + (r.count as f64).sqrt();
+        let _ = write!(
+            o,
+            "<circle class=\"repeat\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\"><title>{} incidents{}</title></circle>",
+            px(r.x),
+            py(r.y),
+            rad,
+            r.count,
+            if r.snap_point { " (snap point)" } else { "" }
+        );
+    }
+    o.push_str("</svg>");
+    o
+}
+
+const CSS: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111}\
+.marking{font-weight:bold;text-align:center;letter-spacing:.1em;border:2px solid #000;padding:.2em}\
+table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #999;padding:.2em .4em;text-align:left;vertical-align:top}\
+.case{border-top:3px solid #333;margin-top:1.5em}.area{fill:#eef;stroke:#557;stroke-width:1}\
+.hot{fill:#d22;fill-opacity:.6}.repeat{fill:#f90;stroke:#730}.decisions{min-height:4em;border:1px dashed #777}\
+@media print{body{margin:1cm}.case{break-before:page}.marking{position:fixed;top:0;left:0;right:0;background:#fff}\
+.footer{position:fixed;bottom:0;left:0;right:0;text-align:center;font-weight:bold}h1{margin-top:2.5em}}";
+
+/// The self-contained HTML pack: inline CSS and SVG, no external requests.
+pub fn html_pack(p: &Pack, map: &MapData) -> String {
+    let md_text = markdown_sections_html(p);
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
+<title>{} — Community MARAC {} {}</title><style>{CSS}</style></head><body>\
+<div class=\"marking\">{}</div>",
+        html(&p.marking),
+        html(&p.meeting.bcu),
+        p.meeting.date,
+        html(&p.marking)
+    );
+    o.push_str(&md_text);
+    let _ = write!(o, "<h2>Map</h2>{}", svg_map(p, map));
+    let _ = write!(
+        o,
+        "<div class=\"footer\">{}</div></body></html>\n",
+        html(&p.marking)
+    );
+    o
+}
+
+fn markdown_sections_html(p: &Pack) -> String {
+    let mut o = String::new();
+    let m = &p.meeting;
+    let _ = write!(
+        o,
+        "<h1>Community MARAC: {} BCU{}, {}</h1><p>Boroughs: {}. Records up to {}.{}</p>",
+        html(&m.bcu),
+        m.bcu_code
+            .as_deref()
+            .map(|c| format!(" ({})", html(c)))
+            .unwrap_or_default(),
+        m.date,
+        html(&m.boroughs.join(", ")),
+        m.as_of,
+        if p.redacted {
+            " Redacted pack: case references and initials only."
+        } else {
+            ""
+        }
+    );
+    let _ = write!(o, "<p>Chair: {}. Attendance by agency, apologies and the confidentiality statement: recorded at the meeting.</p>", m.chair.as_deref().map(html).unwrap_or_else(|| "________".into()));
+    let f = &p.figures;
+    let _ = write!(o, "<h2>Agenda</h2><ol><li>New referrals ({})</li><li>Repeat cases ({})</li><li>Actions due for review ({})</li><li>Possible unrecognised hate incidents ({})</li><li>Vulnerable adults with no safeguarding referral ({})</li><li>Hotspots and repeat locations</li><li>Figures for the period</li></ol>",
+        f.new_referrals, f.repeat_cases, p.actions_to_review.len(), p.possible_hate_incidents.len(), p.no_safeguarding_referral.len());
+    for section in [Section::NewReferral, Section::RepeatCase] {
+        let cases: Vec<&Case> = p.cases.iter().filter(|c| c.section == section).collect();
+        let _ = write!(o, "<h2>{} ({})</h2>", section.heading(), cases.len());
+        if cases.is_empty() {
+            o.push_str("<p>None.</p>");
+        }
+        for c in cases {
+            case_html(&mut o, c);
+        }
+    }
+    let _ = write!(
+        o,
+        "<h2>Actions due for review ({})</h2>",
+        p.actions_to_review.len()
+    );
+    if p.actions_to_review.is_empty() {
+        o.push_str("<p>None.</p>");
+    } else {
+        o.push_str("<table><tr><th>#</th><th>case</th><th>owner</th><th>due</th><th>status</th><th>action</th></tr>");
+        for a in &p.actions_to_review {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                a.action_id,
+                html(&a.case_ref),
+                html(&a.owner),
+                a.due,
+                html(a.reason.as_deref().unwrap_or(&a.status)),
+                html(&a.text)
+            );
+        }
+        o.push_str("</table>");
+    }
+    let _ = write!(
+        o,
+        "<h2>Possible unrecognised hate incidents ({})</h2><p>{}</p>",
+        p.possible_hate_incidents.len(),
+        html(&list_or(&p.possible_hate_incidents, "None."))
+    );
+    let _ = write!(
+        o,
+        "<h2>Vulnerable adults with no safeguarding referral ({})</h2><p>{}</p>",
+        p.no_safeguarding_referral.len(),
+        html(&list_or(&p.no_safeguarding_referral, "None."))
+    );
+    let _ = write!(o, "<h2>Hotspots and repeat locations</h2><p>{} hot spots, {} repeat locations (see the map).</p>", p.hotspots.len(), p.repeat_locations.len());
+    let kinds: Vec<String> = f.by_kind.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let _ = write!(o, "<h2>Figures for the period</h2><p>{} incidents; {} victims; {} MARAC-eligible. By kind: {}.</p>", f.incidents, f.victims, f.eligible, html(&kinds.join(", ")));
+    for n in &p.notes {
+        let _ = write!(o, "<p class=\"note\">{}</p>", html(n));
+    }
+    o
+}
+
+fn case_html(o: &mut String, c: &Case) {
+    let s = &c.subject;
+    let _ = write!(
+        o,
+        "<section class=\"case\"><h3>Case {} — {} (score {})</h3><table>",
+        html(&c.case_ref),
+        html(&c.level),
+        c.score
+    );
+    let mut row = |k: &str, v: String| {
+        let _ = write!(o, "<tr><th>{k}</th><td>{v}</td></tr>");
+    };
+    row(
+        "Subject",
+        html(
+            &[
+                Some(s.initials.clone()),
+                s.name.clone(),
+                s.dob.map(|d| d.to_string()),
+                s.address.clone(),
+                s.postcode.clone(),
+                s.phone.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("; "),
+        ),
+    );
+    row(
+        "Referred by",
+        format!("{} on {}", html(&c.referring_agency), c.referral_date),
+    );
+    row(
+        "Previous hearing",
+        c.previous_hearing
+            .as_ref()
+            .map(|h| format!("{} ({})", h.date, html(&h.meeting_ref)))
+            .unwrap_or_else(|| "none in the last 12 months".into()),
+    );
+    row("Flags", html(&list_or(&c.flags, "none")));
+    row(
+        "Vulnerabilities",
+        html(&list_or(&c.vulnerabilities, "none recorded")),
+    );
+    row(
+        "Children or dependants",
+        match c.children_present {
+            Some(true) => "yes".into(),
+            Some(false) => "no".into(),
+            None => "not recorded".into(),
+        },
+    );
+    row("Agencies involved", html(&c.agencies.join(", ")));
+    row(
+        "Risk",
+        html(
+            &c.reasons
+                .iter()
+                .map(|r| format!("{} {}", r.factor, r.points))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    );
+    row("Review date", c.review_date.to_string());
+    o.push_str("</table><h4>Chronology</h4><table><tr><th>date</th><th>incident</th><th>kind</th><th>agency</th><th>category</th><th>harm</th><th>hate strands</th><th>summary</th></tr>");
+    for e in &c.chronology {
+        let _ = write!(o, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            html(&e.date), html(&e.incident_id), html(&e.kind), html(&e.source), html(e.category.as_deref().unwrap_or("")),
+            e.harm.map(|h| h.to_string()).unwrap_or_default(), html(&e.hate_strands.join(", ")), html(e.summary.as_deref().unwrap_or("")));
+    }
+    o.push_str("</table>");
+    for sp in &c.suspects {
+        let _ = write!(
+            o,
+            "<p>Suspect {}: other victims {}.</p>",
+            html(&sp.initials),
+            html(&list_or(&sp.other_victims, "none known"))
+        );
+    }
+    o.push_str("<h4>Suggested actions</h4><ul>");
+    for a in &c.suggested_actions {
+        let _ = write!(
+            o,
+            "<li>{} (owner: {}; due {})</li>",
+            html(&a.text),
+            html(&a.owner),
+            a.due
+        );
+    }
+    o.push_str("</ul><h4>Decisions of the meeting</h4><div class=\"decisions\"></div></section>");
+}

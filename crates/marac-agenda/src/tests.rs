@@ -1,0 +1,380 @@
+//! Pack tests: sections, actions, redaction, injection, snapshots.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use marac_model::{
+    HateStrandSet, Incident, IncidentKind, PersonDetails, Postcode, Role, VulnerabilitySet,
+};
+use marac_risk::{scan, Mention, Referrals, RiskConfig};
+
+use crate::render::{csv, html_pack, markdown, MapData};
+use crate::*;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn person(
+    first: &str,
+    last: &str,
+    dob: &str,
+    address: &str,
+    postcode: &str,
+    phone: &str,
+) -> Option<Box<PersonDetails>> {
+    Some(Box::new(PersonDetails {
+        reference: None,
+        first_name: Some(first.into()),
+        last_name: Some(last.into()),
+        dob: Some(d(dob)),
+        address: Some(address.into()),
+        postcode: Some(Postcode::parse(postcode)),
+        phone: Some(phone.into()),
+    }))
+}
+
+struct World {
+    incidents: Vec<Incident>,
+    rows: Vec<(String, Role, String)>,
+}
+
+/// Two victims in Central North: Ann (disabled, harassed by Carl, three
+/// records at two agencies, heard before) and Bo (repeat ASB, new).
+fn world() -> World {
+    let mut incidents = Vec::new();
+    let mut rows = Vec::new();
+    let ann = || {
+        person(
+            "Annabel",
+            "Oyelaran",
+            "1961-02-03",
+            "Flat 2, 14 Quorn Road",
+            "NW1 8QX",
+            "07700 900123",
+        )
+    };
+    let carl = Some(Box::new(PersonDetails {
+        first_name: Some("Carlton".into()),
+        last_name: Some("Zebedee".into()),
+        ..PersonDetails::default()
+    }));
+    for (id, date, kind, src, cat, harm, summary) in [
+        (
+            "H1",
+            "2026-05-02",
+            IncidentKind::Asb,
+            "housing",
+            "noise",
+            1,
+            "Loud music at 3am",
+        ),
+        (
+            "H2",
+            "2026-09-14",
+            IncidentKind::Asb,
+            "housing",
+            "verbal_abuse",
+            2,
+            "<script>alert('x')</script> shouted",
+        ),
+        (
+            "M1",
+            "2026-11-02",
+            IncidentKind::Dispute,
+            "met-police",
+            "threats",
+            4,
+            "=HYPERLINK(\"http://evil\")",
+        ),
+    ] {
+        let mut i = marac_risk::testkit::incident(id, date);
+        i.kind = kind;
+        i.source = src.into();
+        i.category = Some(cat.into());
+        i.harm = Some(harm);
+        i.summary = Some(summary.into());
+        i.victim = ann();
+        i.suspect = carl.clone();
+        if id == "M1" {
+            i.vulnerabilities = VulnerabilitySet::parse_list("learning_disability").unwrap();
+            i.hate_strands = HateStrandSet::parse_list("disability").unwrap();
+            i.children_present = Some(true);
+        }
+        incidents.push(i);
+        rows.push((id.to_string(), Role::Victim, "P1".to_string()));
+        rows.push((id.to_string(), Role::Suspect, "P9".to_string()));
+    }
+    for (id, date) in [
+        ("C1", "2026-08-01"),
+        ("C2", "2026-10-01"),
+        ("C3", "2026-11-10"),
+    ] {
+        let mut i = marac_risk::testkit::incident(id, date);
+        i.source = "council-asb".into();
+        i.victim = person(
+            "Bertrande",
+            "Quixley",
+            "1944-12-25",
+            "7 Vellum Mews",
+            "N1 7ZZ",
+            "020 7946 0000",
+        );
+        i.vulnerabilities = VulnerabilitySet::parse_list("older_person;lives_alone").unwrap();
+        i.summary = Some("Youths at the door".into());
+        incidents.push(i);
+        rows.push((id.to_string(), Role::Victim, "P2".to_string()));
+    }
+    World { incidents, rows }
+}
+
+fn pack_of(w: &World, redacted: bool) -> Pack {
+    let as_of = d("2026-11-20");
+    let (mentions, ids) = marac_risk::mentions_from_rows(
+        &w.incidents,
+        w.rows.iter().map(|(i, r, p)| (i.as_str(), *r, p.as_str())),
+    );
+    let _: &[Mention] = &mentions;
+    let s = scan(
+        &w.incidents,
+        &mentions,
+        &ids,
+        &Referrals::default(),
+        &RiskConfig::default(),
+        as_of,
+    );
+    let refs: BTreeMap<String, String> = [
+        ("P1", "CN-AAAA0001"),
+        ("P2", "CN-BBBB0002"),
+        ("P9", "CN-CCCC0009"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    let hearings: BTreeMap<String, PreviousHearing> = [(
+        "CN-AAAA0001".to_string(),
+        PreviousHearing {
+            date: d("2026-10-01"),
+            meeting_ref: "CN-2026-10-01".into(),
+        },
+    )]
+    .into_iter()
+    .collect();
+    let input = PackInput {
+        meeting_date: d("2026-11-27"),
+        bcu: "Central North",
+        bcu_code: Some("CN"),
+        boroughs: vec!["Camden".into(), "Islington".into()],
+        incidents: &w.incidents,
+        mentions: &w.rows,
+        scan: &s,
+        case_refs: &refs,
+        hearings: &hearings,
+        actions: vec![ActionToReview {
+            action_id: 3,
+            case_ref: "CN-AAAA0001".into(),
+            owner: "housing".into(),
+            text: "Visit and review the tenancy".into(),
+            due: d("2026-11-15"),
+            status: "open".into(),
+            reason: None,
+        }],
+        hotspots: vec![Hotspot {
+            method: "gistar".into(),
+            class: "hot_99".into(),
+            x: 529125.0,
+            y: 183875.0,
+            count: 14,
+            size_m: 250.0,
+        }],
+        repeat_locations: vec![],
+        review: ReviewDays::default(),
+        notes: vec!["Borough boundaries are approximate.".into()],
+    };
+    let p = build_pack(&input);
+    if redacted {
+        redact(p)
+    } else {
+        p
+    }
+}
+
+#[test]
+fn sections_and_suggested_actions() {
+    let p = pack_of(&world(), false);
+    let summary: Vec<(String, Section, String)> = p
+        .cases
+        .iter()
+        .map(|c| (c.case_ref.clone(), c.section, c.level.clone()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "CN-BBBB0002".to_string(),
+                Section::NewReferral,
+                "medium".to_string()
+            ),
+            (
+                "CN-AAAA0001".to_string(),
+                Section::RepeatCase,
+                "high".to_string()
+            ),
+        ]
+    );
+    let ann = &p.cases[1];
+    assert_eq!(
+        ann.previous_hearing.as_ref().unwrap().meeting_ref,
+        "CN-2026-10-01"
+    );
+    assert_eq!(
+        ann.review_date,
+        d("2026-12-11"),
+        "high risk: 14 days after the meeting"
+    );
+    assert_eq!(p.cases[0].review_date, d("2026-12-25"), "other: 28 days");
+    assert_eq!(ann.suspects.len(), 1);
+    assert_eq!(ann.suspects[0].initials, "C.Z.");
+    let owners: Vec<&str> = ann
+        .suggested_actions
+        .iter()
+        .map(|a| a.owner.as_str())
+        .collect();
+    assert_eq!(
+        owners,
+        vec!["adult-social-care", "met-police", "met-police", "ddpo"]
+    );
+    assert_eq!(ann.children_present, Some(true));
+    assert_eq!(p.possible_hate_incidents, vec!["CN-AAAA0001"]);
+    assert_eq!(
+        p.no_safeguarding_referral,
+        vec!["CN-BBBB0002", "CN-AAAA0001"]
+    );
+    assert_eq!(p.figures.incidents, 6);
+    assert_eq!((p.figures.new_referrals, p.figures.repeat_cases), (1, 1));
+}
+
+#[test]
+fn redacted_pack_holds_no_identifying_string() {
+    let w = world();
+    let p = pack_of(&w, true);
+    let outputs = [
+        serde_json::to_string(&p).unwrap(),
+        markdown(&p),
+        html_pack(&p, &MapData::default()),
+        csv(&p),
+    ];
+    // Every identifying string of the input: names, dates of birth,
+    // addresses, phones, full postcodes, summaries.
+    let mut secrets: Vec<String> = Vec::new();
+    for i in &w.incidents {
+        for pd in [&i.victim, &i.suspect].into_iter().flatten() {
+            secrets.extend(pd.first_name.clone());
+            secrets.extend(pd.last_name.clone());
+            secrets.extend(pd.dob.map(|d| d.to_string()));
+            secrets.extend(pd.dob.map(|d| d.format("%d/%m/%Y").to_string()));
+            secrets.extend(pd.address.clone());
+            secrets.extend(pd.phone.clone());
+            secrets.extend(pd.postcode.as_ref().map(|p| p.as_str().to_string()));
+            secrets.extend(pd.address.iter().flat_map(|a| {
+                a.split([',', ' '])
+                    .filter(|t| t.len() > 3)
+                    .map(str::to_string)
+            }));
+        }
+        secrets.extend(i.summary.clone());
+    }
+    assert!(secrets.len() > 20);
+    for out in &outputs {
+        for s in &secrets {
+            assert!(!out.contains(s.as_str()), "redacted pack contains {s:?}");
+        }
+    }
+    assert_eq!(p.cases[1].subject.initials, "A.O.");
+    assert_eq!(
+        p.cases[1].subject.postcode.as_deref(),
+        Some("NW1"),
+        "district level only"
+    );
+}
+
+#[test]
+fn input_is_escaped_in_html_markdown_and_csv() {
+    let p = pack_of(&world(), false);
+    let h = html_pack(&p, &MapData::default());
+    assert!(
+        !h.contains("<script>"),
+        "a summary holding <script> renders as text"
+    );
+    assert!(h.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    assert!(!h.contains("http://evil\")") || h.contains("=HYPERLINK(&quot;http://evil&quot;)"));
+    assert!(
+        !h.contains(" src=") && !h.contains("href="),
+        "no external requests"
+    );
+    let m = markdown(&p);
+    assert!(!m.contains("<script>"));
+    assert!(m.contains("&lt;script&gt;"));
+    // CSV case list: a case reference that looks like a formula is neutralised.
+    let mut evil = p.clone();
+    evil.cases[0].case_ref = "=cmd|'/C calc'!A0".into();
+    assert!(
+        csv(&evil).contains("\n'=cmd|'/C calc'!A0,new_referral,"),
+        "{}",
+        csv(&evil)
+    );
+}
+
+#[test]
+fn json_schema_round_trips_and_names_its_version() {
+    let p = pack_of(&world(), false);
+    let text = serde_json::to_string_pretty(&p).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["schema"], "marac-pack/1");
+    assert_eq!(v["marking"], "OFFICIAL-SENSITIVE");
+    for key in [
+        "meeting",
+        "figures",
+        "cases",
+        "actions_to_review",
+        "possible_hate_incidents",
+        "no_safeguarding_referral",
+        "hotspots",
+        "repeat_locations",
+    ] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+    for key in [
+        "case_ref",
+        "section",
+        "score",
+        "level",
+        "flags",
+        "reasons",
+        "referring_agency",
+        "referral_date",
+        "previous_hearing",
+        "vulnerabilities",
+        "children_present",
+        "agencies",
+        "review_date",
+        "subject",
+        "chronology",
+        "suspects",
+        "suggested_actions",
+        "decisions",
+    ] {
+        assert!(v["cases"][0].get(key).is_some(), "case.{key}");
+    }
+    let back: Pack = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, p);
+}
+
+#[test]
+fn snapshots_of_the_packs() {
+    let p = pack_of(&world(), false);
+    insta::assert_snapshot!("pack_md", markdown(&p));
+    insta::assert_snapshot!("pack_html", html_pack(&p, &MapData::default()));
+    insta::assert_snapshot!("pack_json", serde_json::to_string_pretty(&p).unwrap());
+    insta::assert_snapshot!("pack_redacted_md", markdown(&pack_of(&world(), true)));
+}
