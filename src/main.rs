@@ -58,12 +58,20 @@ enum Command {
     Validate(cmd::validate::ValidateArgs),
     /// Weekly risk scan: one entry per victim, highest risk first, with flags and every point explained.
     Scan(cmd::scan::ScanArgs),
+    /// The MARAC meeting pack of one BCU or of each: agenda, case summaries, actions, hotspot map.
+    Agenda(cmd::agenda::AgendaArgs),
     /// Write a synthetic, realistic London data set with ground truth.
     Synth(cmd::synth::SynthArgs),
     /// Run the pipeline on the embedded synthetic fixture and print what it finds.
     Demo(cmd::demo::DemoArgs),
     /// List the built-in input profiles, or print one as TOML.
     Profiles(cmd::profiles::ProfilesArgs),
+    /// Hotspots per BCU: DBSCAN clusters, Gi* hot cells, kernel density, repeat locations, near-repeat (Knox) test; `eval` compares them.
+    Hotspots(cmd::hotspots::HotspotsArgs),
+    /// Link victims and suspects across agencies into persons (`link eval` measures it against ground truth).
+    Link(cmd::link::LinkArgs),
+    /// The case register (SQLite): record meetings, actions, case history, figures, retention.
+    Register(cmd::register::RegisterArgs),
 }
 
 /// Options shared by every command that reads incident records.
@@ -106,9 +114,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(a) => cmd::validate::run(a, quiet),
         Command::Scan(a) => cmd::scan::run(a, quiet),
+        Command::Agenda(a) => cmd::agenda::run(a, quiet),
         Command::Synth(a) => cmd::synth::run(a, quiet),
         Command::Demo(a) => cmd::demo::run(a, quiet),
         Command::Profiles(a) => cmd::profiles::run(a),
+        Command::Hotspots(a) => cmd::hotspots::run(a, quiet),
+        Command::Link(a) => cmd::link::run(a, quiet),
+        Command::Register(a) => cmd::register::run(a, quiet),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,133 +1,125 @@
-//! `marac demo`: the pipeline on the embedded synthetic fixture.
+//! `marac demo`: the whole pipeline on the embedded synthetic fixture.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Args;
-use marac_ingest::{IngestOptions, Ingester, InputFormat, Summary};
-use marac_model::IncidentKind;
+use marac_agenda::ReviewDays;
+use marac_ingest::{IngestOptions, Ingester, InputFormat};
+use marac_risk::{Referrals, RiskConfig};
 
-use crate::cmd::validate::md_cell;
-use crate::output::emit;
+use crate::cmd::agenda::{keyed_case_refs, pack_for, render, PackContext, PackFormat};
+use crate::output::{create_private_dir, emit, write_atomic};
 
 /// The embedded fixture: `marac synth --seed 7 --incidents 2000 --end 2026-11-20`.
 pub const FIXTURE: &[u8] = include_bytes!("../../fixtures/demo/incidents.csv");
 /// The date the fixture was generated up to; the demo runs as of it.
 pub const FIXTURE_AS_OF: &str = "2026-11-20";
+/// The demo's meeting date.
+pub const DEMO_MEETING: &str = "2026-11-27";
+/// A fixed, public key for the demo's case references (real runs use a
+/// local secret, `--key`).
+const DEMO_KEY: &[u8] = b"marac demo key: synthetic data only";
 
 /// Arguments of `marac demo`.
 #[derive(Args, Debug)]
-pub struct DemoArgs {}
+pub struct DemoArgs {
+    /// Also write the HTML meeting pack of every BCU into this directory.
+    #[arg(long, value_name = "DIR")]
+    html: Option<PathBuf>,
+    /// The BCU whose agenda is printed (default: the one with most eligible cases).
+    #[arg(long, value_name = "NAME")]
+    bcu: Option<String>,
+}
 
 /// Runs the command.
-pub fn run(_args: DemoArgs, quiet: bool) -> Result<u8> {
+pub fn run(args: DemoArgs, quiet: bool) -> Result<u8> {
     let as_of = NaiveDate::parse_from_str(FIXTURE_AS_OF, "%Y-%m-%d")?;
-    let mut ing = Ingester::new(IngestOptions {
+    let meeting = NaiveDate::parse_from_str(DEMO_MEETING, "%Y-%m-%d")?;
+    let opts = IngestOptions {
         as_of: Some(as_of),
         ..IngestOptions::default()
-    });
+    };
+    let areas = opts.areas.clone();
+    let mut ing = Ingester::new(opts);
     ing.add_bytes("fixtures/demo/incidents.csv", FIXTURE, InputFormat::Csv)?;
     let ingest = ing.finish();
-    if !quiet {
-        eprintln!(
-            "marac: demo fixture: read {}, accepted {}, rejected {}",
-            ingest.read(),
-            ingest.accepted(),
-            ingest.rejected()
-        );
-    }
-    let summary = Summary::of(&ingest.incidents);
-    let mut by_bcu: BTreeMap<&str, [u64; 5]> = BTreeMap::new();
-    for i in &ingest.incidents {
-        by_bcu.entry(&i.bcu).or_default()[i.kind.index()] += 1;
-    }
-    let mut out = String::new();
-    let _ = writeln!(out, "# marac demo: synthetic London, as of {as_of}\n");
-    let _ = writeln!(
-        out,
-        "Ingested {} records from {} agencies ({} accepted, {} rejected).\n",
-        ingest.read(),
-        summary.by_source.len(),
-        ingest.accepted(),
-        ingest.rejected()
-    );
-    let _ = write!(out, "| BCU |");
-    for k in IncidentKind::ALL {
-        let _ = write!(out, " {k} |");
-    }
-    let _ = writeln!(
-        out,
-        " total |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-    );
-    for (bcu, counts) in &by_bcu {
-        let _ = write!(out, "| {} |", md_cell(bcu));
-        for c in counts {
-            let _ = write!(out, " {c} |");
-        }
-        let _ = writeln!(out, " {} |", counts.iter().sum::<u64>());
-    }
-    // Link and scan: the coordinator's weekly job on the fixture.
     let rows = crate::cmd::link_rows(&ingest.incidents);
-    let result = crate::cmd::scan::run_scan(
+    let scan = crate::cmd::scan::run_scan(
         &ingest.incidents,
         &rows,
-        &marac_risk::Referrals::default(),
-        &marac_risk::RiskConfig::default(),
+        &Referrals::default(),
+        &RiskConfig::default(),
         as_of,
     );
     let persons: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.2.as_str()).collect();
-    let eligible: Vec<&marac_risk::PersonRisk> =
-        result.persons.iter().filter(|p| p.marac_eligible).collect();
-    let _ = writeln!(
-        out,
-        "\nLinked {} person mentions into {} persons; scanned {} victims: {} MARAC-eligible.",
-        rows.len(),
-        persons.len(),
-        result.persons.len(),
-        eligible.len()
-    );
-    // The BCU with the most eligible cases gets its agenda printed.
-    let mut per_bcu: BTreeMap<&str, usize> = BTreeMap::new();
-    for p in &eligible {
-        *per_bcu.entry(p.bcu.as_str()).or_default() += 1;
-    }
-    let Some((bcu, _)) = per_bcu
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-    else {
-        emit(None, out.as_bytes())?;
-        return Ok(0);
-    };
-    let _ = writeln!(
-        out,
-        "\n## Community MARAC agenda: {} BCU, cases as of {as_of}\n",
-        md_cell(bcu)
-    );
-    let _ = writeln!(
-        out,
-        "OFFICIAL-SENSITIVE. Persons are shown by pseudonymous id only.\n"
-    );
-    let _ = writeln!(
-        out,
-        "| # | person | score | level | flags | victim incidents | eligible by |"
-    );
-    let _ = writeln!(out, "| ---: | --- | ---: | --- | --- | ---: | --- |");
-    for (n, p) in eligible.iter().filter(|p| p.bcu == *bcu).enumerate() {
-        let flags: Vec<&str> = p.flags.iter().map(|f| f.as_str()).collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            n + 1,
-            md_cell(&p.person_id),
-            p.score,
-            p.level.as_str(),
-            flags.join(", "),
-            p.incidents.len(),
-            p.eligible_by.join(", ")
+    let eligible = scan.persons.iter().filter(|p| p.marac_eligible).count();
+    if !quiet {
+        eprintln!(
+            "marac: demo: {} records ingested ({} rejected); {} mentions linked into {} persons; {} victims scanned, {} MARAC-eligible",
+            ingest.read(),
+            ingest.rejected(),
+            rows.len(),
+            persons.len(),
+            scan.persons.len(),
+            eligible
         );
     }
+    let ctx = PackContext {
+        areas: &areas,
+        incidents: &ingest.incidents,
+        rows: &rows,
+        scan: &scan,
+        case_refs: keyed_case_refs(DEMO_KEY, &areas, &ingest.incidents, &rows),
+        hearings: BTreeMap::new(),
+        actions: BTreeMap::new(),
+        meeting,
+        review: ReviewDays::default(),
+        chair: None,
+    };
+    let bcu = match &args.bcu {
+        Some(name) => areas
+            .resolve_bcu(name)
+            .map(|b| b.name.to_string())
+            .ok_or_else(|| crate::input_error(format!("--bcu {name}: no such BCU")))?,
+        None => {
+            let mut per: BTreeMap<&str, usize> = BTreeMap::new();
+            for p in scan.persons.iter().filter(|p| p.marac_eligible) {
+                *per.entry(p.bcu.as_str()).or_default() += 1;
+            }
+            per.iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(b, _)| b.to_string())
+                .unwrap_or_else(|| "Central North".into())
+        }
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<!-- marac demo: synthetic London ({} incidents, {} agencies), records up to {as_of}; every name in it is invented. -->\n",
+        ingest.accepted(),
+        ingest.incidents.iter().map(|i| &*i.source).collect::<std::collections::BTreeSet<_>>().len()
+    );
+    out.push_str(&render(&pack_for(&ctx, &bcu), PackFormat::Md, &areas)?);
     emit(None, out.as_bytes())?;
+    if let Some(dir) = &args.html {
+        create_private_dir(dir)?;
+        for b in areas.bcus() {
+            let pack = pack_for(&ctx, &b.name);
+            let code = b.code.as_deref().unwrap_or("X");
+            let path = dir.join(format!("marac-pack-{code}-{meeting}.html"));
+            write_atomic(&path, render(&pack, PackFormat::Html, &areas)?.as_bytes())?;
+        }
+        if !quiet {
+            eprintln!(
+                "marac: demo: HTML packs of {} BCUs written to {}",
+                areas.bcus().len(),
+                dir.display()
+            );
+        }
+    }
     Ok(0)
 }

@@ -43,6 +43,15 @@ pub struct ScanArgs {
     /// Write here instead of standard output.
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
+    /// Save the scan in this case register (stable case references; flags `repeat_marac` cases).
+    #[arg(long, value_name = "FILE")]
+    register: Option<PathBuf>,
+    /// Print what changed since the previous scan saved in the register (md or json) instead of the list.
+    #[arg(long, requires = "register")]
+    since_last: bool,
+    /// Who runs the scan, for the register's audit trail (default: $USER or $LOGNAME).
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
 }
 
 /// Reads `incident_id,role,person_id` rows.
@@ -130,6 +139,18 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
     let ingest = load(&args.input, Some(as_of), quiet)?;
     let rows = person_rows(&ingest.incidents, args.persons.as_deref())?;
     let mut result = run_scan(&ingest.incidents, &rows, &referrals, &cfg, as_of);
+    let register = match &args.register {
+        None => None,
+        Some(path) => Some(crate::cmd::register::scan_register(
+            &mut result,
+            &ingest.incidents,
+            &rows,
+            &load_areas(args.input.areas.as_deref())?,
+            path,
+            args.user.as_deref(),
+            args.since_last,
+        )?),
+    };
     if let Some(b) = &bcu_filter {
         result.persons.retain(|p| &p.bcu == b);
     }
@@ -154,7 +175,46 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
         emit(args.out.as_deref(), text.as_bytes())?;
         return Ok(0);
     }
+    if let Some(mut changes) = register.as_ref().and_then(|r| r.changes.clone()) {
+        if let Some(b) = &bcu_filter {
+            for list in [
+                &mut changes.new_high,
+                &mut changes.risen,
+                &mut changes.new_flags,
+                &mut changes.closed,
+            ] {
+                list.retain(|c| &c.bcu == b);
+            }
+        }
+        let bytes = match args.format {
+            ReportFormat::Md => crate::cmd::register::changes_md(&changes).into_bytes(),
+            ReportFormat::Json => {
+                let mut s = serde_json::to_string_pretty(&changes).context("json")?;
+                s.push('\n');
+                s.into_bytes()
+            }
+            ReportFormat::Csv => return Err(input_error("--since-last: --format md or json")),
+        };
+        emit(args.out.as_deref(), &bytes)?;
+        return Ok(0);
+    }
     let bytes = match args.format {
+        ReportFormat::Json if register.is_some() => {
+            // With a register, each person carries its stable case reference.
+            let refs = register.as_ref().map(|r| &r.refs);
+            let mut v = serde_json::to_value(&result).context("json")?;
+            if let (Some(list), Some(refs)) = (v["persons"].as_array_mut(), refs) {
+                for p in list {
+                    let r = p["person_id"].as_str().and_then(|id| refs.get(id)).cloned();
+                    if let (Some(r), Some(obj)) = (r, p.as_object_mut()) {
+                        obj.insert("case_ref".into(), serde_json::Value::String(r));
+                    }
+                }
+            }
+            let mut s = serde_json::to_string_pretty(&v).context("json")?;
+            s.push('\n');
+            s.into_bytes()
+        }
         ReportFormat::Json => {
             let mut s = serde_json::to_string_pretty(&result).context("json")?;
             s.push('\n');

@@ -1,7 +1,10 @@
 //! CLI integration tests: one binary, a shared harness (`util`), one module
 //! per command. Each test reads as "given these files, this command prints this".
 
+mod agenda;
 mod demo;
+mod hotspots;
+mod link;
 mod scan;
 mod synth;
 mod util;

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+pub mod nicknames;
 mod postcode;
 pub use postcode::Postcode;
 

@@ -40,7 +40,9 @@ impl Weighted {
     pub fn pick(&self, rng: &mut SplitMix64) -> usize {
         let total = self.cum.last().copied().unwrap_or(0.0);
         let x = rng.next_f64() * total;
-        self.cum.partition_point(|&c| c <= x).min(self.cum.len().saturating_sub(1))
+        self.cum
+            .partition_point(|&c| c <= x)
+            .min(self.cum.len().saturating_sub(1))
     }
 }
 
@@ -171,6 +173,7 @@ impl World {
         let nb = map.boroughs.len();
         let weights = Weighted::new(map.boroughs.iter().map(|b| b.info.population));
         let n_streets = target_persons.div_ceil(PERSONS_PER_STREET).max(1);
+        let small = target_persons < 20_000;
         let suffix_w = Weighted::new(STREET_SUFFIXES.iter().map(|s| s.1));
 
         // Street names and boroughs: a serial pass (it avoids duplicate names
@@ -206,7 +209,7 @@ impl World {
             .enumerate()
             .map(|(i, spec)| {
                 let mut rng = SplitMix64::fork(seed, tag::HOUSEHOLDS | i as u64);
-                build_street(&map, &names, spec.0 as usize, spec.4, end, &mut rng)
+                build_street(&map, &names, spec.0 as usize, spec.4, small, end, &mut rng)
             })
             .collect();
 
@@ -241,12 +244,11 @@ impl World {
         let mut streets_by_borough = vec![Vec::new(); nb];
         let mut town_centres = vec![Vec::new(); nb];
         for (i, s) in streets.iter().enumerate() {
-            if s.households.is_empty() {
-                continue;
-            }
-            streets_by_borough[s.borough as usize].push(i as u32);
             if s.town_centre {
                 town_centres[s.borough as usize].push(i as u32);
+            }
+            if !s.households.is_empty() {
+                streets_by_borough[s.borough as usize].push(i as u32);
             }
         }
         World {
@@ -347,6 +349,7 @@ fn build_street(
     names: &NameTables,
     b: usize,
     town_centre: bool,
+    small: bool,
     end: NaiveDate,
     rng: &mut SplitMix64,
 ) -> (Bng, Vec<Household>, Vec<Person>) {
@@ -361,7 +364,13 @@ fn build_street(
         .map(|_| random_postcode(district, sector, rng))
         .collect();
     let n_hh = if town_centre {
-        4 + rng.below(12) as usize
+        // Flats above shops; none at all in small data sets, where the six
+        // town centres per borough would outnumber the homes.
+        if small {
+            0
+        } else {
+            rng.below(4) as usize
+        }
     } else {
         8 + rng.below(31) as usize
     };
@@ -383,25 +392,14 @@ fn build_street(
         };
         let block: Option<Box<str>> = if flats >= 6 && rng.chance(0.6) {
             Some(
-                format!(
-                    "{} {}",
-                    rng.pick(STREET_STEMS),
-                    rng.pick(BLOCK_SUFFIXES)
-                )
-                .into_boxed_str(),
+                format!("{} {}", rng.pick(STREET_STEMS), rng.pick(BLOCK_SUFFIXES)).into_boxed_str(),
             )
         } else {
             None
         };
         let t = (households.len() as f64 - n_hh as f64 / 2.0) * 9.0;
         let side = if number % 2 == 0 { 8.0 } else { -8.0 };
-        let building = map.offset_or(
-            b,
-            anchor,
-            t * dx - side * dy,
-            t * dy + side * dx,
-            anchor,
-        );
+        let building = map.offset_or(b, anchor, t * dx - side * dy, t * dy + side * dx, anchor);
         let unit = &units[(households.len() * n_units / n_hh).min(n_units - 1)];
         for f in 0..flats.max(1) {
             if made >= n_hh && f > 0 {
@@ -463,11 +461,11 @@ fn fill_household(
     let start = persons.len();
     let group = names.group(rng);
     let surname = names.surname(group, rng);
-    let mut add = |persons: &mut Vec<Person>,
-                   first: &'static str,
-                   last: &'static str,
-                   male: bool,
-                   dob: NaiveDate| {
+    let add = |persons: &mut Vec<Person>,
+               first: &'static str,
+               last: &'static str,
+               male: bool,
+               dob: NaiveDate| {
         persons.push(Person {
             first,
             last,
@@ -553,7 +551,10 @@ fn fill_household(
                     // Named after his father.
                     first = head_first;
                 }
-                if persons[start..].iter().any(|p| p.first == first && p.dob == dob) {
+                if persons[start..]
+                    .iter()
+                    .any(|p| p.first == first && p.dob == dob)
+                {
                     first = names.first(group, male, rng);
                 }
                 add(persons, first, surname, male, dob);

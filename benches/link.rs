@@ -1,0 +1,2 @@
+//! Linkage benchmark (placeholder while the crate is written).
+fn main() {}

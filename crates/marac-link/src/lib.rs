@@ -1,0 +1,436 @@
+//! Linkage for `marac`: person mentions from every agency's records are
+//! linked into persons, incident locations and homes into places, and both
+//! into a graph of incidents, persons and places that the risk stage reads
+//! (repeat victims, case networks, serial perpetrators).
+//!
+//! The pipeline, one module per concern:
+//! 1. [`normalise`] — every victim and suspect with any detail becomes a
+//!    [`normalise::Mention`] with folded names, nickname ids, DOB, postcode,
+//!    address tokens and phone digits;
+//! 2. [`block`] — candidate pairs are the union of configurable blocking rules;
+//! 3. [`compare`] — each field of a pair is compared into agreement levels;
+//! 4. [`score`] — Fellegi-Sunter weights: u from random pairs, m by EM,
+//!    term-frequency adjustment, match probability; or deterministic rules
+//!    ([`expr`]);
+//! 5. [`cluster`] — union-find in a fixed order with a chaining guard;
+//! 6. [`place`] and [`graph`] — places and the petgraph graph;
+//! 7. [`eval`] — pairwise and B-cubed precision and recall against ground truth.
+//!
+//! Everything is driven by a [`rules::Rules`] file; the defaults are
+//! `rules/default.toml`. The result does not depend on the number of threads.
+//!
+//! ```
+//! use marac_ingest::{Ingester, IngestOptions, InputFormat};
+//! use marac_link::{link, rules::Rules};
+//! let csv = "incident_id,source,kind,reported_at,borough,victim_first_name,victim_last_name,victim_dob,victim_address,victim_postcode\n\
+//!            A1,met-police,asb,2026-01-02,Camden,Margaret,O'Neill,1958-07-03,12 High St,NW1 0NE\n\
+//!            A2,camden-housing,asb,2026-02-02,Camden,Peggy,Oneil,,Flat 1 12 High Street,NW1 0NE\n\
+//!            A3,camden-asc,safeguarding,2026-03-02,Camden,M.,O'NEILL,1958-07-03,12 High Street,NW1 0NE\n\
+//!            A4,met-police,asb,2026-03-05,Camden,Kwame,Mensah,1990-01-01,3 Mill Lane,NW1 0NE\n";
+//! let mut ing = Ingester::new(IngestOptions::default());
+//! ing.add_bytes("x.csv", csv.as_bytes(), InputFormat::Csv).unwrap();
+//! let incidents = ing.finish().incidents;
+//! let linkage = link(&incidents, &Rules::default());
+//! let ids: Vec<String> = linkage.rows().map(|r| r.person_id).collect();
+//! assert_eq!(ids, ["P000001", "P000001", "P000001", "P000002"]);
+//! ```
+
+use std::time::Instant;
+
+use marac_model::{Incident, Role};
+use rayon::prelude::*;
+
+pub mod block;
+pub mod cluster;
+pub mod compare;
+pub mod eval;
+pub mod expr;
+pub mod graph;
+pub mod hash;
+pub mod jw;
+pub mod normalise;
+pub mod place;
+pub mod rules;
+pub mod score;
+
+use block::{candidate_pairs, unpack};
+use cluster::{cluster, edge_order, Clusters, Edge};
+use compare::{ComparisonSet, Gamma, NULL};
+use expr::PairFacts;
+use normalise::{Mention, Mentions};
+use rules::{Mode, Rules};
+use score::{em, estimate_u, patterns, Model, Scorer};
+
+/// The stable id of a person number (`P000001` for 0).
+pub fn person_id(n: u32) -> String {
+    format!("P{:06}", n as u64 + 1)
+}
+
+/// Counts and timings of a run; no personal values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// Person mentions linked.
+    pub mentions: usize,
+    /// Candidate pairs after blocking (deduplicated).
+    pub candidate_pairs: usize,
+    /// Candidate pairs per blocking rule, before deduplication.
+    pub per_rule: Vec<(String, u64)>,
+    /// Pair comparisons made (candidates plus the random u sample).
+    pub comparisons: u64,
+    /// The decision threshold (probability; 1 for deterministic rules).
+    pub threshold: f64,
+    /// The threshold as a match weight in bits (probabilistic mode).
+    pub threshold_weight: Option<f64>,
+    /// Pairs at or above the threshold, or matched by a rule or reference.
+    pub links: usize,
+    /// Merges refused by the chaining guard.
+    pub refused: usize,
+    /// Persons found.
+    pub persons: usize,
+    /// Seconds per stage.
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// A pair that linked (or would have, but for the chaining guard).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// First mention (index into [`Linkage::mentions`]).
+    pub a: u32,
+    /// Second mention.
+    pub b: u32,
+    /// Match weight in bits (0 for deterministic decisions).
+    pub weight: f64,
+    /// Match probability (1 for deterministic decisions).
+    pub probability: f64,
+    /// Agreement levels of the pair.
+    pub gamma: Gamma,
+    /// Why it linked: `reference`, a rule number, or the model.
+    pub reason: Reason,
+    /// Refused by the chaining guard.
+    pub refused: bool,
+}
+
+/// Why a pair linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// Same reference within one source.
+    Reference,
+    /// Deterministic rule number (1-based).
+    Rule(usize),
+    /// Match probability at or above the threshold.
+    Model,
+}
+
+/// One output row: a person mention and its person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The incident id.
+    pub incident_id: String,
+    /// `victim` or `suspect`.
+    pub role: &'static str,
+    /// The person id.
+    pub person_id: String,
+}
+
+/// The result of linking persons.
+#[derive(Debug)]
+pub struct Linkage<'a> {
+    /// The incidents linked.
+    pub incidents: &'a [Incident],
+    /// The mentions, in input order.
+    pub mentions: Mentions,
+    /// Persons of mentions.
+    pub clusters: Clusters,
+    /// Linking pairs, in mention order.
+    pub decisions: Vec<Decision>,
+    /// The comparisons used.
+    pub comparisons: ComparisonSet,
+    /// The trained model (probabilistic mode).
+    pub model: Option<Model>,
+    /// Counts and timings.
+    pub stats: Stats,
+    /// Warnings (oversized blocks, EM not converging); no personal values.
+    pub warnings: Vec<String>,
+    /// The mention of each incident's victim and suspect.
+    pub incident_mentions: Vec<[Option<u32>; 2]>,
+}
+
+impl<'a> Linkage<'a> {
+    /// The person number of an incident's victim or suspect, if recorded.
+    pub fn person_of(&self, incident: usize, role: Role) -> Option<u32> {
+        let slot = match role {
+            Role::Victim => 0,
+            Role::Suspect => 1,
+        };
+        let m = self.incident_mentions.get(incident)?[slot]?;
+        Some(self.clusters.person_of[m as usize])
+    }
+
+    /// One row per person mention, in input order.
+    pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
+        self.mentions
+            .list
+            .iter()
+            .zip(&self.clusters.person_of)
+            .map(|(m, p)| Row {
+                incident_id: self.incidents[m.incident as usize].id.clone(),
+                role: m.role_str(),
+                person_id: person_id(*p),
+            })
+    }
+
+    /// `field=level;…` for a decision, prefixed by what decided it.
+    pub fn decided_by(&self, d: &Decision) -> String {
+        let levels = self.comparisons.describe(&d.gamma);
+        let mut out = match d.reason {
+            Reason::Reference => "reference=same".to_string(),
+            Reason::Rule(n) => format!("rule={n}"),
+            Reason::Model => String::new(),
+        };
+        if !levels.is_empty() {
+            if !out.is_empty() {
+                out.push(';');
+            }
+            out.push_str(&levels);
+        }
+        if d.refused {
+            out.push_str(";guard=refused");
+        }
+        out
+    }
+}
+
+struct Facts<'s> {
+    set: &'s ComparisonSet,
+    g: &'s Gamma,
+    a: &'s Mention,
+    b: &'s Mention,
+}
+
+impl PairFacts for Facts<'_> {
+    fn level(&self, field: &str) -> Option<&'static str> {
+        let k = self.set.position(field)?;
+        let l = self.g[k];
+        (l != NULL).then(|| self.set.list[k].levels()[l as usize])
+    }
+    fn similarity(&self, field: &str) -> Option<f64> {
+        let k = self.set.position(field)?;
+        self.set.list[k].similarity(self.a, self.b)
+    }
+    fn same_reference(&self) -> bool {
+        same_reference(self.a, self.b)
+    }
+}
+
+/// Both mentions hold the same reference from the same source.
+pub fn same_reference(a: &Mention, b: &Mention) -> bool {
+    a.source == b.source && a.reference.is_some() && a.reference == b.reference
+}
+
+fn vetoed(vetoes: &[(String, expr::Expr)], facts: &Facts<'_>) -> bool {
+    vetoes.iter().any(|(_, e)| e.eval(facts))
+}
+
+/// Links the person mentions of some incidents into persons.
+pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
+    let mut stats = Stats::default();
+    let mut warnings = Vec::new();
+    let t = Instant::now();
+    let mentions = Mentions::from_incidents(incidents);
+    let mut incident_mentions = vec![[None, None]; incidents.len()];
+    for (i, m) in mentions.list.iter().enumerate() {
+        let slot = usize::from(m.role == Some(Role::Suspect));
+        incident_mentions[m.incident as usize][slot] = Some(i as u32);
+    }
+    stats.mentions = mentions.len();
+    stats.timings.push(("normalise", t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let blocked = candidate_pairs(
+        &mentions.list,
+        &rules.file.blocking.rules,
+        rules.file.blocking.max_block,
+    );
+    warnings.extend(blocked.warnings.iter().cloned());
+    stats.candidate_pairs = blocked.len();
+    stats.per_rule = blocked.per_rule.clone();
+    stats.timings.push(("block", t.elapsed().as_secs_f64()));
+
+    let t = Instant::now();
+    let set = ComparisonSet::from_settings(&rules.file.comparisons);
+    let list = &mentions.list;
+    let gammas: Vec<Gamma> = blocked
+        .pairs
+        .par_iter()
+        .map(|p| {
+            let (i, j) = unpack(*p);
+            set.gamma(&list[i], &list[j])
+        })
+        .collect();
+    stats.comparisons = gammas.len() as u64;
+    stats.timings.push(("compare", t.elapsed().as_secs_f64()));
+
+    let override_refs = rules.file.reference_override;
+    let mut model = None;
+    // (pair index, weight, reason)
+    let picked: Vec<(usize, f64, Reason)>;
+    match rules.file.mode {
+        Mode::Probabilistic => {
+            let t = Instant::now();
+            let (u, sampled) = estimate_u(&set, list, &rules.file.training);
+            stats.comparisons += sampled;
+            stats
+                .timings
+                .push(("estimate_u", t.elapsed().as_secs_f64()));
+            let t = Instant::now();
+            let pats = patterns(&gammas);
+            let prior_m: Vec<Vec<f64>> = set.list.iter().map(|c| c.prior_m().to_vec()).collect();
+            let sessions: Vec<Vec<usize>> = rules
+                .file
+                .training
+                .sessions
+                .iter()
+                .map(|s| {
+                    s.split('+')
+                        .filter_map(|f| set.position(f.trim()))
+                        .collect::<Vec<usize>>()
+                })
+                .filter(|v| !v.is_empty())
+                .collect();
+            let mut mdl = if sessions.is_empty() {
+                em(&pats, &prior_m, &u, false, &rules.file.training)
+            } else {
+                let (mdl, notes) =
+                    score::train_sessions(&pats, &sessions, &prior_m, &u, &rules.file.training);
+                warnings.extend(notes);
+                mdl
+            };
+            mdl.set_population(gammas.len(), list.len());
+            if !mdl.converged {
+                warnings.push(format!(
+                    "EM did not converge in {} iterations; the last estimates are used",
+                    mdl.iterations
+                ));
+            }
+            stats.timings.push(("em", t.elapsed().as_secs_f64()));
+            let t = Instant::now();
+            let scorer = Scorer::new(&set, &mdl, mentions.totals, rules.file.training.clone());
+            let min_w = mdl.weight_for(rules.file.threshold);
+            stats.threshold = rules.file.threshold;
+            stats.threshold_weight = Some(min_w);
+            picked = blocked
+                .pairs
+                .par_iter()
+                .zip(&gammas)
+                .enumerate()
+                .filter_map(|(k, (p, g))| {
+                    let (i, j) = unpack(*p);
+                    let (a, b) = (&list[i], &list[j]);
+                    let w = scorer.weight(a, b, g);
+                    if override_refs && same_reference(a, b) {
+                        Some((k, w, Reason::Reference))
+                    } else if w >= min_w && !vetoed(&rules.vetoes, &Facts { set: &set, g, a, b }) {
+                        Some((k, w, Reason::Model))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            stats.timings.push(("score", t.elapsed().as_secs_f64()));
+            model = Some(mdl);
+        }
+        Mode::Deterministic => {
+            let t = Instant::now();
+            stats.threshold = 1.0;
+            picked = blocked
+                .pairs
+                .par_iter()
+                .zip(&gammas)
+                .enumerate()
+                .filter_map(|(k, (p, g))| {
+                    let (i, j) = unpack(*p);
+                    let (a, b) = (&list[i], &list[j]);
+                    if override_refs && same_reference(a, b) {
+                        return Some((k, 0.0, Reason::Reference));
+                    }
+                    let facts = Facts { set: &set, g, a, b };
+                    if vetoed(&rules.vetoes, &facts) {
+                        return None;
+                    }
+                    rules
+                        .expressions
+                        .iter()
+                        .position(|(_, e)| e.eval(&facts))
+                        .map(|r| (k, 0.0, Reason::Rule(r + 1)))
+                })
+                .collect();
+            stats.timings.push(("rules", t.elapsed().as_secs_f64()));
+        }
+    }
+
+    let t = Instant::now();
+    // Only reference overrides are absolute; rule and model matches are guarded.
+    let edges: Vec<Edge> = picked
+        .iter()
+        .map(|(k, w, reason)| {
+            let (a, b) = unpack(blocked.pairs[*k]);
+            Edge {
+                a: a as u32,
+                b: b as u32,
+                weight: *w,
+                forced: *reason == Reason::Reference,
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..edges.len()).collect();
+    order.par_sort_unstable_by(|&x, &y| edge_order(&edges[x], &edges[y]));
+    let sorted: Vec<Edge> = order.iter().map(|&x| edges[x]).collect();
+    let min_weight = match rules.file.mode {
+        Mode::Probabilistic => stats.threshold_weight,
+        Mode::Deterministic => None,
+    };
+    let clusters = cluster(&mentions.list, &sorted, &rules.file.cluster, min_weight);
+    let mut refused = vec![false; edges.len()];
+    for (pos, &x) in order.iter().enumerate() {
+        refused[x] = clusters.refused[pos];
+    }
+    let decisions: Vec<Decision> = picked
+        .iter()
+        .enumerate()
+        .map(|(x, (k, w, reason))| {
+            let (a, b) = unpack(blocked.pairs[*k]);
+            let probability = match (&model, reason) {
+                (Some(m), Reason::Model) => m.probability(*w),
+                (Some(m), Reason::Reference) => m.probability(*w).max(1.0),
+                _ => 1.0,
+            };
+            Decision {
+                a: a as u32,
+                b: b as u32,
+                weight: *w,
+                probability,
+                gamma: gammas[*k],
+                reason: *reason,
+                refused: refused[x],
+            }
+        })
+        .collect();
+    stats.links = decisions.len();
+    stats.refused = clusters.refusals;
+    stats.persons = clusters.persons;
+    stats.timings.push(("cluster", t.elapsed().as_secs_f64()));
+    Linkage {
+        incidents,
+        mentions,
+        clusters,
+        decisions,
+        comparisons: set,
+        model,
+        stats,
+        warnings,
+        incident_mentions,
+    }
+}
+
+#[cfg(test)]
+mod tests;

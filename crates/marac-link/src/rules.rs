@@ -1,0 +1,472 @@
+//! The rules file: blocking rules, comparisons and their thresholds, training,
+//! decision threshold or deterministic rules, the chaining guard and places.
+//!
+//! Every field has a default, so an empty file is the default model. The
+//! format is documented field by field in `rules/README.md`; the shipped
+//! defaults are `rules/default.toml` ([`Rules::default`]).
+
+use serde::Deserialize;
+
+use crate::expr::Expr;
+
+/// The shipped default rules (`rules/default.toml`).
+pub const DEFAULT_RULES: &str = include_str!("../rules/default.toml");
+/// An example of deterministic rules (`rules/deterministic.toml`).
+pub const DETERMINISTIC_RULES: &str = include_str!("../rules/deterministic.toml");
+
+/// A rules file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    /// Not valid TOML, or an unknown or mistyped field.
+    #[error("{name}: {message}")]
+    Toml {
+        /// The file name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value out of range or a bad rule expression.
+    #[error("{name}: {message}")]
+    Invalid {
+        /// The file name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// How pairs are decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Fellegi-Sunter weights with m from EM and u from random pairs.
+    #[default]
+    Probabilistic,
+    /// A pair matches when any deterministic rule holds.
+    Deterministic,
+}
+
+/// A value a blocking key is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyPart {
+    /// Full postcode.
+    Postcode,
+    /// Postcode sector (`SW1A 1`).
+    Sector,
+    /// Postcode district (`SW1A`).
+    District,
+    /// Date of birth.
+    Dob,
+    /// Year of birth.
+    BirthYear,
+    /// Soundex of the last name.
+    LastSoundex,
+    /// Folded last name.
+    LastName,
+    /// First letter of the first name.
+    FirstInitial,
+    /// Formal first name through the nickname table, else the folded first name.
+    FirstFormal,
+    /// The agency reference within its source.
+    Reference,
+    /// Phone digits.
+    Phone,
+    /// House number.
+    HouseNumber,
+    /// Normalised address (house, flat, street words).
+    Address,
+}
+
+impl KeyPart {
+    /// The name as written in a rules file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyPart::Postcode => "postcode",
+            KeyPart::Sector => "sector",
+            KeyPart::District => "district",
+            KeyPart::Dob => "dob",
+            KeyPart::BirthYear => "birth_year",
+            KeyPart::LastSoundex => "last_soundex",
+            KeyPart::LastName => "last_name",
+            KeyPart::FirstInitial => "first_initial",
+            KeyPart::FirstFormal => "first_formal",
+            KeyPart::Reference => "reference",
+            KeyPart::Phone => "phone",
+            KeyPart::HouseNumber => "house_number",
+            KeyPart::Address => "address",
+        }
+    }
+}
+
+/// One blocking rule: pairs of mentions that agree on every key part.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockRule {
+    /// Name used in messages.
+    pub name: String,
+    /// The key parts; a mention missing any part is not in this rule's blocks.
+    pub keys: Vec<KeyPart>,
+    /// Extra key parts used to split a block larger than the cap; when empty
+    /// (or still too large) the block is skipped with a warning.
+    #[serde(default)]
+    pub subblock: Vec<KeyPart>,
+}
+
+/// Blocking settings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Blocking {
+    /// Largest block compared in full.
+    pub max_block: usize,
+    /// The rules; candidate pairs are their union.
+    pub rules: Vec<BlockRule>,
+}
+
+impl Default for Blocking {
+    fn default() -> Self {
+        Blocking {
+            max_block: 500,
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// Settings of a name comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NameSettings {
+    /// Whether the comparison is used.
+    pub enabled: bool,
+    /// Jaro-Winkler similarity of the `jw_high` level.
+    pub jw_high: f64,
+    /// Jaro-Winkler similarity of the `jw_low` level.
+    pub jw_low: f64,
+    /// Adjust exact matches for the frequency of the name.
+    pub tf_adjust: bool,
+}
+
+impl Default for NameSettings {
+    fn default() -> Self {
+        NameSettings {
+            enabled: true,
+            jw_high: 0.92,
+            jw_low: 0.85,
+            tf_adjust: true,
+        }
+    }
+}
+
+/// Settings of the address comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AddressSettings {
+    /// Whether the comparison is used.
+    pub enabled: bool,
+    /// Street-word Jaccard similarity of the `exact` level.
+    pub high: f64,
+    /// Street-word Jaccard similarity of the `house` and `street` levels.
+    pub low: f64,
+}
+
+impl Default for AddressSettings {
+    fn default() -> Self {
+        AddressSettings {
+            enabled: true,
+            high: 0.8,
+            low: 0.5,
+        }
+    }
+}
+
+/// A comparison that is on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Toggle {
+    /// Whether the comparison is used.
+    pub enabled: bool,
+}
+
+impl Default for Toggle {
+    fn default() -> Self {
+        Toggle { enabled: true }
+    }
+}
+
+/// Which comparisons are made, with their thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Comparisons {
+    /// First name.
+    pub first_name: NameSettings,
+    /// Last name.
+    pub last_name: NameSettings,
+    /// First and last names swapped.
+    pub swapped_names: Toggle,
+    /// Date of birth.
+    pub dob: Toggle,
+    /// Home postcode.
+    pub postcode: Toggle,
+    /// Home address.
+    pub address: AddressSettings,
+    /// Phone.
+    pub phone: Toggle,
+}
+
+/// Training of the probabilistic model.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Training {
+    /// Seed of the random-pair sample that estimates u.
+    pub seed: u64,
+    /// Random pairs sampled to estimate u.
+    pub u_pairs: usize,
+    /// Initial share of matches among candidate pairs (λ).
+    pub prior: f64,
+    /// EM iteration cap.
+    pub max_iterations: usize,
+    /// EM stops when no parameter moves more than this.
+    pub tolerance: f64,
+    /// Pseudo-count of the built-in m and u priors (keeps tiny inputs sane).
+    pub prior_weight: f64,
+    /// Smallest term frequency used in TF adjustment.
+    pub tf_min: f64,
+    /// Scale of the TF adjustment (1 = full).
+    pub tf_weight: f64,
+    /// EM training sessions: each is the comparisons (joined by `+`) on
+    /// which the session's pairs agree exactly, e.g. `"dob"`,
+    /// `"first_name+last_name"`. Empty: one EM over all candidate pairs.
+    pub sessions: Vec<String>,
+}
+
+impl Default for Training {
+    fn default() -> Self {
+        Training {
+            seed: 1,
+            u_pairs: 1_000_000,
+            prior: 0.1,
+            max_iterations: 100,
+            tolerance: 1e-6,
+            prior_weight: 20.0,
+            tf_min: 1e-6,
+            tf_weight: 1.0,
+            sessions: Vec::new(),
+        }
+    }
+}
+
+/// The chaining guard of clustering.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClusterSettings {
+    /// Whether merges are checked at all.
+    pub guard: bool,
+    /// The size guard applies when both clusters have at least this many mentions.
+    pub min_size: usize,
+    /// Extra match weight (bits) the best cross pair needs per doubling of
+    /// the smaller cluster's size.
+    pub bits_per_doubling: f64,
+    /// Refuse merging clusters whose dates of birth all disagree.
+    pub refuse_conflicting_dob: bool,
+    /// Refuse merging clusters holding different references from one source.
+    pub refuse_conflicting_refs: bool,
+}
+
+impl Default for ClusterSettings {
+    fn default() -> Self {
+        ClusterSettings {
+            guard: true,
+            min_size: 2,
+            bits_per_doubling: 3.0,
+            refuse_conflicting_dob: true,
+            refuse_conflicting_refs: true,
+        }
+    }
+}
+
+/// Linking places.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PlaceSettings {
+    /// Points closer than this (metres, BNG) are one place.
+    pub radius_m: f64,
+    /// Places with more incidents than this are public places: case
+    /// networks do not join people through them.
+    pub degree_cap: usize,
+}
+
+impl Default for PlaceSettings {
+    fn default() -> Self {
+        PlaceSettings {
+            radius_m: 5.0,
+            degree_cap: 10,
+        }
+    }
+}
+
+/// Deterministic rules.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeterministicSettings {
+    /// Expressions; a pair matches when any holds.
+    pub rules: Vec<String>,
+}
+
+/// The whole rules file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RulesFile {
+    /// A name for reports.
+    pub name: Option<String>,
+    /// Probabilistic or deterministic.
+    pub mode: Mode,
+    /// Match probability at or above which a pair links (probabilistic mode).
+    pub threshold: f64,
+    /// Same reference within one source means same person, whatever else.
+    pub reference_override: bool,
+    /// Expressions that stop a pair linking, whatever its weight or rule
+    /// (a reference override still links it).
+    pub vetoes: Vec<String>,
+    /// Blocking.
+    pub blocking: Blocking,
+    /// Comparisons.
+    pub comparisons: Comparisons,
+    /// Training.
+    pub training: Training,
+    /// Deterministic rules.
+    pub deterministic: DeterministicSettings,
+    /// Clustering.
+    pub cluster: ClusterSettings,
+    /// Places.
+    pub places: PlaceSettings,
+}
+
+impl Default for RulesFile {
+    fn default() -> Self {
+        RulesFile {
+            name: None,
+            mode: Mode::Probabilistic,
+            threshold: 0.95,
+            reference_override: true,
+            vetoes: Vec::new(),
+            blocking: Blocking::default(),
+            comparisons: Comparisons::default(),
+            training: Training::default(),
+            deterministic: DeterministicSettings::default(),
+            cluster: ClusterSettings::default(),
+            places: PlaceSettings::default(),
+        }
+    }
+}
+
+/// A parsed, checked rules file.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// The name for reports (the file's `name`, else the file name).
+    pub name: String,
+    /// The settings.
+    pub file: RulesFile,
+    /// Parsed deterministic rules, with their text.
+    pub expressions: Vec<(String, Expr)>,
+    /// Parsed vetoes, with their text.
+    pub vetoes: Vec<(String, Expr)>,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        // The embedded file is tested to parse.
+        Rules::from_toml("default", DEFAULT_RULES).unwrap_or_else(|_| Rules {
+            name: "default".into(),
+            file: RulesFile::default(),
+            expressions: Vec::new(),
+            vetoes: Vec::new(),
+        })
+    }
+}
+
+impl Rules {
+    /// Parses and checks a rules file.
+    pub fn from_toml(name: &str, text: &str) -> Result<Rules, RulesError> {
+        let file: RulesFile = toml::from_str(text).map_err(|e| RulesError::Toml {
+            name: name.to_string(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })?;
+        let invalid = |message: String| RulesError::Invalid {
+            name: name.to_string(),
+            message,
+        };
+        if !(file.threshold > 0.0 && file.threshold < 1.0) {
+            return Err(invalid(
+                "threshold must be between 0 and 1 (exclusive)".into(),
+            ));
+        }
+        if !(file.training.prior > 0.0 && file.training.prior < 1.0) {
+            return Err(invalid(
+                "training.prior must be between 0 and 1 (exclusive)".into(),
+            ));
+        }
+        if file.blocking.max_block < 2 {
+            return Err(invalid("blocking.max_block must be at least 2".into()));
+        }
+        for r in &file.blocking.rules {
+            if r.keys.is_empty() {
+                return Err(invalid(format!("blocking rule '{}' has no keys", r.name)));
+            }
+        }
+        let mut expressions = Vec::new();
+        for (i, text) in file.deterministic.rules.iter().enumerate() {
+            let e = Expr::parse(text)
+                .map_err(|e| invalid(format!("deterministic rule {}: {e}", i + 1)))?;
+            expressions.push((text.clone(), e));
+        }
+        let mut vetoes = Vec::new();
+        for (i, text) in file.vetoes.iter().enumerate() {
+            let e = Expr::parse(text).map_err(|e| invalid(format!("veto {}: {e}", i + 1)))?;
+            vetoes.push((text.clone(), e));
+        }
+        if file.mode == Mode::Deterministic && expressions.is_empty() {
+            return Err(invalid(
+                "mode = \"deterministic\" needs [deterministic] rules".into(),
+            ));
+        }
+        Ok(Rules {
+            name: file.name.clone().unwrap_or_else(|| name.to_string()),
+            file,
+            expressions,
+            vetoes,
+        })
+    }
+
+    /// The shipped deterministic example.
+    pub fn deterministic_example() -> Result<Rules, RulesError> {
+        Rules::from_toml("deterministic", DETERMINISTIC_RULES)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_rules_parse() {
+        let d = Rules::from_toml("default", DEFAULT_RULES).unwrap();
+        assert_eq!(d.file.mode, Mode::Probabilistic);
+        assert!(!d.file.blocking.rules.is_empty());
+        let e = Rules::deterministic_example().unwrap();
+        assert_eq!(e.file.mode, Mode::Deterministic);
+        assert!(!e.expressions.is_empty());
+    }
+
+    #[test]
+    fn bad_rules_are_reported() {
+        assert!(Rules::from_toml("x", "threshold = 2").is_err());
+        assert!(Rules::from_toml("x", "colour = 1").is_err());
+        let e = Rules::from_toml(
+            "x",
+            "mode = \"deterministic\"\n[deterministic]\nrules = [\"exact(dob) and\"]",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("x: deterministic rule 1"), "{e}");
+        assert!(Rules::from_toml("x", "").is_ok());
+    }
+}

@@ -1,0 +1,237 @@
+//! End-to-end unit tests on hand-made records: the hard cases of linkage.
+
+use marac_ingest::{IngestOptions, Ingester, InputFormat};
+use marac_model::{Incident, Role};
+
+use crate::graph::LinkGraph;
+use crate::normalise::{Mention, Mentions};
+use crate::place::link_places;
+use crate::rules::Rules;
+use crate::{link, Linkage};
+
+const HEADER: &str = "incident_id,source,kind,reported_at,borough,victim_ref,victim_first_name,victim_last_name,victim_dob,victim_address,victim_postcode,suspect_first_name,suspect_last_name,suspect_dob,suspect_address,suspect_postcode";
+
+/// Background people, so that u and term frequencies are not estimated from
+/// the hard cases alone.
+fn background() -> String {
+    let firsts = [
+        "Aisha", "Ben", "Chloe", "Dev", "Ewa", "Femi", "Grace", "Hamza", "Ivy", "Jonas", "Kemi",
+        "Luca",
+    ];
+    let lasts = [
+        "Khan", "Taylor", "Nowak", "Adeyemi", "Brown", "Rossi", "Begum", "Wilson", "Okafor",
+        "Hughes", "Silva", "Ahmed",
+    ];
+    let mut out = String::new();
+    for i in 0..60 {
+        let f = firsts[i % firsts.len()];
+        let l = lasts[(i * 7 + 3) % lasts.len()];
+        out.push_str(&format!(
+            "BG{i},met-police,asb,2026-01-{:02},Camden,,{f},{l},{}-{:02}-{:02},{} Park Road,N{} {}AB,,,,,\n",
+            i % 28 + 1,
+            1940 + i,
+            i % 12 + 1,
+            i % 27 + 1,
+            i + 1,
+            i % 20 + 1,
+            i % 9 + 1
+        ));
+    }
+    out
+}
+
+fn incidents(rows: &str) -> Vec<Incident> {
+    let csv = format!("{HEADER}\n{rows}{}", background());
+    let mut ing = Ingester::new(IngestOptions::default());
+    ing.add_bytes("t.csv", csv.as_bytes(), InputFormat::Csv)
+        .unwrap();
+    let out = ing.finish();
+    assert_eq!(out.rejected(), 0, "{:?}", out.rejects);
+    out.incidents
+}
+
+/// Person numbers of the victims of the first `n` incidents.
+fn victims(l: &Linkage<'_>, n: usize) -> Vec<u32> {
+    (0..n)
+        .map(|i| l.person_of(i, Role::Victim).unwrap())
+        .collect()
+}
+
+fn same(v: &[u32]) -> bool {
+    v.windows(2).all(|w| w[0] == w[1])
+}
+
+#[test]
+fn issue_example_margaret_oneill_is_one_person() {
+    let inc = incidents(
+        "A1,met-police,hate,2026-01-02,Camden,,Margaret,O'Neill,03/07/1958,12 High St,NW1 0NE,,,,,\n\
+         A2,camden-housing,asb,2026-02-02,Camden,,Peggy,Oneil,,Flat 1 12 High Street,NW1 0NE,,,,,\n\
+         A3,camden-asc,safeguarding,2026-03-02,Camden,,M.,O'NEILL,1958-07-03,,,,,,,\n",
+    );
+    let l = link(&inc, &Rules::default());
+    assert!(same(&victims(&l, 3)), "{:?}", victims(&l, 3));
+    // Everyone else is someone else.
+    assert_ne!(l.person_of(0, Role::Victim), l.person_of(3, Role::Victim));
+    // The deterministic example agrees.
+    let d = link(&inc, &Rules::deterministic_example().unwrap());
+    assert!(same(&victims(&d, 2)), "{:?}", victims(&d, 3));
+}
+
+#[test]
+fn nickname_plus_typo_swapped_names_and_transposed_dob() {
+    let inc = incidents(
+        "N1,met-police,asb,2026-01-02,Camden,,Margaret,O'Neill,1958-07-03,12 High Street,NW1 0NE,,,,,\n\
+         N2,camden-housing,asb,2026-02-02,Camden,,Peggy,Oneil,1958-07-03,12 High St,NW1 0NE,,,,,\n\
+         S1,met-police,asb,2026-01-05,Camden,,Wei,Zhang,1975-02-11,4 Mill Lane,NW1 0NE,,,,,\n\
+         S2,camden-council,asb,2026-01-09,Camden,,Zhang,Wei,1975-02-11,4 Mill Lane,NW1 0NE,,,,,\n\
+         T1,met-police,asb,2026-01-05,Camden,,Oluwaseun,Oyelaran,1984-05-09,7 Canal Walk,NW1 7AB,,,,,\n\
+         T2,camden-asc,safeguarding,2026-01-09,Camden,,Oluwaseun,Oyelaran,1984-09-05,7 Canal Walk,NW1 7AB,,,,,\n",
+    );
+    let l = link(&inc, &Rules::default());
+    let v = victims(&l, 6);
+    assert_eq!(v[0], v[1], "nickname plus typo");
+    assert_eq!(v[2], v[3], "swapped names");
+    assert_eq!(v[4], v[5], "transposed DOB");
+    assert!(v[0] != v[2] && v[2] != v[4]);
+}
+
+#[test]
+fn twins_and_father_and_son_stay_apart() {
+    let inc = incidents(
+        "W1,met-police,asb,2026-01-02,Camden,,Amara,Okoye,2001-04-04,9 Elm Grove,NW1 2CD,,,,,\n\
+         W2,camden-housing,asb,2026-02-02,Camden,,Chidi,Okoye,2001-04-04,9 Elm Grove,NW1 2CD,,,,,\n\
+         F1,met-police,dispute,2026-01-03,Camden,,John,Doherty,1961-10-20,33 Ash Road,NW1 3EF,,,,,\n\
+         F2,camden-council,dispute,2026-01-04,Camden,,John,Doherty,1990-06-14,33 Ash Road,NW1 3EF,,,,,\n\
+         F3,camden-housing,asb,2026-01-06,Camden,,John,Doherty,,33 Ash Rd,NW1 3EF,,,,,\n\
+         F4,met-police,asb,2026-01-07,Camden,,John,Doherty,1961-10-20,33 Ash Road,NW1 3EF,,,,,\n",
+    );
+    let l = link(&inc, &Rules::default());
+    let v = victims(&l, 6);
+    assert_ne!(v[0], v[1], "twins are two people");
+    assert_ne!(v[2], v[3], "father and son are two people");
+    assert_eq!(v[2], v[5], "father's records link");
+    assert!(
+        v[4] == v[2] || v[4] == v[3],
+        "the undated record joins one of them"
+    );
+}
+
+#[test]
+fn tf_adjustment_rewards_rare_surnames() {
+    let mut rows = String::new();
+    for i in 0..30 {
+        rows.push_str(&format!(
+            "SM{i},met-police,asb,2026-01-02,Camden,,Person{i},Smith,,,,,,,,\n"
+        ));
+    }
+    rows.push_str("OY1,met-police,asb,2026-01-02,Camden,,Ade,Oyelaran,,,,,,,,\n");
+    rows.push_str("OY2,met-police,asb,2026-01-02,Camden,,Ade,Oyelaran,,,,,,,,\n");
+    let inc = incidents(&rows);
+    let ms = Mentions::from_incidents(&inc);
+    let set = crate::compare::ComparisonSet::from_settings(&Rules::default().file.comparisons);
+    let (u, _) = crate::score::estimate_u(&set, &ms.list, &Rules::default().file.training);
+    let prior_m: Vec<Vec<f64>> = set.list.iter().map(|c| c.prior_m().to_vec()).collect();
+    let model = crate::score::Model {
+        lambda: 0.1,
+        lambda_all: 0.1,
+        m: prior_m,
+        u,
+        iterations: 0,
+        converged: true,
+    };
+    let scorer = crate::score::Scorer::new(
+        &set,
+        &model,
+        ms.totals,
+        Rules::default().file.training.clone(),
+    );
+    let w = |a: &Mention, b: &Mention| scorer.weight(a, b, &set.gamma(a, b));
+    let (s1, s2) = (&ms.list[0], &ms.list[1]);
+    let (o1, o2) = (&ms.list[30], &ms.list[31]);
+    let k = set.position("last_name").unwrap();
+    assert_eq!(set.gamma(s1, s2)[k], 0);
+    // Compare surname evidence alone: the first names differ in both pairs' other fields.
+    let smith = scorer.tf_adjustment(k, s1.last_count, crate::compare::TfField::Last);
+    let oyelaran = scorer.tf_adjustment(k, o1.last_count, crate::compare::TfField::Last);
+    assert!(smith < oyelaran, "Smith {smith} vs Oyelaran {oyelaran}");
+    assert!(w(s1, s2) < w(o1, o2));
+}
+
+#[test]
+fn same_reference_within_a_source_is_one_person() {
+    let inc = incidents(
+        "R1,camden-asc,safeguarding,2026-01-02,Camden,ASC-77,Bea,Quist,,,,,,,,\n\
+         R2,camden-asc,safeguarding,2026-02-02,Camden,asc-77,Beatrice,Kwist-Jones,,,,,,,,\n\
+         R3,met-police,asb,2026-02-02,Camden,ASC-77,Zed,Other,,,,,,,,\n",
+    );
+    let l = link(&inc, &Rules::default());
+    let v = victims(&l, 3);
+    assert_eq!(v[0], v[1]);
+    assert_ne!(v[0], v[2], "a reference means nothing in another source");
+}
+
+#[test]
+fn output_is_the_same_whatever_the_thread_count() {
+    let inc = incidents(
+        "A1,met-police,hate,2026-01-02,Camden,,Margaret,O'Neill,03/07/1958,12 High St,NW1 0NE,Kyle,Barnes,1999-01-01,14 High St,NW1 0NE\n\
+         A2,camden-housing,asb,2026-02-02,Camden,,Peggy,Oneil,,Flat 1 12 High Street,NW1 0NE,Kyle,Barns,,14 High Street,NW1 0NE\n",
+    );
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let l = link(&inc, &Rules::default());
+            (
+                l.rows().collect::<Vec<_>>(),
+                l.decisions
+                    .iter()
+                    .map(|d| d.weight.to_bits())
+                    .collect::<Vec<_>>(),
+            )
+        })
+    };
+    assert_eq!(run(1), run(2));
+}
+
+#[test]
+fn graph_answers_the_risk_stage_questions() {
+    let inc = incidents(
+        "G1,met-police,hate,2026-01-02,Camden,,Margaret,O'Neill,1958-07-03,12 High St,NW1 0NE,Kyle,Barnes,1999-01-01,14 High St,NW1 0NE\n\
+         G2,camden-housing,asb,2026-02-02,Camden,,Peggy,Oneil,1958-07-03,12 High Street,NW1 0NE,Kyle,Barnes,1999-01-01,14 High Street,NW1 0NE\n\
+         G3,met-police,asb,2026-02-03,Camden,,Tomasz,Nowicki,1970-03-03,16 High St,NW1 0NE,Kyle,Barnes,1999-01-01,14 High St,NW1 0NE\n\
+         G4,camden-council,dispute,2026-02-05,Camden,,Kyle,Barnes,1999-01-01,14 High St,NW1 0NE,Tomasz,Nowicki,1970-03-03,16 High St,NW1 0NE\n",
+    );
+    let rules = Rules::default();
+    let l = link(&inc, &rules);
+    let places = link_places(&inc, &l.mentions, &rules.file.places);
+    let g = LinkGraph::build(&l, &places, rules.file.places.degree_cap);
+    let margaret = l.person_of(0, Role::Victim).unwrap();
+    let kyle = l.person_of(0, Role::Suspect).unwrap();
+    let tomasz = l.person_of(2, Role::Victim).unwrap();
+    assert_eq!(
+        g.persons_of_incident(0),
+        vec![(Role::Victim, margaret), (Role::Suspect, kyle)]
+    );
+    assert_eq!(
+        g.incidents_of_person(margaret, Some(Role::Victim)),
+        vec![0, 1]
+    );
+    assert_eq!(
+        g.incidents_of_person(kyle, Some(Role::Suspect)),
+        vec![0, 1, 2]
+    );
+    assert_eq!(g.incidents_of_person(kyle, None), vec![0, 1, 2, 3]);
+    let mut vs = vec![margaret, tomasz];
+    vs.sort_unstable();
+    assert_eq!(g.victims_of_suspect(kyle), vs);
+    assert_eq!(g.suspects_of_victim(tomasz), vec![kyle]);
+    assert_eq!(g.serial_perpetrators(), vec![(kyle, vs.clone())]);
+    let nets = g.case_networks();
+    let net = nets.iter().find(|n| n.contains(&kyle)).unwrap();
+    assert!(net.contains(&margaret) && net.contains(&tomasz));
+    // Margaret's two records give one home; Kyle's home is another place.
+    assert_eq!(g.homes_of_person(margaret).len(), 1);
+    assert_ne!(g.homes_of_person(margaret), g.homes_of_person(kyle));
+}

@@ -1,0 +1,941 @@
+//! `marac hotspots`: spatial hotspots per BCU (DBSCAN, Gi*, KDE, repeat
+//! locations), the Knox near-repeat test, and `hotspots eval` (PAI of each
+//! method on a train/test split). The methods live in `marac-hotspot`.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Result;
+use chrono::{Datelike, NaiveDate};
+use clap::{Args, Subcommand, ValueEnum};
+use marac_hotspot::{
+    dbscan, geojson as gj, gistar, kde, knox, pai, repeat, Event, GroupSummary, HotspotError,
+};
+use marac_model::{Incident, IncidentKind, UNASSIGNED};
+use serde_json::{json, Map, Value};
+
+use crate::cmd::validate::md_cell;
+use crate::inputs::{load, load_areas, parse_date_flag};
+use crate::output::{emit, write_atomic, CsvDoc};
+use crate::{input_error, InputArgs};
+
+/// Arguments of `marac hotspots`.
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct HotspotsArgs {
+    #[command(subcommand)]
+    sub: Option<HotspotsSub>,
+    /// Method.
+    #[arg(long, value_enum)]
+    method: Option<Method>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Subcommand, Debug)]
+enum HotspotsSub {
+    /// Predictive Accuracy Index of every method on a train/test split.
+    Eval(EvalArgs),
+}
+
+/// Arguments of `marac hotspots eval`.
+#[derive(Args, Debug)]
+struct EvalArgs {
+    /// Train on incidents reported up to this date (inclusive).
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    train_until: NaiveDate,
+    /// Test on incidents reported after --train-until up to this date (inclusive).
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    test_until: NaiveDate,
+    /// Share of the study grid each method may predict.
+    #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
+    area_share: f64,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args, Debug)]
+struct Common {
+    #[command(flatten)]
+    input: InputArgs,
+    /// BCU by name or code (`Central North`, `CN`, `cn bcu`), or `all` for each BCU in turn.
+    #[arg(long, default_value = "all", value_name = "NAME|all")]
+    bcu: String,
+    /// Only these kinds (comma-separated), e.g. `asb,hate`.
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    kinds: Vec<String>,
+    /// Only incidents reported on or after this date.
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    since: Option<NaiveDate>,
+    /// Only incidents reported on or before this date.
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    until: Option<NaiveDate>,
+    /// dbscan: neighbourhood radius, metres.
+    #[arg(long, default_value_t = 100.0, value_name = "METRES")]
+    eps: f64,
+    /// dbscan: points within eps (itself included) that make a core point.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    min_points: usize,
+    /// dbscan: also write `incident_id,cluster` (-1 for noise) to this CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    labels: Option<PathBuf>,
+    /// gistar, kde, eval: grid cell size, metres.
+    #[arg(long, default_value_t = 250.0, value_name = "METRES")]
+    cell: f64,
+    /// gistar: distance band between cell centres, metres.
+    #[arg(long, default_value_t = 500.0, value_name = "METRES")]
+    band: f64,
+    /// kde: bandwidth (search radius), metres (default: ArcGIS's rule).
+    #[arg(long, value_name = "METRES")]
+    bandwidth: Option<f64>,
+    /// repeat-locations: incidents a place needs.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    min: usize,
+    /// near-repeat: space band boundaries, metres.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "0,100,200,400",
+        value_name = "METRES,…"
+    )]
+    space_bands: Vec<f64>,
+    /// near-repeat: time band boundaries, days.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "0,7,14,30",
+        value_name = "DAYS,…"
+    )]
+    time_bands: Vec<i64>,
+    /// near-repeat: Monte Carlo permutations.
+    #[arg(long, default_value_t = 999, value_name = "N")]
+    iterations: usize,
+    /// near-repeat: seed of the permutations.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    seed: u64,
+    /// Output format (default: geojson; md for near-repeat and eval).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write the result here instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Method {
+    Dbscan,
+    Gistar,
+    Kde,
+    RepeatLocations,
+    NearRepeat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// RFC 7946 GeoJSON (WGS84) for QGIS.
+    Geojson,
+    /// CSV.
+    Csv,
+    /// Markdown, a short table per BCU.
+    Md,
+    /// JSON (near-repeat and eval; the same as geojson for the spatial methods).
+    Json,
+}
+
+/// The incidents of one BCU that count: with coordinates, in input order.
+struct BcuSet<'a> {
+    name: Arc<str>,
+    incidents: Vec<&'a Incident>,
+    events: Vec<Event>,
+}
+
+fn lib_err(e: HotspotError) -> anyhow::Error {
+    input_error(e.to_string())
+}
+
+/// Runs the command.
+pub fn run(args: HotspotsArgs, quiet: bool) -> Result<u8> {
+    match args.sub {
+        Some(HotspotsSub::Eval(e)) => run_eval(e, quiet),
+        None => {
+            let method = args.method.ok_or_else(|| {
+                input_error(
+                    "--method is required: dbscan, gistar, kde, repeat-locations or near-repeat",
+                )
+            })?;
+            run_method(method, args.common, quiet)
+        }
+    }
+}
+
+/// Loads, filters and groups incidents per BCU.
+fn prepare<'a>(
+    c: &Common,
+    incidents: &'a [Incident],
+    bcus: &[Arc<str>],
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    quiet: bool,
+) -> Result<Vec<BcuSet<'a>>> {
+    let mut kinds = Vec::new();
+    for k in &c.kinds {
+        if k.trim().is_empty() {
+            continue;
+        }
+        kinds.push(IncidentKind::parse(k).map_err(|e| input_error(format!("--kinds: {e}")))?);
+    }
+    let mut sets: Vec<BcuSet<'a>> = bcus
+        .iter()
+        .map(|b| BcuSet {
+            name: b.clone(),
+            incidents: Vec::new(),
+            events: Vec::new(),
+        })
+        .collect();
+    let index: HashMap<&str, usize> = bcus.iter().enumerate().map(|(i, b)| (&**b, i)).collect();
+    let (mut no_coords, mut outside) = (0usize, 0usize);
+    for inc in incidents {
+        let d = inc.reported.date;
+        if (!kinds.is_empty() && !kinds.contains(&inc.kind))
+            || since.is_some_and(|s| d < s)
+            || until.is_some_and(|u| d > u)
+        {
+            continue;
+        }
+        let Some(e) = Event::of(inc) else {
+            // Counted whatever their BCU: without coordinates, a record
+            // often has no BCU either.
+            no_coords += 1;
+            continue;
+        };
+        let Some(&i) = index.get(&*inc.bcu) else {
+            if &*inc.bcu == UNASSIGNED {
+                outside += 1;
+            }
+            continue;
+        };
+        sets[i].incidents.push(inc);
+        sets[i].events.push(e);
+    }
+    if !quiet {
+        let with: usize = sets.iter().map(|s| s.events.len()).sum();
+        eprintln!(
+            "marac: hotspots: {with} incident(s) with coordinates in {} BCU(s); {no_coords} selected incident(s) had no coordinates and were left out",
+            sets.len()
+        );
+        if outside > 0 {
+            eprintln!("marac: hotspots: {outside} incident(s) with coordinates outside every BCU were left out");
+        }
+    }
+    Ok(sets)
+}
+
+fn bcu_list(c: &Common) -> Result<Vec<Arc<str>>> {
+    let areas = load_areas(c.input.areas.as_deref())?;
+    if c.bcu.trim().eq_ignore_ascii_case("all") {
+        return Ok(areas.bcus().iter().map(|b| b.name.clone()).collect());
+    }
+    match areas.resolve_bcu(&c.bcu) {
+        Some(b) => Ok(vec![b.name.clone()]),
+        None => {
+            let names: Vec<String> = areas
+                .bcus()
+                .iter()
+                .map(|b| match &b.code {
+                    Some(code) => format!("{} ({code})", b.name),
+                    None => b.name.to_string(),
+                })
+                .collect();
+            Err(input_error(format!(
+                "--bcu {}: no such BCU; known: {}, or all",
+                c.bcu,
+                names.join(", ")
+            )))
+        }
+    }
+}
+
+fn r6(v: f64) -> f64 {
+    let r = (v * 1e6).round() / 1e6;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+fn f6(v: f64) -> String {
+    format!("{:.6}", r6(v))
+}
+
+/// A p-value: 6 decimals, or 4 significant digits in scientific notation below 0.0001.
+fn fp(p: f64) -> String {
+    if p > 0.0 && p < 1e-4 {
+        format!("{p:.3e}")
+    } else {
+        format!("{p:.6}")
+    }
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn props(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+fn summary_props(s: &GroupSummary) -> Vec<(&'static str, Value)> {
+    vec![
+        ("count", json!(s.count)),
+        ("kinds", s.kinds_json()),
+        ("first", json!(date(s.first))),
+        ("last", json!(date(s.last))),
+    ]
+}
+
+fn run_method(method: Method, c: Common, quiet: bool) -> Result<u8> {
+    let format = c.format.unwrap_or(match method {
+        Method::NearRepeat => Format::Md,
+        _ => Format::Geojson,
+    });
+    if method == Method::NearRepeat && format == Format::Geojson {
+        return Err(input_error(
+            "near-repeat has no geometry: use --format md, csv or json",
+        ));
+    }
+    if c.labels.is_some() && method != Method::Dbscan {
+        return Err(input_error("--labels is for --method dbscan"));
+    }
+    let bcus = bcu_list(&c)?;
+    let ingest = load(&c.input, None, quiet)?;
+    let sets = prepare(&c, &ingest.incidents, &bcus, c.since, c.until, quiet)?;
+    let text = match method {
+        Method::Dbscan => run_dbscan(&c, &sets, format)?,
+        Method::Gistar => run_gistar(&c, &sets, format)?,
+        Method::Kde => run_kde(&c, &sets, format)?,
+        Method::RepeatLocations => run_repeat(&c, &sets, format, quiet)?,
+        Method::NearRepeat => run_knox(&c, &sets, format)?,
+    };
+    emit(c.out.as_deref(), &text)?;
+    Ok(0)
+}
+
+fn md_header(out: &mut String, title: &str, c: &Common) {
+    let _ = writeln!(out, "# {title}\n");
+    let mut filters = Vec::new();
+    if !c.kinds.is_empty() {
+        filters.push(format!("kinds {}", c.kinds.join(",")));
+    }
+    if let Some(s) = c.since {
+        filters.push(format!("since {s}"));
+    }
+    if let Some(u) = c.until {
+        filters.push(format!("until {u}"));
+    }
+    if !filters.is_empty() {
+        let _ = writeln!(out, "Filters: {}.\n", filters.join(", "));
+    }
+}
+
+fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
+    let mut features = Vec::new();
+    let mut labels_doc = CsvDoc::new(&["incident_id", "cluster"])?;
+    let mut csv = CsvDoc::new(&[
+        "bcu", "cluster", "count", "kinds", "first", "last", "x", "y",
+    ])?;
+    let mut md = String::new();
+    md_header(
+        &mut md,
+        &format!(
+            "DBSCAN clusters (eps {} m, min points {})",
+            c.eps, c.min_points
+        ),
+        c,
+    );
+    let mut offset = 0i32;
+    for set in sets {
+        let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
+        let labels = dbscan::dbscan(&xy, c.eps, c.min_points).map_err(lib_err)?;
+        let clusters = dbscan::clusters(&set.events, &labels);
+        for (inc, &l) in set.incidents.iter().zip(&labels) {
+            let g = if l < 0 { -1 } else { l + offset };
+            labels_doc.row([inc.id.clone(), g.to_string()])?;
+        }
+        let noise = labels.iter().filter(|&&l| l < 0).count();
+        let _ = writeln!(
+            md,
+            "## {}\n\n{} incidents, {} cluster(s), {} noise.\n",
+            md_cell(&set.name),
+            set.events.len(),
+            clusters.len(),
+            noise
+        );
+        if !clusters.is_empty() {
+            let _ = writeln!(
+                md,
+                "| cluster | count | kinds | first | last |\n| ---: | ---: | --- | --- | --- |"
+            );
+        }
+        for cl in &clusters {
+            let id = cl.id + offset;
+            let s = &cl.summary;
+            let mut p = vec![("bcu", json!(&*set.name)), ("cluster", json!(id))];
+            p.extend(summary_props(s));
+            features.push(gj::polygon_feature(&cl.hull, props(p)));
+            csv.row([
+                set.name.to_string(),
+                id.to_string(),
+                s.count.to_string(),
+                s.kinds_text(),
+                date(s.first),
+                date(s.last),
+                format!("{:.0}", cl.centroid[0]),
+                format!("{:.0}", cl.centroid[1]),
+            ])?;
+            let _ = writeln!(
+                md,
+                "| {id} | {} | {} | {} | {} |",
+                s.count,
+                s.kinds_text(),
+                date(s.first),
+                date(s.last)
+            );
+        }
+        if !clusters.is_empty() {
+            md.push('\n');
+        }
+        offset += clusters.len() as i32;
+    }
+    if let Some(p) = &c.labels {
+        write_atomic(p, &labels_doc.finish()?)?;
+    }
+    Ok(match format {
+        Format::Geojson | Format::Json => gj::feature_collection(features).into_bytes(),
+        Format::Csv => csv.finish()?,
+        Format::Md => md.into_bytes(),
+    })
+}
+
+fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
+    let mut features = Vec::new();
+    let mut csv = CsvDoc::new(&["bcu", "x", "y", "count", "gi_z", "p", "class"])?;
+    let mut md = String::new();
+    md_header(
+        &mut md,
+        &format!(
+            "Getis-Ord Gi* hot spots ({} m cells, {} m band, FDR corrected)",
+            c.cell, c.band
+        ),
+        c,
+    );
+    for set in sets {
+        let _ = writeln!(md, "## {}\n", md_cell(&set.name));
+        if set.events.is_empty() {
+            let _ = writeln!(md, "No incidents with coordinates.\n");
+            continue;
+        }
+        let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
+        let g = gistar::gi_star(&xy, c.cell, c.band).map_err(lib_err)?;
+        let mut per_class: std::collections::BTreeMap<gistar::GiClass, usize> = Default::default();
+        for cell in &g.cells {
+            *per_class.entry(cell.class).or_default() += 1;
+            if matches!(format, Format::Geojson | Format::Json) {
+                let p = props(vec![
+                    ("bcu", json!(&*set.name)),
+                    ("x", json!(cell.x)),
+                    ("y", json!(cell.y)),
+                    ("count", json!(cell.count)),
+                    ("gi_z", json!(r6(cell.z))),
+                    ("p", json!(cell.p)),
+                    ("class", json!(cell.class.as_str())),
+                ]);
+                features.push(gj::polygon_feature(&g.grid.square(cell.index), p));
+            }
+            if format == Format::Csv {
+                csv.row([
+                    set.name.to_string(),
+                    format!("{}", cell.x),
+                    format!("{}", cell.y),
+                    cell.count.to_string(),
+                    f6(cell.z),
+                    fp(cell.p),
+                    cell.class.as_str().to_string(),
+                ])?;
+            }
+        }
+        let classes: Vec<String> = per_class
+            .iter()
+            .map(|(k, v)| format!("{} {v}", k.as_str()))
+            .collect();
+        let _ = writeln!(
+            md,
+            "{} incidents, {} cells ({} × {}): {}.\n",
+            set.events.len(),
+            g.cells.len(),
+            g.grid.nx,
+            g.grid.ny,
+            classes.join(", ")
+        );
+        let mut hot: Vec<&gistar::GiCell> = g.cells.iter().filter(|c| c.class.is_hot()).collect();
+        hot.sort_by(|a, b| b.z.total_cmp(&a.z).then(a.index.cmp(&b.index)));
+        if !hot.is_empty() {
+            let _ = writeln!(
+                md,
+                "| x | y | count | Gi* z | p | class |\n| ---: | ---: | ---: | ---: | ---: | --- |"
+            );
+            for h in hot.iter().take(10) {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    h.x,
+                    h.y,
+                    h.count,
+                    f6(h.z),
+                    fp(h.p),
+                    h.class.as_str()
+                );
+            }
+            if hot.len() > 10 {
+                let _ = writeln!(md, "\n… and {} more hot cells.", hot.len() - 10);
+            }
+            md.push('\n');
+        }
+    }
+    Ok(match format {
+        Format::Geojson | Format::Json => gj::feature_collection(features).into_bytes(),
+        Format::Csv => csv.finish()?,
+        Format::Md => md.into_bytes(),
+    })
+}
+
+fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
+    let mut features = Vec::new();
+    let mut csv = CsvDoc::new(&["bcu", "x", "y", "density_per_km2", "bandwidth_m"])?;
+    let mut md = String::new();
+    md_header(
+        &mut md,
+        &format!(
+            "Quartic kernel density ({} m cells, incidents per km²)",
+            c.cell
+        ),
+        c,
+    );
+    for set in sets {
+        let _ = writeln!(md, "## {}\n", md_cell(&set.name));
+        if set.events.is_empty() {
+            let _ = writeln!(md, "No incidents with coordinates.\n");
+            continue;
+        }
+        let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
+        let k = kde::kde(&xy, c.cell, c.bandwidth).map_err(lib_err)?;
+        let bw = r6(k.bandwidth);
+        let mut cells: Vec<usize> = (0..k.density.len())
+            .filter(|&i| k.density[i] > 0.0)
+            .collect();
+        for &i in &cells {
+            let [x, y] = k.grid.centre(i);
+            match format {
+                Format::Csv => csv.row([
+                    set.name.to_string(),
+                    format!("{x}"),
+                    format!("{y}"),
+                    f6(k.density[i]),
+                    format!("{bw}"),
+                ])?,
+                Format::Md => {}
+                _ => features.push(gj::polygon_feature(
+                    &k.grid.square(i),
+                    props(vec![
+                        ("bcu", json!(&*set.name)),
+                        ("x", json!(x)),
+                        ("y", json!(y)),
+                        ("density_per_km2", json!(r6(k.density[i]))),
+                        ("bandwidth_m", json!(bw)),
+                    ]),
+                )),
+            }
+        }
+        let _ = writeln!(
+            md,
+            "{} incidents; bandwidth {bw:.0} m ({}); {} cells with density > 0.\n",
+            set.events.len(),
+            if k.rule {
+                "ArcGIS default search radius rule"
+            } else {
+                "given"
+            },
+            cells.len()
+        );
+        cells.sort_by(|&a, &b| k.density[b].total_cmp(&k.density[a]).then(a.cmp(&b)));
+        let _ = writeln!(md, "| x | y | density per km² |\n| ---: | ---: | ---: |");
+        for &i in cells.iter().take(10) {
+            let [x, y] = k.grid.centre(i);
+            let _ = writeln!(md, "| {x} | {y} | {:.3} |", k.density[i]);
+        }
+        md.push('\n');
+    }
+    Ok(match format {
+        Format::Geojson | Format::Json => gj::feature_collection(features).into_bytes(),
+        Format::Csv => csv.finish()?,
+        Format::Md => md.into_bytes(),
+    })
+}
+
+const SNAP_CAVEAT: &str = "data.police.uk coordinates are anonymised snap points: a repeat \
+location there is a snap point standing for many addresses, not an address";
+
+fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> Result<Vec<u8>> {
+    let mut features = Vec::new();
+    let mut csv = CsvDoc::new(&[
+        "bcu",
+        "place",
+        "count",
+        "kinds",
+        "first",
+        "last",
+        "snap_point",
+        "x",
+        "y",
+    ])?;
+    let mut md = String::new();
+    md_header(
+        &mut md,
+        &format!("Repeat locations (at least {} incidents)", c.min),
+        c,
+    );
+    let mut any_snap = false;
+    for set in sets {
+        let keys: Vec<repeat::PlaceKey> = set
+            .incidents
+            .iter()
+            .map(|i| {
+                repeat::place_key(i).unwrap_or_else(|| repeat::PlaceKey {
+                    key: format!("id:{}", i.id),
+                    alt: None,
+                    label: String::new(),
+                    snap: false,
+                })
+            })
+            .collect();
+        let places = repeat::repeat_locations(&keys, &set.events, c.min);
+        let _ = writeln!(
+            md,
+            "## {}\n\n{} incidents, {} repeat location(s).\n",
+            md_cell(&set.name),
+            set.events.len(),
+            places.len()
+        );
+        if !places.is_empty() {
+            let _ = writeln!(md, "| place | count | kinds | first | last | snap point |\n| --- | ---: | --- | --- | --- | --- |");
+        }
+        for pl in &places {
+            any_snap |= pl.snap_point;
+            let s = &pl.summary;
+            let mut p = vec![
+                ("bcu", json!(&*set.name)),
+                ("place", json!(pl.label)),
+                ("snap_point", json!(pl.snap_point)),
+            ];
+            p.extend(summary_props(s));
+            features.push(gj::point_feature(pl.centroid, props(p)));
+            csv.row([
+                set.name.to_string(),
+                pl.label.clone(),
+                s.count.to_string(),
+                s.kinds_text(),
+                date(s.first),
+                date(s.last),
+                pl.snap_point.to_string(),
+                format!("{:.0}", pl.centroid[0]),
+                format!("{:.0}", pl.centroid[1]),
+            ])?;
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} |",
+                md_cell(&pl.label),
+                s.count,
+                s.kinds_text(),
+                date(s.first),
+                date(s.last),
+                if pl.snap_point { "yes" } else { "no" }
+            );
+        }
+        if !places.is_empty() {
+            md.push('\n');
+        }
+    }
+    if any_snap {
+        let _ = writeln!(md, "> **Caveat:** {SNAP_CAVEAT}.");
+        if !quiet {
+            eprintln!("marac: hotspots: caveat: {SNAP_CAVEAT}");
+        }
+    }
+    Ok(match format {
+        Format::Geojson | Format::Json => gj::feature_collection(features).into_bytes(),
+        Format::Csv => csv.finish()?,
+        Format::Md => md.into_bytes(),
+    })
+}
+
+fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
+    let params = knox::KnoxParams {
+        space_bands: c.space_bands.clone(),
+        time_bands: c.time_bands.clone(),
+        iterations: c.iterations,
+        seed: c.seed,
+    };
+    let mut csv = CsvDoc::new(&[
+        "bcu",
+        "space_band",
+        "time_band",
+        "observed",
+        "expected",
+        "knox_ratio",
+        "p",
+    ])?;
+    let mut md = String::new();
+    md_header(
+        &mut md,
+        &format!(
+            "Near repeat (Knox test, {} permutations, seed {})",
+            c.iterations, c.seed
+        ),
+        c,
+    );
+    let mut json_bcus = Vec::new();
+    for set in sets {
+        let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
+        let days: Vec<i64> = set
+            .events
+            .iter()
+            .map(|e| e.date.num_days_from_ce() as i64)
+            .collect();
+        let t = knox::knox(&xy, &days, &params).map_err(lib_err)?;
+        let cols = t.time_labels.len();
+        let _ = writeln!(
+            md,
+            "## {}\n\n{} incidents, {} pairs within {} m.\n",
+            md_cell(&set.name),
+            t.events,
+            t.close_pairs,
+            c.space_bands.iter().copied().fold(0.0, f64::max)
+        );
+        let mut head = String::from("| distance |");
+        let mut rule = String::from("| --- |");
+        for l in &t.time_labels {
+            let _ = write!(head, " {l} |");
+            rule.push_str(" ---: |");
+        }
+        let _ = writeln!(md, "Observed / expected (Knox ratio), Monte Carlo p in brackets; * p <= 0.05.\n\n{head}\n{rule}");
+        let mut rows = Vec::new();
+        for (r, label) in t.space_labels.iter().enumerate() {
+            let _ = write!(md, "| {label} |");
+            for k in 0..cols {
+                let cell = &t.cells[r * cols + k];
+                let ratio = cell
+                    .ratio
+                    .map(|v| format!("{v:.2}"))
+                    .unwrap_or_else(|| "n/a".into());
+                let star = if cell.p <= 0.05 { "*" } else { "" };
+                let _ = write!(
+                    md,
+                    " {} / {:.2} = {ratio} (p {:.3}){star} |",
+                    cell.observed, cell.expected, cell.p
+                );
+                csv.row([
+                    set.name.to_string(),
+                    label.clone(),
+                    t.time_labels[k].clone(),
+                    cell.observed.to_string(),
+                    f6(cell.expected),
+                    cell.ratio.map(f6).unwrap_or_default(),
+                    f6(cell.p),
+                ])?;
+                rows.push(json!({
+                    "space_band": label,
+                    "time_band": t.time_labels[k],
+                    "observed": cell.observed,
+                    "expected": r6(cell.expected),
+                    "knox_ratio": cell.ratio.map(r6),
+                    "p": r6(cell.p),
+                }));
+            }
+            md.push('\n');
+        }
+        md.push('\n');
+        json_bcus.push(json!({
+            "bcu": &*set.name,
+            "incidents": t.events,
+            "close_pairs": t.close_pairs,
+            "cells": rows,
+        }));
+    }
+    Ok(match format {
+        Format::Csv => csv.finish()?,
+        Format::Md => md.into_bytes(),
+        _ => {
+            let v = json!({
+                "method": "near-repeat",
+                "space_bands": c.space_bands,
+                "time_bands": c.time_bands,
+                "iterations": c.iterations,
+                "seed": c.seed,
+                "bcus": json_bcus,
+            });
+            let mut s = serde_json::to_string_pretty(&v)?;
+            s.push('\n');
+            s.into_bytes()
+        }
+    })
+}
+
+fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
+    let c = &e.common;
+    if e.test_until <= e.train_until {
+        return Err(input_error("--test-until must be after --train-until"));
+    }
+    if c.until.is_some() {
+        return Err(input_error(
+            "hotspots eval: use --train-until and --test-until instead of --until",
+        ));
+    }
+    let format = c.format.unwrap_or(Format::Md);
+    if format == Format::Geojson {
+        return Err(input_error(
+            "hotspots eval has no geometry: use --format md, json or csv",
+        ));
+    }
+    let bcus = bcu_list(c)?;
+    let ingest = load(&c.input, None, quiet)?;
+    let sets = prepare(
+        c,
+        &ingest.incidents,
+        &bcus,
+        c.since,
+        Some(e.test_until),
+        quiet,
+    )?;
+    let params = pai::EvalParams {
+        cell: c.cell,
+        area_share: e.area_share,
+        eps: c.eps,
+        min_points: c.min_points,
+        band: c.band,
+        bandwidth: c.bandwidth,
+        min_repeat: c.min,
+    };
+    let mut md = String::new();
+    md_header(
+        &mut md,
+        &format!(
+            "Predictive Accuracy Index: trained to {}, tested ({}, {}], area budget {} of the study grid ({} m cells)",
+            e.train_until, e.train_until, e.test_until, e.area_share, c.cell
+        ),
+        c,
+    );
+    let mut csv = CsvDoc::new(&[
+        "bcu",
+        "method",
+        "cells",
+        "total_cells",
+        "area_share",
+        "hits",
+        "test_incidents",
+        "hit_rate",
+        "pai",
+    ])?;
+    let mut out = Vec::new();
+    for set in &sets {
+        let (mut train, mut train_keys, mut test) = (Vec::new(), Vec::new(), Vec::new());
+        for (inc, ev) in set.incidents.iter().zip(&set.events) {
+            if ev.date <= e.train_until {
+                train.push(*ev);
+                train_keys.push(repeat::place_key(inc).unwrap_or_else(|| repeat::PlaceKey {
+                    key: format!("id:{}", inc.id),
+                    alt: None,
+                    label: String::new(),
+                    snap: false,
+                }));
+            } else {
+                test.push(*ev);
+            }
+        }
+        let _ = writeln!(
+            md,
+            "## {}\n\n{} training, {} test incidents.\n",
+            md_cell(&set.name),
+            train.len(),
+            test.len()
+        );
+        if train.is_empty() && test.is_empty() {
+            out.push(json!({"bcu": &*set.name, "train": 0, "test": 0, "methods": []}));
+            continue;
+        }
+        let rows = pai::evaluate(&train, &train_keys, &test, &params).map_err(lib_err)?;
+        let _ = writeln!(md, "| method | cells | area share | hits | hit rate | PAI |\n| --- | ---: | ---: | ---: | ---: | ---: |");
+        let mut jrows = Vec::new();
+        for r in &rows {
+            let opt = |v: Option<f64>, d: usize| {
+                v.map(|v| format!("{v:.d$}"))
+                    .unwrap_or_else(|| "n/a".into())
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {} | {:.4} | {} | {} | {} |",
+                r.method,
+                r.cells,
+                r.area_share,
+                r.hits,
+                opt(r.hit_rate, 3),
+                opt(r.pai, 2)
+            );
+            csv.row([
+                set.name.to_string(),
+                r.method.to_string(),
+                r.cells.to_string(),
+                r.total_cells.to_string(),
+                f6(r.area_share),
+                r.hits.to_string(),
+                r.test_incidents.to_string(),
+                r.hit_rate.map(f6).unwrap_or_default(),
+                r.pai.map(f6).unwrap_or_default(),
+            ])?;
+            jrows.push(json!({
+                "method": r.method,
+                "cells": r.cells,
+                "total_cells": r.total_cells,
+                "area_share": r6(r.area_share),
+                "hits": r.hits,
+                "test_incidents": r.test_incidents,
+                "hit_rate": r.hit_rate.map(r6),
+                "pai": r.pai.map(r6),
+            }));
+        }
+        md.push('\n');
+        out.push(
+            json!({"bcu": &*set.name, "train": train.len(), "test": test.len(), "methods": jrows}),
+        );
+    }
+    let text = match format {
+        Format::Csv => csv.finish()?,
+        Format::Md => md.into_bytes(),
+        _ => {
+            let v = json!({
+                "train_until": e.train_until.to_string(),
+                "test_until": e.test_until.to_string(),
+                "area_share": e.area_share,
+                "cell_m": c.cell,
+                "bcus": out,
+            });
+            let mut s = serde_json::to_string_pretty(&v)?;
+            s.push('\n');
+            s.into_bytes()
+        }
+    };
+    emit(c.out.as_deref(), &text)?;
+    Ok(0)
+}

@@ -1,0 +1,339 @@
+//! `marac link`: links person mentions across agencies into persons;
+//! `marac link eval` measures the linkage against ground truth.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use marac_link::eval::{evaluate, Metrics};
+use marac_link::rules::Rules;
+use marac_link::{link, person_id, Linkage};
+use serde::Serialize;
+
+use crate::cmd::validate::md_cell;
+use crate::inputs::load;
+use crate::output::{emit, write_atomic, CsvDoc};
+use crate::{input_error, InputArgs};
+
+/// Arguments of `marac link`.
+#[derive(Args, Debug)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Rules files: see crates/marac-link/rules/README.md. Built-in rules: `default`, `deterministic`."
+)]
+pub struct LinkArgs {
+    #[command(subcommand)]
+    sub: Option<LinkSub>,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Linkage rules: a FILE.toml, or `default` / `deterministic` (built in).
+    #[arg(long, value_name = "FILE.toml")]
+    rules: Option<String>,
+    /// Write `incident_id,role,person_id` rows here instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Write the linking pairs and what decided them to this CSV file (no names).
+    #[arg(long, value_name = "PAIRS.csv")]
+    explain: Option<PathBuf>,
+    /// Print the time of each linkage stage on standard error.
+    #[arg(long)]
+    timings: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum LinkSub {
+    /// Precision, recall and F1 (pairwise and B-cubed) against a truth file, for one or more rules files.
+    Eval(EvalArgs),
+}
+
+/// Arguments of `marac link eval`.
+#[derive(Args, Debug)]
+struct EvalArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Ground truth: `incident_id,role,person_key` (as written by `marac synth`).
+    #[arg(long, value_name = "truth.csv")]
+    truth: PathBuf,
+    /// Rules to evaluate (repeat to compare several side by side); default: the built-in rules.
+    #[arg(long, value_name = "FILE.toml")]
+    rules: Vec<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "json")]
+    format: Format,
+    /// Write the report here instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Print the time of each linkage stage on standard error.
+    #[arg(long)]
+    timings: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Json,
+    Md,
+}
+
+/// Loads rules by built-in name or file.
+fn load_rules(spec: Option<&str>) -> Result<Rules> {
+    match spec {
+        None | Some("default") => Ok(Rules::default()),
+        Some("deterministic") => {
+            Rules::deterministic_example().map_err(|e| input_error(e.to_string()))
+        }
+        Some(path) => {
+            let p = Path::new(path);
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| input_error(format!("--rules {path}: {e}")))?;
+            let stem = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.to_string());
+            Rules::from_toml(&stem, &text).map_err(|e| input_error(format!("--rules {path}: {e}")))
+        }
+    }
+}
+
+/// Runs the command.
+pub fn run(args: LinkArgs, quiet: bool) -> Result<u8> {
+    if let Some(LinkSub::Eval(e)) = args.sub {
+        return run_eval(e, quiet);
+    }
+    let input = args.input;
+    let rules = load_rules(args.rules.as_deref())?;
+    let ingest = load(&input, None, quiet)?;
+    let linkage = link(&ingest.incidents, &rules);
+    if !quiet {
+        report(&linkage, &rules, args.timings);
+    }
+    let mut doc = CsvDoc::new(&["incident_id", "role", "person_id"])?;
+    for r in linkage.rows() {
+        doc.row([r.incident_id.as_str(), r.role, r.person_id.as_str()])?;
+    }
+    if let Some(path) = &args.explain {
+        write_atomic(path, &explain(&linkage)?)?;
+    }
+    emit(args.out.as_deref(), &doc.finish()?)?;
+    Ok(0)
+}
+
+/// The pairs file: one row per linking pair, in mention order.
+fn explain(l: &Linkage<'_>) -> Result<Vec<u8>> {
+    let mut doc = CsvDoc::new(&[
+        "incident_a",
+        "role_a",
+        "incident_b",
+        "role_b",
+        "weight",
+        "probability",
+        "decided_by",
+    ])?;
+    let mut order: Vec<usize> = (0..l.decisions.len()).collect();
+    order.sort_by_key(|&i| (l.decisions[i].a, l.decisions[i].b));
+    for i in order {
+        let d = &l.decisions[i];
+        let (a, b) = (
+            &l.mentions.list[d.a as usize],
+            &l.mentions.list[d.b as usize],
+        );
+        doc.row([
+            l.incidents[a.incident as usize].id.as_str(),
+            a.role_str(),
+            l.incidents[b.incident as usize].id.as_str(),
+            b.role_str(),
+            &format!("{:.3}", d.weight),
+            &format!("{:.6}", d.probability),
+            &l.decided_by(d),
+        ])?;
+    }
+    doc.finish()
+}
+
+/// Counts on standard error; never a personal value.
+fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
+    let s = &l.stats;
+    for w in &l.warnings {
+        eprintln!("marac: warning: {w}");
+    }
+    let per_rule: Vec<String> = s.per_rule.iter().map(|(n, c)| format!("{n} {c}")).collect();
+    eprintln!(
+        "marac: link ({}): {} mentions, {} candidate pairs ({}), {} comparisons",
+        rules.name,
+        s.mentions,
+        s.candidate_pairs,
+        per_rule.join(", "),
+        s.comparisons
+    );
+    match s.threshold_weight {
+        Some(w) => eprintln!(
+            "marac: link: threshold probability {} (match weight {w:.2} bits)",
+            s.threshold
+        ),
+        None => eprintln!("marac: link: deterministic rules"),
+    }
+    eprintln!(
+        "marac: link: {} linking pairs, {} merges refused by the chaining guard, {} persons found",
+        s.links, s.refused, s.persons
+    );
+    if timings {
+        let parts: Vec<String> = s
+            .timings
+            .iter()
+            .map(|(n, t)| format!("{n} {t:.3}s"))
+            .collect();
+        eprintln!("marac: link timings: {}", parts.join(", "));
+    }
+}
+
+#[derive(Serialize)]
+struct EvalRow {
+    rules: String,
+    pairs_true: u64,
+    pairs_found: u64,
+    true_positives: u64,
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    b3_precision: f64,
+    b3_recall: f64,
+    b3_f1: f64,
+    comparisons: u64,
+    seconds: f64,
+}
+
+fn read_truth(path: &Path) -> Result<Vec<(String, String, String)>> {
+    let mut r = csv::Reader::from_path(path)
+        .map_err(|e| input_error(format!("--truth {}: {e}", path.display())))?;
+    let headers = r
+        .headers()
+        .with_context(|| format!("{}: no header", path.display()))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| input_error(format!("--truth {}: no '{name}' column", path.display())))
+    };
+    let (ci, cr, ck) = (col("incident_id")?, col("role")?, col("person_key")?);
+    let mut out = Vec::new();
+    for (n, rec) in r.records().enumerate() {
+        let rec = rec
+            .map_err(|e| input_error(format!("--truth {}: row {}: {e}", path.display(), n + 2)))?;
+        let get = |c: usize| rec.get(c).unwrap_or("").trim().to_string();
+        out.push((get(ci), get(cr).to_ascii_lowercase(), get(ck)));
+    }
+    Ok(out)
+}
+
+fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
+    let truth = read_truth(&e.truth)?;
+    let specs: Vec<Option<&str>> = if e.rules.is_empty() {
+        vec![None]
+    } else {
+        e.rules.iter().map(|s| Some(s.as_str())).collect()
+    };
+    let all_rules: Vec<Rules> = specs
+        .iter()
+        .map(|s| load_rules(*s))
+        .collect::<Result<_>>()?;
+    let ingest = load(&e.input, None, quiet)?;
+    let mut rows = Vec::new();
+    for rules in &all_rules {
+        let start = Instant::now();
+        let linkage = link(&ingest.incidents, rules);
+        let seconds = start.elapsed().as_secs_f64();
+        if !quiet {
+            report(&linkage, rules, e.timings);
+        }
+        let mut found: HashMap<(&str, &str), u32> = HashMap::with_capacity(linkage.mentions.len());
+        for (m, p) in linkage
+            .mentions
+            .list
+            .iter()
+            .zip(&linkage.clusters.person_of)
+        {
+            found.insert(
+                (
+                    ingest.incidents[m.incident as usize].id.as_str(),
+                    m.role_str(),
+                ),
+                *p,
+            );
+        }
+        // A truth mention that was not linked (no details, or a rejected row) is alone.
+        let items = truth.iter().enumerate().map(|(n, (inc, role, key))| {
+            let p = match found.get(&(inc.as_str(), role.as_str())) {
+                Some(p) => person_id(*p),
+                None => format!("#{n}"),
+            };
+            (p, key.as_str())
+        });
+        let m: Metrics = evaluate(items);
+        rows.push(EvalRow {
+            rules: rules.name.clone(),
+            pairs_true: m.pairs_true,
+            pairs_found: m.pairs_found,
+            true_positives: m.true_positives,
+            precision: m.precision,
+            recall: m.recall,
+            f1: m.f1,
+            b3_precision: m.b3_precision,
+            b3_recall: m.b3_recall,
+            b3_f1: m.b3_f1,
+            comparisons: linkage.stats.comparisons,
+            seconds: (seconds * 1000.0).round() / 1000.0,
+        });
+    }
+    let text = match e.format {
+        Format::Json => {
+            let mut s = if rows.len() == 1 {
+                serde_json::to_string_pretty(&rows[0])?
+            } else {
+                serde_json::to_string_pretty(&rows)?
+            };
+            s.push('\n');
+            s
+        }
+        Format::Md => markdown(&rows),
+    };
+    emit(e.out.as_deref(), text.as_bytes())?;
+    Ok(0)
+}
+
+fn markdown(rows: &[EvalRow]) -> String {
+    let mut out = String::from("| metric |");
+    for r in rows {
+        let _ = write!(out, " {} |", md_cell(&r.rules));
+    }
+    out.push_str("\n| --- |");
+    for _ in rows {
+        out.push_str(" ---: |");
+    }
+    out.push('\n');
+    type Cell = fn(&EvalRow) -> String;
+    let metrics: [(&str, Cell); 11] = [
+        ("pairs_true", |r| r.pairs_true.to_string()),
+        ("pairs_found", |r| r.pairs_found.to_string()),
+        ("true_positives", |r| r.true_positives.to_string()),
+        ("precision", |r| format!("{:.4}", r.precision)),
+        ("recall", |r| format!("{:.4}", r.recall)),
+        ("f1", |r| format!("{:.4}", r.f1)),
+        ("b3_precision", |r| format!("{:.4}", r.b3_precision)),
+        ("b3_recall", |r| format!("{:.4}", r.b3_recall)),
+        ("b3_f1", |r| format!("{:.4}", r.b3_f1)),
+        ("comparisons", |r| r.comparisons.to_string()),
+        ("seconds", |r| format!("{:.3}", r.seconds)),
+    ];
+    for (name, f) in metrics {
+        let _ = write!(out, "| {name} |");
+        for r in rows {
+            let _ = write!(out, " {} |", f(r));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,219 @@
+//! `marac link` and `marac link eval` on a small hand-made fixture
+//! (tests/data/link): the issue's Margaret O'Neill, a neighbour dispute
+//! where two people report each other, swapped names, and twins.
+
+use crate::util::{data, marac, run};
+
+const EXPECTED: &str = "incident_id,role,person_id
+L1,victim,P000001
+L1,suspect,P000002
+L2,victim,P000001
+L2,suspect,P000002
+L3,victim,P000001
+L4,victim,P000003
+L4,suspect,P000002
+L5,victim,P000002
+L5,suspect,P000003
+L6,victim,P000004
+L7,victim,P000005
+L8,victim,P000001
+L9,victim,P000003
+";
+
+#[test]
+fn link_writes_one_row_per_mention_in_input_order() {
+    let r = run(&["link", "link/incidents.csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, EXPECTED);
+    // Counts only on stderr: no names, no dates of birth.
+    assert!(r.stderr.contains("13 mentions"), "{}", r.stderr);
+    assert!(r.stderr.contains("candidate pairs"), "{}", r.stderr);
+    assert!(r.stderr.contains("5 persons found"), "{}", r.stderr);
+    for personal in ["Margaret", "Neill", "1958", "Okoye", "NW1"] {
+        assert!(!r.stderr.contains(personal), "{personal} in {}", r.stderr);
+    }
+}
+
+#[test]
+fn link_writes_to_out_and_the_same_bytes_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("persons{threads}.csv"));
+        let pairs = dir.path().join(format!("pairs{threads}.csv"));
+        let st = marac()
+            .current_dir(data(""))
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["link", "link/incidents.csv", "--out"])
+            .arg(&out)
+            .arg("--explain")
+            .arg(&pairs)
+            .output()
+            .unwrap();
+        assert!(st.status.success());
+        outs.push((std::fs::read(&out).unwrap(), std::fs::read(&pairs).unwrap()));
+    }
+    assert_eq!(String::from_utf8_lossy(&outs[0].0), EXPECTED);
+    assert_eq!(outs[0], outs[1]);
+}
+
+#[test]
+fn explain_lists_linking_pairs_without_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = dir.path().join("pairs.csv");
+    let st = marac()
+        .current_dir(data(""))
+        .args(["link", "link/incidents.csv", "--explain"])
+        .arg(&pairs)
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    let text = std::fs::read_to_string(&pairs).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "incident_a,role_a,incident_b,role_b,weight,probability,decided_by"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let find = |a: &str, ra: &str, b: &str, rb: &str| {
+        rows.iter()
+            .find(|r| r[0] == a && r[1] == ra && r[2] == b && r[3] == rb)
+            .unwrap_or_else(|| panic!("no pair {a} {ra} {b} {rb} in\n{text}"))
+    };
+    // The same reference within one source decides deterministically.
+    assert!(find("L3", "victim", "L8", "victim")[6].starts_with("reference=same"));
+    // The model's pairs say which levels decided them.
+    let nick = find("L1", "victim", "L2", "victim");
+    assert!(nick[6].contains("first_name=nickname"), "{}", nick[6]);
+    assert!(nick[6].contains("last_name=jw_high"), "{}", nick[6]);
+    assert!(nick[5].parse::<f64>().unwrap() >= 0.95);
+    let swapped = find("L4", "victim", "L9", "victim");
+    assert!(
+        swapped[6].contains("swapped_names=swapped"),
+        "{}",
+        swapped[6]
+    );
+    // Twins never link; no names or dates anywhere.
+    assert!(!rows.iter().any(|r| r[0] == "L6" && r[2] == "L7"));
+    for personal in ["Margaret", "Peggy", "Neill", "1958", "Okoye", "High"] {
+        assert!(!text.contains(personal), "{personal} in pairs file");
+    }
+}
+
+#[test]
+fn link_eval_reports_exact_figures_on_the_fixture() {
+    let r = run(&[
+        "link",
+        "eval",
+        "link/incidents.csv",
+        "--truth",
+        "link/truth.csv",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    // Truth: margaret 4, kyle 4, tomasz 3, amara 1, chidi 1 -> 6 + 6 + 3 pairs.
+    assert_eq!(v["pairs_true"], 15);
+    assert_eq!(v["pairs_found"], 15);
+    assert_eq!(v["true_positives"], 15);
+    for f in [
+        "precision",
+        "recall",
+        "f1",
+        "b3_precision",
+        "b3_recall",
+        "b3_f1",
+    ] {
+        assert_eq!(v[f], 1.0, "{f}");
+    }
+    assert!(v["comparisons"].as_u64().unwrap() > 0);
+    assert!(v["seconds"].is_number());
+    assert_eq!(v["rules"], "default");
+}
+
+#[test]
+fn link_eval_compares_several_rules_files() {
+    let rules_dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("crates/marac-link/rules");
+    let det = rules_dir.join("deterministic.toml");
+    let r = run(&[
+        "link",
+        "eval",
+        "link/incidents.csv",
+        "--truth",
+        "link/truth.csv",
+        "--rules",
+        "default",
+        "--rules",
+        det.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 2);
+    assert_eq!(arr[0]["rules"], "default");
+    assert_eq!(arr[1]["rules"], "deterministic");
+    for row in arr {
+        for f in [
+            "pairs_true",
+            "pairs_found",
+            "true_positives",
+            "precision",
+            "recall",
+            "f1",
+            "b3_precision",
+            "b3_recall",
+            "b3_f1",
+            "comparisons",
+            "seconds",
+        ] {
+            assert!(row[f].is_number(), "{f}");
+        }
+        assert_eq!(row["pairs_true"], 15);
+    }
+    let md = run(&[
+        "link",
+        "eval",
+        "link/incidents.csv",
+        "--truth",
+        "link/truth.csv",
+        "--rules",
+        "default",
+        "--rules",
+        "deterministic",
+        "--format",
+        "md",
+    ]);
+    assert_eq!(md.code, 0, "{}", md.stderr);
+    assert!(
+        md.stdout
+            .starts_with("| metric | default | deterministic |\n| --- | ---: | ---: |\n"),
+        "{}",
+        md.stdout
+    );
+    assert!(
+        md.stdout.contains("| pairs_true | 15 | 15 |"),
+        "{}",
+        md.stdout
+    );
+}
+
+#[test]
+fn bad_rules_files_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "threshold = 1.5\n").unwrap();
+    let r = run(&[
+        "link",
+        "link/incidents.csv",
+        "--rules",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("threshold must be between 0 and 1"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["link"]);
+    assert_eq!(r.code, 2, "INPUT is required without eval");
+}
