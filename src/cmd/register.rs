@@ -333,7 +333,8 @@ pub fn run(args: RegisterArgs, quiet: bool) -> Result<u8> {
             out,
         } => {
             let to = to.unwrap_or_else(today);
-            let from = from.unwrap_or(to - Duration::days(364));
+            let from =
+                from.unwrap_or_else(|| to.checked_sub_signed(Duration::days(364)).unwrap_or(to));
             let reg = open(opts)?;
             let stats = reg.stats(bcu.as_deref(), from, to).map_err(reg_err)?;
             let bytes = match format {
@@ -938,7 +939,7 @@ pub fn scan_register(
         });
     }
     let changes = if since_last {
-        Some(reg.changes_since_last(&entries).map_err(reg_err)?)
+        Some(reg.changes_since(result.as_of, &entries).map_err(reg_err)?)
     } else {
         None
     };

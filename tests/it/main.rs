@@ -5,6 +5,7 @@ mod agenda;
 mod demo;
 mod hotspots;
 mod link;
+mod register;
 mod scan;
 mod synth;
 mod util;

@@ -94,22 +94,26 @@ fn dbscan_with_budget(
     // included): a core point has at least min_points. Core neighbourhoods
     // are kept for the expansion below, up to a memory budget; past it the
     // expansion queries the tree again (same result, only slower).
+    // Queries run in the tree's own (spatially coherent) order for cache
+    // locality, then the results go back to input order.
     let stored = AtomicUsize::new(0);
-    let hoods: Vec<(bool, Option<Vec<u32>>)> = points
+    let order: Vec<&Entry> = tree.iter().collect();
+    let found: Vec<(u32, bool, Option<Vec<u32>>)> = order
         .par_iter()
-        .map(|p| {
-            let v: Vec<u32> = tree
-                .locate_within_distance(*p, eps2)
-                .map(|e| e.data)
-                .collect();
+        .map(|e| {
+            let v: Vec<u32> = tree.locate_within_distance(*e.geom(), eps2).map(|e| e.data).collect();
             let core = v.len() >= min_points;
             if core && stored.fetch_add(v.len(), Ordering::Relaxed) + v.len() <= budget {
-                (true, Some(v))
+                (e.data, true, Some(v))
             } else {
-                (core, None)
+                (e.data, core, None)
             }
         })
         .collect();
+    let mut hoods: Vec<(bool, Option<Vec<u32>>)> = vec![(false, None); n];
+    for (i, core, v) in found {
+        hoods[i as usize] = (core, v);
+    }
 
     let mut labels = vec![NOISE; n];
     let mut next = 0i32;

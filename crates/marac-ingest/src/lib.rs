@@ -289,6 +289,10 @@ impl Ingester {
             file: name.to_string(),
             ..FileCounts::default()
         });
+        // Reserve for the rows this input will probably add (address space
+        // only: pages are touched as rows arrive), so a million incidents do
+        // not move through repeated reallocation.
+        self.out.incidents.reserve(body.len() / 160);
         match format {
             InputFormat::Csv => self.add_csv(&file, body),
             InputFormat::JsonLines => self.add_jsonl(&file, body),
@@ -353,13 +357,19 @@ impl Ingester {
         let plan = self.csv_plan(file, &names)?;
         let width = names.len();
 
-        // Parse records sequentially (the CSV grammar is sequential), validate
-        // them in parallel batches, merge in input order.
-        let mut batch: Vec<(u64, Result<ByteRecord, Diagnostic>)> = Vec::with_capacity(BATCH);
-        let mut rec = ByteRecord::new();
+        // Parse records sequentially (the CSV grammar is sequential) into a
+        // pool of reused records, validate them in parallel batches, merge in
+        // input order.
+        let mut pool: Vec<ByteRecord> = Vec::new();
+        let mut meta: Vec<(u64, Option<Diagnostic>)> = Vec::with_capacity(BATCH);
         loop {
+            let filled = meta.len();
+            if filled == pool.len() {
+                pool.push(ByteRecord::new());
+            }
             let line = rdr.position().line();
-            match rdr.read_byte_record(&mut rec) {
+            let rec = &mut pool[filled];
+            match rdr.read_byte_record(rec) {
                 Ok(false) => break,
                 Ok(true) => {
                     let start = rec.position().map(|p| p.line()).unwrap_or(line);
@@ -373,61 +383,61 @@ impl Ingester {
                         } else {
                             String::new()
                         };
-                        let d = Diagnostic {
-                            file: file.clone(),
-                            line: start,
-                            field: None,
-                            severity: Severity::Rejected,
-                            reason: format!(
-                                "expected {width} fields as in the header, found {}{spans}",
-                                rec.len()
-                            ),
-                        };
-                        batch.push((start, Err(d)));
+                        let reason = format!(
+                            "expected {width} fields as in the header, found {}{spans}",
+                            rec.len()
+                        );
+                        meta.push((start, Some(Self::row_error(file, start, reason))));
                     } else {
-                        batch.push((start, Ok(std::mem::take(&mut rec))));
+                        meta.push((start, None));
                     }
                 }
                 Err(e) => {
                     let at = e.position().map(|p| p.line()).unwrap_or(line);
-                    let d = Diagnostic {
-                        file: file.clone(),
-                        line: at,
-                        field: None,
-                        severity: Severity::Rejected,
-                        reason: format!("unreadable record: {}", csv_reason(&e)),
-                    };
-                    batch.push((at, Err(d)));
-                    if !e.is_io_error() {
-                        // The reader resynchronises at the next record.
-                        continue;
+                    let reason = format!("unreadable record: {}", csv_reason(&e));
+                    meta.push((at, Some(Self::row_error(file, at, reason))));
+                    if e.is_io_error() {
+                        break;
                     }
-                    break;
                 }
             }
-            if batch.len() >= BATCH {
-                self.flush_csv(file, &plan, &mut batch)?;
+            if meta.len() >= BATCH {
+                self.flush_csv(file, &plan, &pool[..meta.len()], &meta)?;
+                meta.clear();
             }
         }
-        self.flush_csv(file, &plan, &mut batch)
+        let n = meta.len();
+        self.flush_csv(file, &plan, &pool[..n], &meta)
+    }
+
+    fn row_error(file: &Arc<str>, line: u64, reason: String) -> Diagnostic {
+        Diagnostic {
+            file: file.clone(),
+            line,
+            field: None,
+            severity: Severity::Rejected,
+            reason,
+        }
     }
 
     fn flush_csv(
         &mut self,
         file: &Arc<str>,
         plan: &Plan,
-        batch: &mut Vec<(u64, Result<ByteRecord, Diagnostic>)>,
+        records: &[ByteRecord],
+        meta: &[(u64, Option<Diagnostic>)],
     ) -> Result<(), IngestError> {
         let ctx = Ctx {
             profile: &self.opts.profile,
             areas: &self.opts.areas,
             as_of: self.opts.as_of,
         };
-        let outcomes: Vec<RowOutcome> = batch
+        let outcomes: Vec<RowOutcome> = records
             .par_iter()
-            .map_init(RowCache::default, |cache, (line, r)| match r {
-                Ok(rec) => process_row(&RawRow::Csv(rec), plan, &ctx, file, *line, cache),
-                Err(d) => RowOutcome {
+            .zip(meta.par_iter())
+            .map_init(RowCache::default, |cache, (rec, (line, err))| match err {
+                None => process_row(&RawRow::Csv(rec), plan, &ctx, file, *line, cache),
+                Some(d) => RowOutcome {
                     line: *line,
                     incident: None,
                     reject: Some(d.clone()),
@@ -436,7 +446,6 @@ impl Ingester {
                 },
             })
             .collect();
-        batch.clear();
         self.merge(outcomes)
     }
 

@@ -86,4 +86,72 @@ fn main() {
     });
     let m = evaluate(items);
     println!("{m:?}");
+    if std::env::var("DIAG").is_ok() {
+        // Missed true pairs: a sample with their levels and weights.
+        let mut idx: HashMap<(String, String), usize> = HashMap::new();
+        for (i, m) in l.mentions.list.iter().enumerate() {
+            idx.insert(
+                (
+                    incidents[m.incident as usize].id.clone(),
+                    m.role_str().to_string(),
+                ),
+                i,
+            );
+        }
+        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut absent = 0;
+        for (i, r, k) in &rows {
+            match idx.get(&(i.clone(), r.clone())) {
+                Some(&x) => by_key.entry(k.as_str()).or_default().push(x),
+                None => absent += 1,
+            }
+        }
+        println!("truth mentions without a linkage mention: {absent}");
+        let model = l.model.as_ref().unwrap();
+        let scorer = marac_link::score::Scorer::new(
+            &l.comparisons,
+            model,
+            l.mentions.totals,
+            rules.file.training.clone(),
+        );
+        let mut keys: Vec<&&str> = by_key.keys().collect();
+        keys.sort();
+        let mut shown = 0;
+        let mut tally: HashMap<String, usize> = HashMap::new();
+        for k in keys {
+            let v = &by_key[*k];
+            for a in 0..v.len() {
+                for b in a + 1..v.len() {
+                    let (x, y) = (v[a], v[b]);
+                    if l.clusters.person_of[x] == l.clusters.person_of[y] {
+                        continue;
+                    }
+                    let (ma, mb) = (&l.mentions.list[x], &l.mentions.list[y]);
+                    let g = l.comparisons.gamma(ma, mb);
+                    let w = scorer.weight(ma, mb, &g);
+                    let d = l.comparisons.describe(&g);
+                    *tally.entry(d.clone()).or_default() += 1;
+                    if shown < 25 {
+                        shown += 1;
+                        println!(
+                            "miss w={w:.1} {d} | {:?} {:?} / {:?} {:?} | {:?} {:?} | {:?} {:?}",
+                            ma.first.name,
+                            ma.last.name,
+                            mb.first.name,
+                            mb.last.name,
+                            ma.dob,
+                            mb.dob,
+                            ma.postcode.as_ref().map(|p| p.as_str().to_string()),
+                            mb.postcode.as_ref().map(|p| p.as_str().to_string())
+                        );
+                    }
+                }
+            }
+        }
+        let mut t: Vec<(String, usize)> = tally.into_iter().collect();
+        t.sort_by(|a, b| b.1.cmp(&a.1));
+        for (d, n) in t.iter().take(25) {
+            println!("{n:7} {d}");
+        }
+    }
 }

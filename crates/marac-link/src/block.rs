@@ -116,6 +116,10 @@ fn part_bytes(m: &Mention, part: KeyPart, buf: &mut Vec<u8>) -> bool {
             Some(h) => buf.extend_from_slice(h.as_bytes()),
             None => return false,
         },
+        KeyPart::Counterpart => match m.counterpart {
+            Some(c) => buf.extend_from_slice(&c.to_le_bytes()),
+            None => return false,
+        },
         KeyPart::Address => match m.address.key() {
             Some(k) => buf.extend_from_slice(&k.to_le_bytes()),
             None => return false,

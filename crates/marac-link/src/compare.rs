@@ -364,6 +364,33 @@ impl Comparison for AddressCmp {
     }
 }
 
+/// The other party of each incident: the same person (after a first
+/// linkage pass) or not. Repeat disputes are between the same neighbours, so
+/// two sparse records of one suspect often share their victim.
+#[derive(Debug, Clone, Copy)]
+pub struct CounterpartCmp;
+
+impl Comparison for CounterpartCmp {
+    fn name(&self) -> &'static str {
+        "counterpart"
+    }
+    fn levels(&self) -> &'static [&'static str] {
+        &["same", "else"]
+    }
+    fn compare(&self, a: &Mention, b: &Mention) -> u8 {
+        match (a.counterpart, b.counterpart) {
+            (Some(x), Some(y)) => u8::from(x != y),
+            _ => NULL,
+        }
+    }
+    fn prior_m(&self) -> &'static [f64] {
+        &[0.5, 0.5]
+    }
+    fn prior_u(&self) -> &'static [f64] {
+        &[0.0001, 0.9999]
+    }
+}
+
 /// Phones: exact, else.
 #[derive(Debug, Clone, Copy)]
 pub struct PhoneCmp;
@@ -394,6 +421,9 @@ impl Comparison for PhoneCmp {
 pub struct ComparisonSet {
     /// The comparisons.
     pub list: Vec<Box<dyn Comparison>>,
+    swap: Option<usize>,
+    first: Option<usize>,
+    last: Option<usize>,
 }
 
 impl ComparisonSet {
@@ -421,7 +451,16 @@ impl ComparisonSet {
         if c.phone.enabled {
             list.push(Box::new(PhoneCmp));
         }
-        ComparisonSet { list }
+        if c.counterpart.enabled {
+            list.push(Box::new(CounterpartCmp));
+        }
+        let pos = |n: &str| list.iter().position(|c| c.name() == n);
+        ComparisonSet {
+            swap: pos("swapped_names"),
+            first: pos("first_name"),
+            last: pos("last_name"),
+            list,
+        }
     }
 
     /// Compares a pair on every field.
@@ -430,6 +469,14 @@ impl ComparisonSet {
         let mut g = [NULL; MAX_COMPARISONS];
         for (slot, c) in g.iter_mut().zip(&self.list) {
             *slot = c.compare(a, b);
+        }
+        // Swapped names: the evidence is in the swap, not in two name mismatches.
+        if let Some(s) = self.swap {
+            if g[s] == 0 {
+                for x in [self.first, self.last].into_iter().flatten() {
+                    g[x] = NULL;
+                }
+            }
         }
         g
     }
@@ -656,7 +703,10 @@ mod tests {
     #[test]
     fn priors_have_one_value_per_level() {
         let set = ComparisonSet::from_settings(&Comparisons::default());
-        assert_eq!(set.list.len(), 7);
+        assert_eq!(
+            set.list.len(),
+            7 + usize::from(Comparisons::default().counterpart.enabled)
+        );
         for c in &set.list {
             assert_eq!(c.prior_m().len(), c.levels().len(), "{}", c.name());
             assert_eq!(c.prior_u().len(), c.levels().len(), "{}", c.name());

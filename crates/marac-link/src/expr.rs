@@ -12,6 +12,7 @@
 //!         | ("jw" | "similarity") "(" field ")" op number
 //! op     := ">=" | ">" | "<=" | "<" | "=="
 //! field  := first_name | last_name | swapped_names | dob | postcode | address | phone
+//!         | counterpart
 //! ```
 //!
 //! `jw` is the Jaro-Winkler similarity of folded names; `similarity(address)`
@@ -36,6 +37,7 @@ pub const FIELDS: &[&str] = &[
     "postcode",
     "address",
     "phone",
+    "counterpart",
 ];
 
 /// A numeric comparison operator.

@@ -59,7 +59,7 @@ use compare::{ComparisonSet, Gamma, NULL};
 use expr::PairFacts;
 use normalise::{Mention, Mentions};
 use rules::{Mode, Rules};
-use score::{em, estimate_u, patterns, Model, Scorer};
+use score::{em, patterns, Model, Scorer};
 
 /// The stable id of a person number (`P000001` for 0).
 pub fn person_id(n: u32) -> String {
@@ -236,7 +236,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     let mut stats = Stats::default();
     let mut warnings = Vec::new();
     let t = Instant::now();
-    let mentions = Mentions::from_incidents(incidents);
+    let mut mentions = Mentions::from_incidents(incidents);
     let mut incident_mentions = vec![[None, None]; incidents.len()];
     for (i, m) in mentions.list.iter().enumerate() {
         let slot = usize::from(m.role == Some(Role::Suspect));
@@ -245,19 +245,80 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     stats.mentions = mentions.len();
     stats.timings.push(("normalise", t.elapsed().as_secs_f64()));
 
-    let t = Instant::now();
-    let blocked = candidate_pairs(
-        &mentions.list,
+    let mut settings = rules.file.comparisons;
+    let second = settings.counterpart.enabled;
+    settings.counterpart.enabled = false;
+    let (mut clusters, mut decisions, mut set, mut model) = pass(
+        &mentions,
+        rules,
+        ComparisonSet::from_settings(&settings),
         &rules.file.blocking.rules,
-        rules.file.blocking.max_block,
+        &mut stats,
+        &mut warnings,
     );
+    if second {
+        // Second pass: who the other party of each incident is, as found by
+        // the first pass, becomes a comparison and a blocking key.
+        for (i, m) in mentions.list.iter_mut().enumerate() {
+            let _ = i;
+            let slots = incident_mentions[m.incident as usize];
+            let other = match m.role {
+                Some(Role::Suspect) => slots[0],
+                _ => slots[1],
+            };
+            m.counterpart = other.map(|o| clusters.person_of[o as usize]);
+        }
+        let mut block_rules = rules.file.blocking.rules.clone();
+        block_rules.push(rules::BlockRule {
+            name: "counterpart".into(),
+            keys: vec![rules::KeyPart::Counterpart],
+            subblock: vec![rules::KeyPart::FirstInitial],
+        });
+        let timings = std::mem::take(&mut stats.timings);
+        (clusters, decisions, set, model) = pass(
+            &mentions,
+            rules,
+            ComparisonSet::from_settings(&rules.file.comparisons),
+            &block_rules,
+            &mut stats,
+            &mut warnings,
+        );
+        let second: Vec<(&'static str, f64)> = std::mem::take(&mut stats.timings);
+        stats.timings = timings;
+        stats
+            .timings
+            .extend(second.into_iter().map(|(n, t)| (pass2_name(n), t)));
+    }
+    Linkage {
+        incidents,
+        mentions,
+        clusters,
+        decisions,
+        comparisons: set,
+        model,
+        stats,
+        warnings,
+        incident_mentions,
+    }
+}
+
+/// One linkage pass: blocking, comparisons, scoring or rules, clustering.
+fn pass(
+    mentions: &Mentions,
+    rules: &Rules,
+    set: ComparisonSet,
+    block_rules: &[rules::BlockRule],
+    stats: &mut Stats,
+    warnings: &mut Vec<String>,
+) -> (Clusters, Vec<Decision>, ComparisonSet, Option<Model>) {
+    let t = Instant::now();
+    let blocked = candidate_pairs(&mentions.list, block_rules, rules.file.blocking.max_block);
     warnings.extend(blocked.warnings.iter().cloned());
     stats.candidate_pairs = blocked.len();
     stats.per_rule = blocked.per_rule.clone();
     stats.timings.push(("block", t.elapsed().as_secs_f64()));
 
     let t = Instant::now();
-    let set = ComparisonSet::from_settings(&rules.file.comparisons);
     let list = &mentions.list;
     let gammas: Vec<Gamma> = blocked
         .pairs
@@ -277,7 +338,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     match rules.file.mode {
         Mode::Probabilistic => {
             let t = Instant::now();
-            let (u, sampled) = estimate_u(&set, list, &rules.file.training);
+            let (u, cover, sampled) = score::estimate_u_cover(&set, list, &rules.file.training);
             stats.comparisons += sampled;
             stats
                 .timings
@@ -297,15 +358,23 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
                 })
                 .filter(|v| !v.is_empty())
                 .collect();
-            let mut mdl = if sessions.is_empty() {
-                em(&pats, &prior_m, &u, false, &rules.file.training)
+            let mdl = if sessions.is_empty() {
+                let mut mdl = em(&pats, &prior_m, &u, false, &rules.file.training);
+                mdl.set_population(gammas.len(), list.len());
+                mdl
             } else {
-                let (mdl, notes) =
-                    score::train_sessions(&pats, &sessions, &prior_m, &u, &rules.file.training);
+                let (mdl, notes) = score::train_sessions(
+                    &pats,
+                    &sessions,
+                    &prior_m,
+                    &u,
+                    &cover,
+                    list.len(),
+                    &rules.file.training,
+                );
                 warnings.extend(notes);
                 mdl
             };
-            mdl.set_population(gammas.len(), list.len());
             if !mdl.converged {
                 warnings.push(format!(
                     "EM did not converge in {} iterations; the last estimates are used",
@@ -419,16 +488,19 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     stats.refused = clusters.refusals;
     stats.persons = clusters.persons;
     stats.timings.push(("cluster", t.elapsed().as_secs_f64()));
-    Linkage {
-        incidents,
-        mentions,
-        clusters,
-        decisions,
-        comparisons: set,
-        model,
-        stats,
-        warnings,
-        incident_mentions,
+    (clusters, decisions, set, model)
+}
+
+fn pass2_name(n: &'static str) -> &'static str {
+    match n {
+        "block" => "block2",
+        "compare" => "compare2",
+        "estimate_u" => "estimate_u2",
+        "em" => "em2",
+        "score" => "score2",
+        "rules" => "rules2",
+        "cluster" => "cluster2",
+        other => other,
     }
 }
 

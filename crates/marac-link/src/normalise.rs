@@ -513,6 +513,9 @@ pub struct Mention {
     pub address: Address,
     /// Phone digits.
     pub phone: Option<Box<str>>,
+    /// The person of the other party of the same incident (the suspect of a
+    /// victim, the victim of a suspect), from a first linkage pass.
+    pub counterpart: Option<u32>,
     /// How many mentions share this first name (for TF adjustment).
     pub first_count: u32,
     /// How many mentions share this last name.
@@ -546,6 +549,7 @@ impl Mention {
             postcode: p.postcode.clone().filter(|p| !p.as_str().is_empty()),
             address: p.address.as_deref().map(Address::parse).unwrap_or_default(),
             phone: p.phone.as_deref().and_then(phone),
+            counterpart: None,
             first_count: 0,
             last_count: 0,
         }

@@ -76,6 +76,8 @@ pub enum KeyPart {
     HouseNumber,
     /// Normalised address (house, flat, street words).
     Address,
+    /// The person of the incident's other party (second pass only).
+    Counterpart,
 }
 
 impl KeyPart {
@@ -95,6 +97,7 @@ impl KeyPart {
             KeyPart::Phone => "phone",
             KeyPart::HouseNumber => "house_number",
             KeyPart::Address => "address",
+            KeyPart::Counterpart => "counterpart",
         }
     }
 }
@@ -211,6 +214,16 @@ pub struct Comparisons {
     pub address: AddressSettings,
     /// Phone.
     pub phone: Toggle,
+    /// The other party of the incident is the same person (second pass).
+    pub counterpart: Counterpart,
+}
+
+/// The counterpart comparison: off by default in code, on in the shipped rules.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Counterpart {
+    /// Whether a second pass compares counterparts (and blocks on them).
+    pub enabled: bool,
 }
 
 /// Training of the probabilistic model.

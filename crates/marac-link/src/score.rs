@@ -98,6 +98,17 @@ fn count_levels(
 /// are fewer than `training.u_pairs`), smoothed by the built-in priors.
 /// Returns u and the number of pairs compared.
 pub fn estimate_u(set: &ComparisonSet, mentions: &[Mention], t: &Training) -> (Vec<Vec<f64>>, u64) {
+    let (u, _, compared) = estimate_u_cover(set, mentions, t);
+    (u, compared)
+}
+
+/// [`estimate_u`], also returning each comparison's coverage: the share of
+/// random pairs where neither value is missing.
+pub fn estimate_u_cover(
+    set: &ComparisonSet,
+    mentions: &[Mention],
+    t: &Training,
+) -> (Vec<Vec<f64>>, Vec<f64>, u64) {
     let n = mentions.len();
     let all = n.saturating_sub(1) as u128 * n as u128 / 2;
     let (counts, compared) = if all <= t.u_pairs as u128 {
@@ -131,7 +142,17 @@ pub fn estimate_u(set: &ComparisonSet, mentions: &[Mention], t: &Training) -> (V
         .zip(&set.list)
         .map(|(c, cmp)| smooth(c, cmp.prior_u(), t.prior_weight * 50.0))
         .collect();
-    (u, compared)
+    let cover = counts
+        .iter()
+        .map(|c| {
+            if compared == 0 {
+                1.0
+            } else {
+                c.iter().sum::<u64>() as f64 / compared as f64
+            }
+        })
+        .collect();
+    (u, cover, compared)
 }
 
 fn zero_counts(set: &ComparisonSet) -> Vec<Vec<u64>> {
@@ -290,13 +311,22 @@ pub fn em_with(
 /// Each comparison's m is the mean over the sessions that estimated it (the
 /// built-in prior when none did). Finally λ alone is estimated over all
 /// candidate pairs with m and u fixed.
+///
+/// [`Model::lambda_all`] is estimated from the sessions: a session's EM
+/// finds `λ_s × N_s` matching pairs among its `N_s` pairs, which are the
+/// matches that agree exactly on its comparisons — a share
+/// `Π m_exact × coverage` of all matches. The estimate is the mean over
+/// sessions, divided by C(n, 2) (`mentions` is n).
 pub fn train_sessions(
     patterns: &[(Gamma, u64)],
     sessions: &[Vec<usize>],
     prior_m: &[Vec<f64>],
     u: &[Vec<f64>],
+    cover: &[f64],
+    mentions: usize,
     t: &Training,
 ) -> (Model, Vec<String>) {
+    let mut found: Vec<(Vec<usize>, f64)> = Vec::new();
     let k = prior_m.len();
     let mut sum: Vec<Vec<f64>> = prior_m.iter().map(|l| vec![0.0; l.len()]).collect();
     let mut n = vec![0usize; k];
@@ -322,6 +352,7 @@ pub fn train_sessions(
             continue;
         }
         let model = em_with(&sub, prior_m, u, true, false, t);
+        found.push((fixed.clone(), model.lambda * pairs as f64));
         iterations += model.iterations;
         converged &= model.converged;
         for x in 0..k {
@@ -346,6 +377,21 @@ pub fn train_sessions(
     let mut model = em_with(patterns, &m, u, false, false, t);
     model.iterations += iterations;
     model.converged &= converged;
+    let all = mentions as f64 * (mentions as f64 - 1.0) / 2.0;
+    let estimates: Vec<f64> = found
+        .iter()
+        .map(|(fixed, matches)| {
+            let share: f64 = fixed
+                .iter()
+                .map(|&x| m[x][0] * cover.get(x).copied().unwrap_or(1.0))
+                .product();
+            matches / share.max(1e-9)
+        })
+        .collect();
+    if !estimates.is_empty() && all >= 1.0 {
+        let mean = estimates.iter().sum::<f64>() / estimates.len() as f64;
+        model.lambda_all = (mean / all).clamp(1e-12, 0.5);
+    }
     (model, notes)
 }
 

@@ -141,11 +141,30 @@ impl Register {
     /// new scan): new high-risk cases, risen levels, new flags, and cases
     /// that were in the last scan and are not now. Each list by case reference.
     pub fn changes_since_last(&self, current: &[ScanEntry]) -> Result<Changes, RegisterError> {
+        self.changes_against(current, None)
+    }
+
+    /// Like [`Register::changes_since_last`], but compares with the latest
+    /// scan saved with a date before `as_of`, so re-running a week's scan
+    /// compares with the previous week, not with itself.
+    pub fn changes_since(
+        &self,
+        as_of: NaiveDate,
+        current: &[ScanEntry],
+    ) -> Result<Changes, RegisterError> {
+        self.changes_against(current, Some(as_of))
+    }
+
+    fn changes_against(
+        &self,
+        current: &[ScanEntry],
+        before: Option<NaiveDate>,
+    ) -> Result<Changes, RegisterError> {
         let last: Option<(i64, String)> = self
             .conn
             .query_row(
-                "SELECT id, as_of FROM scans ORDER BY id DESC LIMIT 1",
-                [],
+                "SELECT id, as_of FROM scans WHERE ?1 IS NULL OR as_of < ?1 ORDER BY as_of DESC, id DESC LIMIT 1",
+                [before.map(fmt_date)],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;

@@ -197,7 +197,10 @@ fn refuses_files_that_are_not_registers() {
         Register::open(&dir.path().join("missing.db"), "x"),
         Err(RegisterError::Missing(_))
     ));
-    assert!(!dir.path().join("missing.db").exists(), "open never creates");
+    assert!(
+        !dir.path().join("missing.db").exists(),
+        "open never creates"
+    );
     assert!(matches!(
         Register::open(dir.path(), "x"),
         Err(RegisterError::NotARegister(_))
@@ -212,7 +215,13 @@ fn a_damaged_register_gives_errors_not_panics() {
         "2026-11-27",
         "CN",
         "Central North",
-        json!([case(&refs["P1"], "high", &[], &[("A", "2026-11-01")], json!([]))]),
+        json!([case(
+            &refs["P1"],
+            "high",
+            &[],
+            &[("A", "2026-11-01")],
+            json!([])
+        )]),
     ))
     .unwrap();
     drop(reg);
@@ -284,7 +293,10 @@ fn references_stay_stable_through_merges_and_splits() {
     // Stable from then on.
     let w4 = resolve(
         &mut reg,
-        &[person("Z1", &["A", "B", "E", "F"]), person("Z2", &["C", "D"])],
+        &[
+            person("Z1", &["A", "B", "E", "F"]),
+            person("Z2", &["C", "D"]),
+        ],
     );
     assert_eq!(w4["Z1"], "CN-P1");
     assert_eq!(w4["Z2"], "CN-Q2");
@@ -306,7 +318,13 @@ fn references_stay_stable_through_merges_and_splits() {
 fn a_split_tie_goes_to_the_first_person_and_bcu_can_come_from_incidents() {
     let (_dir, _path, mut reg) = fresh();
     resolve(&mut reg, &[person("P1", &["A", "B"])]);
-    let by_incident = |s: &str| if s == "B" { "South".into() } else { String::new() };
+    let by_incident = |s: &str| {
+        if s == "B" {
+            "South".into()
+        } else {
+            String::new()
+        }
+    };
     let r = reg
         .resolve_case_refs(
             &by_incident,
@@ -327,12 +345,29 @@ fn record_pack_records_a_meeting_with_decisions_once() {
         "CN",
         "Central North",
         json!([
-            case("CN-AAAA0001", "high", &["repeat_victim"], &[("H1", "2026-06-01"), ("H2", "2026-09-01")],
-                 json!([{"heard": true, "note": "Ann Lee agreed to a visit",
+            case(
+                "CN-AAAA0001",
+                "high",
+                &["repeat_victim"],
+                &[("H1", "2026-06-01"), ("H2", "2026-09-01")],
+                json!([{"heard": true, "note": "Ann Lee agreed to a visit",
                          "actions": [{"owner": "housing", "text": "Visit", "due": "2026-12-11"},
-                                     {"owner": "adult-social-care", "text": "Care Act assessment", "due": "2026-12-04"}]}])),
-            case("CN-AAAA0002", "medium", &[], &[("H3", "2026-10-01")], json!([])),
-            case("CN-AAAA0003", "high", &[], &[("H4", "2026-10-05")], json!([{"heard": false}])),
+                                     {"owner": "adult-social-care", "text": "Care Act assessment", "due": "2026-12-04"}]}])
+            ),
+            case(
+                "CN-AAAA0002",
+                "medium",
+                &[],
+                &[("H3", "2026-10-01")],
+                json!([])
+            ),
+            case(
+                "CN-AAAA0003",
+                "high",
+                &[],
+                &[("H4", "2026-10-05")],
+                json!([{"heard": false}])
+            ),
         ]),
     );
     let info = MeetingInfo {
@@ -359,7 +394,10 @@ fn record_pack_records_a_meeting_with_decisions_once() {
     );
     let hist = reg.history("CN-AAAA0001").unwrap();
     assert_eq!(hist.first_report, Some(d("2026-06-01")));
-    assert_eq!(hist.hearings[0].note.as_deref(), Some("Ann Lee agreed to a visit"));
+    assert_eq!(
+        hist.hearings[0].note.as_deref(),
+        Some("Ann Lee agreed to a visit")
+    );
     let (chair, attended, conf): (String, String, bool) = reg
         .conn
         .query_row(
@@ -416,11 +454,14 @@ fn bad_packs_are_refused_without_quoting_values() {
 #[test]
 fn repeat_marac_at_the_next_meeting() {
     let (_dir, _path, mut reg) = fresh();
-    let c = |dates: &[(&str, &str)]| {
-        json!([case("CN-R", "high", &[], dates, json!([]))])
-    };
-    reg.record_pack(&pack("2026-10-02", "CN", "Central North", c(&[("A", "2026-09-01")])))
-        .unwrap();
+    let c = |dates: &[(&str, &str)]| json!([case("CN-R", "high", &[], dates, json!([]))]);
+    reg.record_pack(&pack(
+        "2026-10-02",
+        "CN",
+        "Central North",
+        c(&[("A", "2026-09-01")]),
+    ))
+    .unwrap();
     let s = reg
         .record_pack(&pack(
             "2026-11-27",
@@ -468,7 +509,11 @@ fn actions_overdue_done_and_incomplete() {
         .map(|a| a.id)
         .collect()
     };
-    assert_eq!(overdue(&reg, "2026-12-01"), [c], "due on the day is not overdue");
+    assert_eq!(
+        overdue(&reg, "2026-12-01"),
+        [c],
+        "due on the day is not overdue"
+    );
     assert_eq!(overdue(&reg, "2026-12-11"), [c, a, b]);
     reg.complete_action(c).unwrap();
     reg.mark_incomplete(b, IncompleteReason::AgencyDidNotAct)
@@ -501,8 +546,13 @@ fn stats_are_exact_on_a_small_register() {
         "2026-01-31",
         "CN",
         "Central North",
-        json!([case("C1", "high", &["possible_hate_incident"], &[("A1", "2026-01-01")],
-                     json!([{"actions": [{"owner": "housing", "text": "t", "due": "2026-02-14"}]}]))]),
+        json!([case(
+            "C1",
+            "high",
+            &["possible_hate_incident"],
+            &[("A1", "2026-01-01")],
+            json!([{"actions": [{"owner": "housing", "text": "t", "due": "2026-02-14"}]}])
+        )]),
     ))
     .unwrap();
     let mut c3 = case("C3", "medium", &[], &[("C1x", "2026-02-20")], json!([]));
@@ -512,10 +562,21 @@ fn stats_are_exact_on_a_small_register() {
         "CN",
         "Central North",
         json!([
-            case("C1", "high", &["possible_hate_incident"], &[("A1", "2026-01-01"), ("A2", "2026-02-15")], json!([])),
-            case("C2", "high", &[], &[("B1", "2026-02-01")],
-                 json!([{"actions": [{"owner": "nhs", "text": "t", "due": "2026-03-15"},
-                                     {"owner": "nhs", "text": "t", "due": "2026-04-15"}]}])),
+            case(
+                "C1",
+                "high",
+                &["possible_hate_incident"],
+                &[("A1", "2026-01-01"), ("A2", "2026-02-15")],
+                json!([])
+            ),
+            case(
+                "C2",
+                "high",
+                &[],
+                &[("B1", "2026-02-01")],
+                json!([{"actions": [{"owner": "nhs", "text": "t", "due": "2026-03-15"},
+                                     {"owner": "nhs", "text": "t", "due": "2026-04-15"}]}])
+            ),
             c3,
         ]),
     ))
@@ -527,8 +588,6 @@ fn stats_are_exact_on_a_small_register() {
         json!([case("S1", "high", &[], &[("Z1", "2026-03-01")], json!([]))]),
     ))
     .unwrap();
-    // The first action was done on time (done_at is today, after `to`:
-    // so at 2026-03-31 it still counts as overdue, having been open then).
     let st = reg
         .stats(Some("CN"), d("2026-01-01"), d("2026-03-31"))
         .unwrap();
@@ -549,9 +608,7 @@ fn stats_are_exact_on_a_small_register() {
         BTreeMap::from([("2026-01".to_string(), 1), ("2026-03".to_string(), 3)])
     );
     // March only: C1's first hearing was in January, so only C2 and C3 count.
-    let st = reg
-        .stats(None, d("2026-03-01"), d("2026-03-31"))
-        .unwrap();
+    let st = reg.stats(None, d("2026-03-01"), d("2026-03-31")).unwrap();
     assert_eq!(st.bcus.len(), 2);
     let cn = &st.bcus[0];
     assert_eq!((cn.cases_heard, cn.first_hearings), (3, 2));
@@ -573,7 +630,11 @@ fn scans_and_changes_since_last() {
         score: 10,
         flags: flags.iter().map(|f| f.to_string()).collect(),
     };
-    let first = vec![e("A", "medium", &[]), e("B", "high", &["repeat_victim"]), e("C", "standard", &[])];
+    let first = vec![
+        e("A", "medium", &[]),
+        e("B", "high", &["repeat_victim"]),
+        e("C", "standard", &[]),
+    ];
     let c = reg.changes_since_last(&first).unwrap();
     assert_eq!(c.previous_scan, None);
     assert_eq!(c.new_high.len(), 1);
@@ -593,6 +654,11 @@ fn scans_and_changes_since_last() {
     assert_eq!(c.new_flags[1].flags, ["repeat_marac"]);
     assert_eq!(refs(&c.closed), ["C"]);
     reg.save_scan(d("2026-11-20"), &second).unwrap();
+    // Re-running the week compares with the week before, not with itself.
+    let rerun = reg.changes_since(d("2026-11-20"), &second).unwrap();
+    assert_eq!(rerun.previous_as_of, Some(d("2026-11-13")));
+    assert_eq!(refs(&rerun.closed), ["C"]);
+    assert_eq!(reg.changes_since_last(&second).unwrap().closed.len(), 0);
     let h = reg.history("A").unwrap();
     let levels: Vec<&str> = h.scans.iter().map(|s| s.level.as_str()).collect();
     assert_eq!(levels, ["medium", "high"]);
@@ -606,8 +672,13 @@ fn retention_is_explicit_counted_and_logged() {
         "2026-01-10",
         "CN",
         "Central North",
-        json!([case("CN-P1", "high", &[], &[("A", "2026-01-01")],
-                     json!([{"actions": [{"owner": "housing", "text": "t", "due": "2026-01-20"}]}]))]),
+        json!([case(
+            "CN-P1",
+            "high",
+            &[],
+            &[("A", "2026-01-01")],
+            json!([{"actions": [{"owner": "housing", "text": "t", "due": "2026-01-20"}]}])
+        )]),
     ))
     .unwrap();
     reg.save_scan(
@@ -627,7 +698,15 @@ fn retention_is_explicit_counted_and_logged() {
     let dry = reg.retention(365, later, false).unwrap();
     assert!(!dry.deleted);
     assert_eq!(
-        (dry.cases, dry.mentions, dry.hearings, dry.actions, dry.scans, dry.scan_rows, dry.meetings),
+        (
+            dry.cases,
+            dry.mentions,
+            dry.hearings,
+            dry.actions,
+            dry.scans,
+            dry.scan_rows,
+            dry.meetings
+        ),
         (1, 1, 1, 1, 1, 1, 1)
     );
     assert_eq!(reg.cases(None).unwrap().len(), 1, "dry run deletes nothing");
@@ -717,7 +796,9 @@ fn case_refs_are_keyed_hashes_and_the_secret_is_private() {
     assert_eq!(mode(&p), 0o600);
     let r = case_ref(&s1, "CN", "HSG-2|victim");
     assert!(r.starts_with("CN-") && r.len() == 11);
-    assert!(r[3..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
+    assert!(r[3..]
+        .chars()
+        .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
     assert_ne!(r, case_ref(&s1, "CN", "HSG-2|suspect"));
     assert_ne!(r, case_ref(b"another secret", "CN", "HSG-2|victim"));
     // RFC 4231 test case 2: HMAC-SHA256("Jefe", "what do ya want for nothing?") = 5bdcc146…

@@ -588,25 +588,29 @@ pub(crate) fn plan(world: &mut World, seed: u64, m: usize) -> (Plan, usize) {
     let mut rng = SplitMix64::fork(seed, crate::tag::PLACES);
     shuffle(&mut bcus, &mut rng);
     let world = &*planter.world;
-    for j in 0..hotspots {
+    let mut placed = 0usize;
+    for attempt in 0..hotspots + bcus.len() {
+        if placed == hotspots {
+            break;
+        }
         let n = 30 + rng.below(51) as usize;
         if used + n > place_cap {
             break;
         }
-        let bcu = &bcus[j % bcus.len()];
+        let bcu = &bcus[attempt % bcus.len()];
         let members: Vec<usize> = (0..map.boroughs.len())
-            .filter(|&b| &map.boroughs[b].bcu == bcu && !world.streets_by_borough[b].is_empty())
+            .filter(|&b| &map.boroughs[b].bcu == bcu)
             .collect();
         if members.is_empty() {
             continue;
         }
         let w = Weighted::new(members.iter().map(|&b| map.boroughs[b].info.population));
         let b = members[w.pick(&mut rng)];
-        // A centre whose whole disc lies inside the borough.
+        // A centre whose whole disc lies inside the borough, named after
+        // one of the borough's streets.
         let mut centre = None;
-        for _ in 0..40 {
-            let s = &world.streets[*rng.pick(&world.streets_by_borough[b]) as usize];
-            let c = s.anchor;
+        for _ in 0..200 {
+            let c = map.sample(b, &mut rng);
             let ok = (0..8).all(|k| {
                 let a = k as f64 * std::f64::consts::FRAC_PI_4;
                 map.inside(
@@ -618,7 +622,16 @@ pub(crate) fn plan(world: &mut World, seed: u64, m: usize) -> (Plan, usize) {
                 )
             });
             if ok {
-                centre = Some((c, s.name()));
+                let streets = if world.streets_by_borough[b].is_empty() {
+                    &world.town_centres[b]
+                } else {
+                    &world.streets_by_borough[b]
+                };
+                let name = match streets.is_empty() {
+                    true => "High Street".to_string(),
+                    false => world.streets[*rng.pick(streets) as usize].name(),
+                };
+                centre = Some((c, name));
                 break;
             }
         }
@@ -663,11 +676,12 @@ pub(crate) fn plan(world: &mut World, seed: u64, m: usize) -> (Plan, usize) {
                 postcode: None,
                 exact: true,
             };
+            d.force_coords = true;
             place_drafts.push((d, b as u16));
         }
         used += n;
         planter.specs.push(Spec {
-            key: Key::Hotspot(j),
+            key: Key::Hotspot(placed),
             pattern: Pattern::Hotspot,
             bcu: map.boroughs[b].bcu.clone(),
             suspect: None,
@@ -676,6 +690,7 @@ pub(crate) fn plan(world: &mut World, seed: u64, m: usize) -> (Plan, usize) {
                 c.easting, c.northing
             ),
         });
+        placed += 1;
     }
     for j in 0..repeat_locations {
         let n = 8 + rng.below(7) as usize;
@@ -718,6 +733,7 @@ pub(crate) fn plan(world: &mut World, seed: u64, m: usize) -> (Plan, usize) {
                 postcode: Some(pc.clone()),
                 exact: true,
             };
+            d.force_coords = true;
             place_drafts.push((d, b as u16));
         }
         used += n;

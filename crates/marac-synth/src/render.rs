@@ -309,6 +309,8 @@ pub(crate) struct Draft {
     pub force_vulns: bool,
     /// Add a disability hint to the summary.
     pub hint: bool,
+    /// Always write the coordinates (planted places).
+    pub force_coords: bool,
     /// Reported time of day, set by [`Draft::finish`].
     pub time: Option<NaiveTime>,
     /// Seed of the stream that renders this draft, set by [`Draft::finish`].
@@ -335,6 +337,7 @@ impl Draft {
             hate: HateStrandSet::EMPTY,
             force_vulns: false,
             hint: false,
+            force_coords: false,
             time: None,
             seed: 0,
         }
@@ -521,7 +524,7 @@ pub(crate) fn render(
     };
     let borough = &world.map.boroughs[place_borough];
     let (wgs84, bng) = match point {
-        Some(p) if rng.chance(prof.coord_rate) => match prof.coords {
+        Some(p) if d.force_coords || rng.chance(prof.coord_rate) => match prof.coords {
             Coords::LatLon => (Some(to_wgs84(p)), Some(p)),
             Coords::Grid => (None, Some(p)),
         },
@@ -570,7 +573,7 @@ pub(crate) fn render(
             let mut rec = VulnerabilitySet::EMPTY;
             if !truth.is_empty() && (d.force_vulns || rng.chance(prof.vulns)) {
                 for x in truth.iter() {
-                    if d.agency == Agency::SocialCare || rng.chance(0.7) {
+                    if d.force_vulns || d.agency == Agency::SocialCare || rng.chance(0.7) {
                         rec.insert(x);
                     }
                 }

@@ -1,0 +1,625 @@
+//! `marac register` and `marac scan --register`: the case register over
+//! synthetic weeks, refusals, a writer killed mid-transaction.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use serde_json::{json, Value};
+
+use crate::util::marac;
+
+const HEADER: &str = "incident_id,source,kind,reported_at,borough,victim_ref,victim_first_name,victim_last_name,victim_dob,suspect_first_name,suspect_last_name,vulnerabilities,hate_strands,category,harm,summary\n";
+
+/// Ann Lee: housing and police records, linked by name and date of birth.
+const WEEK1: &str = "\
+H1,housing,asb,2026-06-01,Camden,,Ann,Lee,1961-02-03,Carl,Dunn,,,noise,1,Music at night
+H2,housing,asb,2026-09-01,Camden,,Ann,Lee,1961-02-03,Carl,Dunn,,,verbal_abuse,2,Shouted at her
+H3,met-police,dispute,2026-10-20,Camden,,Ann,Lee,1961-02-03,Carl,Dunn,learning_disability,disability,threats,3,Threatened over parking
+B1,housing,asb,2026-10-01,Camden,,Bo,Kim,1950-03-04,,,,,noise,1,Noise
+";
+/// A new incident after the meeting.
+const WEEK2: &str =
+    "H4,adult-social-care,safeguarding,2026-11-17,Camden,,Ann,Lee,1961-02-03,,,learning_disability,,neglect,2,Found alone\n";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = marac()
+        .current_dir(dir)
+        .env("USER", "coordinator")
+        .args(args)
+        .output()
+        .expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let r = run_in(dir, args);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    r.stdout
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn scan_json(dir: &Path, csv: &str, as_of: &str, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "scan",
+        csv,
+        "--as-of",
+        as_of,
+        "--register",
+        "reg.db",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    serde_json::from_str(&ok(dir, &args)).unwrap()
+}
+
+fn person_with<'a>(v: &'a Value, incident: &str) -> &'a Value {
+    v["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["incidents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i == incident)
+        })
+        .unwrap_or_else(|| panic!("no victim of {incident}"))
+}
+
+fn flags(p: &Value) -> Vec<String> {
+    p["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A meeting pack (docs/PACK.md) for one case, written by hand.
+fn pack(date: &str, case_ref: &str, level: &str, incidents: &[(&str, &str)], due: &str) -> String {
+    json!({
+        "schema": "marac-pack/1",
+        "marking": "OFFICIAL-SENSITIVE",
+        "redacted": false,
+        "meeting": {"date": date, "bcu": "Central North", "bcu_code": "CN",
+                    "boroughs": ["Camden", "Islington"], "as_of": date, "chair": null},
+        "figures": {},
+        "cases": [{
+            "case_ref": case_ref, "person_id": "P000001", "section": "new_referral",
+            "score": 60, "level": level, "flags": ["repeat_victim", "possible_hate_incident"],
+            "eligible_by": ["repeat_victim_vulnerable"],
+            "reasons": [{"factor": "disability_hate_strand", "points": 10, "incidents": ["H3"]}],
+            "subject": {"name": "Ann Lee", "initials": "A.L.", "dob": "1961-02-03"},
+            "chronology": incidents.iter().map(|(id, d)| json!({"date": d, "incident_id": id, "kind": "asb",
+                "source": "housing", "summary": "Ann Lee was shouted at"})).collect::<Vec<_>>(),
+            "decisions": [{"heard": true, "note": "Agreed",
+                           "actions": [{"owner": "housing", "text": "Move the report to the ASB case review panel", "due": due}]}]
+        }],
+        "actions_to_review": []
+    })
+    .to_string()
+}
+
+#[test]
+fn three_weeks_meeting_repeat_marac_and_an_overdue_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["register", "init", "--register", "reg.db"]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("reg.db"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // Week 1: the scan gives Ann a case reference; nothing is a repeat yet.
+    write(d, "w1.csv", &format!("{HEADER}{WEEK1}"));
+    let v1 = scan_json(d, "w1.csv", "2026-11-06", &[]);
+    let ann1 = person_with(&v1, "H1");
+    let case_ref = ann1["case_ref"].as_str().unwrap().to_string();
+    assert!(
+        case_ref.starts_with("CN-") && case_ref.len() == 11,
+        "{case_ref}"
+    );
+    assert!(!flags(ann1).contains(&"repeat_marac".to_string()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = std::fs::metadata(d.join("reg.db.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(key & 0o777, 0o600, "the secret is private");
+    }
+
+    // The meeting on 13 November hears the case and agrees an action due on the 20th.
+    write(
+        d,
+        "pack1.json",
+        &pack(
+            "2026-11-13",
+            &case_ref,
+            "high",
+            &[
+                ("H1", "2026-06-01"),
+                ("H2", "2026-09-01"),
+                ("H3", "2026-10-20"),
+            ],
+            "2026-11-20",
+        ),
+    );
+    let out = ok(
+        d,
+        &[
+            "register",
+            "record",
+            "pack1.json",
+            "--register",
+            "reg.db",
+            "--chair",
+            "DI Smith",
+            "--attended",
+            "housing,met-police",
+            "--apologies",
+            "nhs",
+            "--confidentiality-signed",
+        ],
+    );
+    assert!(out.contains("recorded meeting CN-2026-11-13"), "{out}");
+    let again = run_in(
+        d,
+        &["register", "record", "pack1.json", "--register", "reg.db"],
+    );
+    assert_eq!(again.code, 2);
+    assert!(
+        again.stderr.contains("already recorded"),
+        "{}",
+        again.stderr
+    );
+
+    // Week 2: a new incident (another agency) after the hearing: repeat MARAC.
+    write(d, "w2.csv", &format!("{HEADER}{WEEK1}{WEEK2}"));
+    let v2 = scan_json(d, "w2.csv", "2026-11-20", &[]);
+    let ann2 = person_with(&v2, "H4");
+    assert_eq!(ann2["case_ref"], case_ref.as_str(), "stable reference");
+    assert!(flags(ann2).contains(&"repeat_marac".to_string()), "{ann2}");
+    assert_eq!(ann2["marac_eligible"], true);
+    let bo = person_with(&v2, "B1");
+    assert!(!flags(bo).contains(&"repeat_marac".to_string()));
+
+    // The action is due on the 20th: overdue from the 21st.
+    let on_time: Value = serde_json::from_str(&ok(
+        d,
+        &[
+            "register",
+            "action",
+            "list",
+            "--register",
+            "reg.db",
+            "--overdue",
+            "--as-of",
+            "2026-11-20",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(on_time.as_array().unwrap().len(), 0);
+    let late: Value = serde_json::from_str(&ok(
+        d,
+        &[
+            "register",
+            "action",
+            "list",
+            "--register",
+            "reg.db",
+            "--overdue",
+            "--as-of",
+            "2026-11-21",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    let late = late.as_array().unwrap();
+    assert_eq!(late.len(), 1);
+    assert_eq!(late[0]["case_ref"], case_ref.as_str());
+    assert_eq!(late[0]["owner"], "housing");
+    let md = ok(
+        d,
+        &[
+            "register",
+            "action",
+            "list",
+            "--register",
+            "reg.db",
+            "--as-of",
+            "2026-11-21",
+        ],
+    );
+    assert!(md.contains("**overdue**"), "{md}");
+
+    // Week 3: what changed since the last saved scan.
+    write(
+        d,
+        "w3.csv",
+        &format!("{HEADER}{WEEK1}{WEEK2}H5,met-police,hate,2026-11-25,Camden,,Ann,Lee,1961-02-03,Carl,Dunn,learning_disability,disability,assault,5,Assaulted\n"),
+    );
+    let changes = scan_json(d, "w3.csv", "2026-11-27", &["--since-last"]);
+    assert_eq!(changes["previous_as_of"], "2026-11-20");
+    for list in ["new_high", "risen", "new_flags", "closed"] {
+        assert!(changes[list].is_array(), "{changes}");
+    }
+    let md = ok(
+        d,
+        &[
+            "scan",
+            "w3.csv",
+            "--as-of",
+            "2026-11-27",
+            "--register",
+            "reg.db",
+            "--since-last",
+            "--format",
+            "md",
+        ],
+    );
+    assert!(md.contains("# Changes since the last saved scan"), "{md}");
+    assert!(
+        md.contains("as of 2026-11-20"),
+        "re-runs compare with the week before: {md}"
+    );
+
+    // Closing the action; the history shows the meeting, the action and the risk over time.
+    let id = late[0]["id"].as_i64().unwrap().to_string();
+    ok(
+        d,
+        &["register", "action", "done", &id, "--register", "reg.db"],
+    );
+    let h: Value = serde_json::from_str(&ok(
+        d,
+        &[
+            "register",
+            "history",
+            &case_ref,
+            "--register",
+            "reg.db",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(h["hearings"][0]["meeting_ref"], "CN-2026-11-13");
+    assert_eq!(h["actions"][0]["status"], "done");
+    assert_eq!(h["first_report"], "2026-06-01");
+    let scans: Vec<&str> = h["scans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["as_of"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        scans,
+        ["2026-11-06", "2026-11-20", "2026-11-27", "2026-11-27"]
+    );
+
+    let cases = ok(
+        d,
+        &[
+            "register",
+            "cases",
+            "--register",
+            "reg.db",
+            "--bcu",
+            "CN",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(
+        cases.contains(&format!("{case_ref},Central North,1,2026-11-13,0,")),
+        "{cases}"
+    );
+
+    let st: Value = serde_json::from_str(&ok(
+        d,
+        &[
+            "register",
+            "stats",
+            "--register",
+            "reg.db",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    let row = &st["bcus"][0];
+    assert_eq!(row["cases_heard"], 1);
+    assert_eq!(row["disability_hate_cases"], 1);
+    assert_eq!(row["median_days_to_first_hearing"], 165.0); // 1 June to 13 November
+
+    // The audit trail names the user, never the subject.
+    let audit = ok(
+        d,
+        &[
+            "register",
+            "audit",
+            "--register",
+            "reg.db",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(audit.contains("coordinator"));
+    for name in ["Ann", "Lee", "Carl", "Smith"] {
+        assert!(!audit.contains(name), "{name} in the audit trail:\n{audit}");
+    }
+    for cmd in ["init", "record", "scan", "action done", "resolve_case_refs"] {
+        assert!(audit.contains(cmd), "{cmd} not audited:\n{audit}");
+    }
+}
+
+#[test]
+fn refusals_exit_2_and_leave_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "notes.txt", "not a database\n");
+    let r = run_in(d, &["register", "cases", "--register", "notes.txt"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a marac register"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(d.join("notes.txt")).unwrap(),
+        "not a database\n"
+    );
+    let r = run_in(d, &["register", "init", "--register", "notes.txt"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("refusing to overwrite"), "{}", r.stderr);
+    let r = run_in(d, &["register", "cases"]);
+    assert_eq!(r.code, 2, "default ./marac.db does not exist");
+    assert!(!d.join("marac.db").exists());
+
+    ok(d, &["register", "init"]);
+    // A register from a newer marac.
+    set_user_version(&d.join("marac.db"), 7);
+    let before = std::fs::read(d.join("marac.db")).unwrap();
+    let r = run_in(d, &["register", "stats"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("newer than this marac supports"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(d.join("marac.db")).unwrap(), before);
+}
+
+/// Sets `PRAGMA user_version` by editing the database header (bytes 60..64),
+/// as a newer marac would have.
+fn set_user_version(path: &Path, v: u32) {
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[60..64].copy_from_slice(&v.to_be_bytes());
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn actions_cli_add_done_incomplete_and_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["register", "init", "--user", "admin"]);
+    write(
+        d,
+        "p.json",
+        &pack(
+            "2026-01-09",
+            "CN-00000001",
+            "high",
+            &[("A1", "2026-01-02")],
+            "2026-01-23",
+        ),
+    );
+    ok(d, &["register", "record", "p.json"]);
+    let r = run_in(
+        d,
+        &[
+            "register",
+            "action",
+            "add",
+            "--case",
+            "CN-NOPE",
+            "--owner",
+            "nhs",
+            "--due",
+            "2026-02-01",
+            "--text",
+            "x",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    let out = ok(
+        d,
+        &[
+            "register",
+            "action",
+            "add",
+            "--case",
+            "CN-00000001",
+            "--owner",
+            "nhs",
+            "--due",
+            "2026-02-01",
+            "--text",
+            "GP review",
+        ],
+    );
+    assert_eq!(out, "added action 2\n");
+    let out = ok(
+        d,
+        &[
+            "register",
+            "action",
+            "incomplete",
+            "2",
+            "--reason",
+            "agency_did_not_act",
+        ],
+    );
+    assert!(out.contains("cancelled (agency_did_not_act)"));
+    let r = run_in(
+        d,
+        &["register", "action", "incomplete", "1", "--reason", "bored"],
+    );
+    assert_eq!(r.code, 2);
+    let r = run_in(d, &["register", "action", "done", "2"]);
+    assert_eq!(r.code, 2, "already closed");
+
+    // Svg escapes text.
+    let svg = ok(
+        d,
+        &[
+            "register",
+            "stats",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-03-31",
+            "--bcu",
+            "CN",
+            "--format",
+            "svg",
+        ],
+    );
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    let svg = ok(
+        d,
+        &[
+            "register",
+            "stats",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-03-31",
+            "--bcu",
+            "<b>&",
+            "--format",
+            "svg",
+        ],
+    );
+    assert!(
+        svg.contains("&lt;b&gt;&amp;") && !svg.contains("<b>"),
+        "{svg}"
+    );
+
+    // Retention: a dry run deletes nothing; --confirm deletes and logs.
+    let out = ok(
+        d,
+        &[
+            "register",
+            "retention",
+            "--older-than",
+            "30",
+            "--as-of",
+            "2099-01-01",
+        ],
+    );
+    assert!(out.contains("would delete 1 cases"), "{out}");
+    assert!(ok(d, &["register", "cases", "--format", "csv"]).contains("CN-00000001"));
+    let out = ok(
+        d,
+        &[
+            "register",
+            "retention",
+            "--older-than",
+            "30",
+            "--as-of",
+            "2099-01-01",
+            "--confirm",
+        ],
+    );
+    assert!(out.contains("deleted 1 cases"), "{out}");
+    assert!(!ok(d, &["register", "cases", "--format", "csv"]).contains("CN-00000001"));
+    let audit = ok(d, &["register", "audit", "--format", "csv"]);
+    assert!(
+        audit.contains("retention") && audit.contains("admin"),
+        "{audit}"
+    );
+}
+
+/// A writer killed inside its transaction leaves a consistent register with
+/// no trace of the meeting; a reader reads while the writer holds the lock.
+#[test]
+fn a_writer_killed_mid_record_leaves_the_register_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["register", "init"]);
+    write(
+        d,
+        "p.json",
+        &pack(
+            "2026-11-13",
+            "CN-0000000A",
+            "high",
+            &[("H1", "2026-06-01")],
+            "2026-11-20",
+        ),
+    );
+    let marker = d.join("paused");
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_marac"))
+        .current_dir(d)
+        .args(["register", "record", "p.json"])
+        .env("MARAC_TEST_PAUSE_IN_RECORD", &marker)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the child is inside its transaction (every row written, not committed).
+    let mut waited = 0;
+    while !marker.exists() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the writer ended early"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        waited += 1;
+        assert!(waited < 3000, "the writer never reached its pause");
+    }
+    // A reader reads meanwhile (WAL) and sees nothing of the open transaction.
+    let cases = ok(d, &["register", "cases", "--format", "csv"]);
+    assert_eq!(cases.lines().count(), 1, "header only: {cases}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let reg = marac_register::Register::open(&d.join("marac.db"), "t").unwrap();
+    assert_eq!(reg.integrity_check().unwrap(), "ok");
+    assert!(
+        reg.cases(None).unwrap().is_empty(),
+        "no half-recorded meeting"
+    );
+    assert!(reg.last_hearing("CN-0000000A").unwrap().is_none());
+    drop(reg);
+    // The meeting can be recorded now.
+    let out = ok(d, &["register", "record", "p.json"]);
+    assert!(out.contains("recorded meeting CN-2026-11-13"), "{out}");
+}
