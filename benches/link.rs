@@ -10,10 +10,10 @@ use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use marac_link::block::{candidate_pairs, unpack};
 use marac_link::compare::ComparisonSet;
+use marac_link::link;
 use marac_link::normalise::Mentions;
 use marac_link::place::link_places;
 use marac_link::rules::Rules;
-use marac_link::link;
 use marac_synth::{generate, SynthConfig};
 use rayon::prelude::*;
 
@@ -39,7 +39,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| Mentions::from_incidents(&inc).len())
     });
     let mentions = Mentions::from_incidents(&inc);
-    let blocked = candidate_pairs(&mentions.list, &rules.file.blocking.rules, rules.file.blocking.max_block);
+    let blocked = candidate_pairs(
+        &mentions.list,
+        &rules.file.blocking.rules,
+        rules.file.blocking.max_block,
+    );
     let set = ComparisonSet::from_settings(&rules.file.comparisons);
     g.throughput(Throughput::Elements(blocked.len() as u64));
     g.bench_function("compare_candidate_pairs", |b| {

@@ -16,7 +16,10 @@ use crate::{input_error, InputArgs, ReportFormat};
 
 /// Arguments of `marac scan`.
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ScanArgs {
+    #[command(subcommand)]
+    sub: Option<ScanSub>,
     #[command(flatten)]
     input: InputArgs,
     /// The scan date: windows count back from it, both ends included (default: today).
@@ -52,6 +55,72 @@ pub struct ScanArgs {
     /// Who runs the scan, for the register's audit trail (default: $USER or $LOGNAME).
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum ScanSub {
+    /// Recall and precision of MARAC eligibility and of each flag against planted patterns (`marac synth`).
+    Eval(EvalArgs),
+}
+
+/// Arguments of `marac scan eval`.
+#[derive(Args, Debug)]
+struct EvalArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The scan date (the synth `--end`).
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    as_of: NaiveDate,
+    /// Ground truth `incident_id,role,person_key`.
+    #[arg(long, value_name = "truth.csv")]
+    truth: PathBuf,
+    /// Planted patterns `person_key,pattern,…`.
+    #[arg(long, value_name = "planted.csv")]
+    planted: PathBuf,
+    /// Person mentions from `marac link` instead of linking here.
+    #[arg(long, value_name = "persons.csv")]
+    persons: Option<PathBuf>,
+    /// Risk configuration.
+    #[arg(long, value_name = "FILE.toml")]
+    config: Option<PathBuf>,
+    /// Write here instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+}
+
+fn run_eval(args: EvalArgs, quiet: bool) -> Result<u8> {
+    let cfg = load_config(args.config.as_deref())?;
+    let ingest = load(&args.input, Some(args.as_of), quiet)?;
+    let t = std::time::Instant::now();
+    let rows = person_rows(&ingest.incidents, args.persons.as_deref())?;
+    let link_s = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let result = run_scan(
+        &ingest.incidents,
+        &rows,
+        &Referrals::default(),
+        &cfg,
+        args.as_of,
+    );
+    let scan_s = t.elapsed().as_secs_f64();
+    let truth = read_persons(&args.truth)?;
+    let mut rdr = csv::Reader::from_path(&args.planted)
+        .map_err(|e| input_error(format!("{}: {e}", args.planted.display())))?;
+    let mut planted = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| input_error(format!("{}: {e}", args.planted.display())))?;
+        if let (Some(k), Some(p)) = (rec.get(0), rec.get(1)) {
+            planted.push((k.to_string(), p.to_string()));
+        }
+    }
+    let e = marac_risk::evaluate_planted(&result, &rows, &truth, &planted);
+    let mut v = serde_json::to_value(&e)?;
+    v["link_seconds"] = serde_json::json!((link_s * 1000.0).round() / 1000.0);
+    v["scan_seconds"] = serde_json::json!((scan_s * 1000.0).round() / 1000.0);
+    let mut text = serde_json::to_string_pretty(&v)?;
+    text.push('\n');
+    emit(args.out.as_deref(), text.as_bytes())?;
+    Ok(0)
 }
 
 /// Reads `incident_id,role,person_id` rows.
@@ -116,6 +185,9 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<RiskConfig> {
 
 /// Runs the command.
 pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
+    if let Some(ScanSub::Eval(e)) = args.sub {
+        return run_eval(e, quiet);
+    }
     let as_of = args.as_of.unwrap_or_else(today);
     let cfg = load_config(args.config.as_deref())?;
     let referrals = match &args.refer {

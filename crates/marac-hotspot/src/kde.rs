@@ -51,7 +51,7 @@ pub struct KdeGrid {
 /// assert!((quartic(50.0, h) / quartic(0.0, h) - 0.5625).abs() < 1e-12);
 /// ```
 pub fn quartic(d: f64, h: f64) -> f64 {
-    if !(d < h) {
+    if d.is_nan() || d >= h {
         return 0.0;
     }
     let u = d * d / (h * h);

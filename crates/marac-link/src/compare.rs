@@ -151,7 +151,7 @@ impl Comparison for LastNameCmp {
             return 0;
         }
         let part = x.parts.iter().any(|p| *p == y.name || y.parts.contains(p))
-            || y.parts.iter().any(|p| *p == x.name);
+            || y.parts.contains(&x.name);
         if part {
             return 1;
         }

@@ -140,11 +140,13 @@ impl LinkGraph {
         let mut v: Vec<u32> = self
             .graph
             .edges_directed(n, Direction::Incoming)
-            .filter(|e| match (role, e.weight()) {
-                (None, EdgeKind::Victim | EdgeKind::Suspect) => true,
-                (Some(Role::Victim), EdgeKind::Victim) => true,
-                (Some(Role::Suspect), EdgeKind::Suspect) => true,
-                _ => false,
+            .filter(|e| {
+                matches!(
+                    (role, e.weight()),
+                    (None, EdgeKind::Victim | EdgeKind::Suspect)
+                        | (Some(Role::Victim), EdgeKind::Victim)
+                        | (Some(Role::Suspect), EdgeKind::Suspect)
+                )
             })
             .map(|e| self.number(e.source()))
             .collect();

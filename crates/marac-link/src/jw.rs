@@ -40,8 +40,8 @@ fn jaro(x: &[u8], y: &[u8]) -> f64 {
     for (i, &c) in x.iter().enumerate() {
         let lo = i.saturating_sub(window);
         let hi = (i + window + 1).min(y.len());
-        for j in lo..hi {
-            if ym & (1 << j) == 0 && y[j] == c {
+        for (j, &d) in y.iter().enumerate().take(hi).skip(lo) {
+            if ym & (1 << j) == 0 && d == c {
                 ym |= 1 << j;
                 xm |= 1 << i;
                 matches += 1;

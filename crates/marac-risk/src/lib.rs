@@ -27,7 +27,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub mod config;
+pub mod eval;
 pub use config::{ConfigError, RiskConfig};
+pub use eval::{evaluate_planted, PlantedEval};
 
 /// A person mention: incident index, role, person index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

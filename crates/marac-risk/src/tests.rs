@@ -456,3 +456,51 @@ fn same_result_whatever_the_thread_count() {
         serde_json::to_string(&two).unwrap()
     );
 }
+
+#[test]
+fn planted_evaluation_counts_recall_precision_and_flags() {
+    // Truth: K1 (planted repeat victim) is linked as P1; K2 (background) as P2.
+    let mut w = World::default();
+    for (id, d) in [("A", 90), ("B", 60), ("C", 45)] {
+        w.add(id, &days_before(d), "P1", None, |i| {
+            i.vulnerabilities.insert(Vulnerability::LivesAlone)
+        });
+    }
+    for (id, d) in [("D", 90), ("E", 60), ("F", 45)] {
+        w.add(id, &days_before(d), "P2", None, |i| {
+            i.vulnerabilities.insert(Vulnerability::Autism)
+        });
+    }
+    w.add("G", &days_before(5), "P3", None, |_| {});
+    let s = w.scan();
+    let rows: Vec<(String, Role, String)> = w
+        .mentions
+        .iter()
+        .map(|m| {
+            (
+                w.incidents[m.incident].id.clone(),
+                m.role,
+                w.persons[m.person].clone(),
+            )
+        })
+        .collect();
+    let truth: Vec<(String, Role, String)> = rows
+        .iter()
+        .map(|(i, r, p)| (i.clone(), *r, p.replace('P', "K")))
+        .collect();
+    let planted = vec![
+        ("K1".to_string(), "repeat_victim".to_string()),
+        ("K3".to_string(), "asb_case_review".to_string()),
+        ("H1".to_string(), "hotspot".to_string()),
+    ];
+    let e = crate::evaluate_planted(&s, &rows, &truth, &planted);
+    assert_eq!((e.planted_victims, e.planted_found), (2, 1));
+    assert_eq!((e.eligible, e.eligible_planted), (2, 1));
+    assert_eq!((e.recall, e.precision), (0.5, 0.5));
+    assert_eq!(e.patterns["repeat_victim"].flagged, 1);
+    assert_eq!(e.patterns["asb_case_review"].flagged, 0);
+    assert!(
+        !e.patterns.contains_key("hotspot"),
+        "places are not victims"
+    );
+}

@@ -315,6 +315,8 @@ impl Planter<'_> {
             self.reserved[v as usize] = false;
             return 0;
         };
+        // The suspect is never anyone's planted victim.
+        self.reserved[suspect as usize] = true;
         let via_strand = self.rng.chance(0.5);
         let via_asc = self.rng.chance(0.5);
         let extra = usize::from(!via_strand) + usize::from(via_asc);

@@ -694,12 +694,17 @@ fn tmp_many_seeds() {
                 }
             }
             for p in Pattern::ALL {
-                assert!(data.planted.iter().any(|r| r.pattern == p), "seed {seed} M {m}: {p}");
+                assert!(
+                    data.planted.iter().any(|r| r.pattern == p),
+                    "seed {seed} M {m}: {p}"
+                );
             }
             let london = Areas::london();
             for inc in &data.incidents {
                 if let Some(p) = incident_point(inc) {
-                    let id = london.locate(p).unwrap_or_else(|| panic!("{} outside", inc.id));
+                    let id = london
+                        .locate(p)
+                        .unwrap_or_else(|| panic!("{} outside", inc.id));
                     assert_eq!(&*london.area(id).bcu, &*inc.bcu, "seed {seed} {}", inc.id);
                 }
             }
