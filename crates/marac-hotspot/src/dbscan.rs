@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use geo::{ConvexHull, Coord, MultiPoint, Point, Polygon};
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
-use rstar::{RStarInsertionStrategy, RTree, RTreeParams};
+use rstar::{ParentNode, RStarInsertionStrategy, RTree, RTreeNode, RTreeParams, AABB};
 
 use crate::{positive, Event, GroupSummary, HotspotError, Result};
 
@@ -37,6 +37,9 @@ pub const NOISE: i32 = -1;
 pub const DEGENERATE_BUFFER_M: f64 = 10.0;
 
 type Entry = GeomWithData<[f64; 2], u32>;
+
+/// A point's index, whether it is core, and its kept neighbourhood.
+type Hood = (u32, bool, Option<Vec<u32>>);
 
 /// R*-tree node sizes: wider nodes than rstar's default (6) make the
 /// million small radius queries of DBSCAN markedly faster.
@@ -105,27 +108,53 @@ fn dbscan_with_budget(
     // included): a core point has at least min_points. Core neighbourhoods
     // are kept for the expansion below, up to a memory budget; past it the
     // expansion queries the tree again (same result, only slower).
-    // Queries run in the tree's own (spatially coherent) order for cache
-    // locality, then the results go back to input order.
+    // Queries run per leaf node of the tree: one envelope query (the leaf's
+    // bounding box widened by eps) gives the candidates of all its points,
+    // which are then filtered by exact distance. Results go back to input
+    // order, so the labels do not depend on the thread count.
     let stored = AtomicUsize::new(0);
-    let order: Vec<&Entry> = tree.iter().collect();
-    let found: Vec<(u32, bool, Option<Vec<u32>>)> = order
+    let mut groups: Vec<Vec<&Entry>> = Vec::new();
+    leaf_groups(tree.root(), &mut groups);
+    let found: Vec<Vec<Hood>> = groups
         .par_iter()
-        .map(|e| {
-            let v: Vec<u32> = tree
-                .locate_within_distance(*e.geom(), eps2)
-                .map(|e| e.data)
-                .collect();
-            let core = v.len() >= min_points;
-            if core && stored.fetch_add(v.len(), Ordering::Relaxed) + v.len() <= budget {
-                (e.data, true, Some(v))
-            } else {
-                (e.data, core, None)
+        .map(|g| {
+            let mut lo = [f64::INFINITY; 2];
+            let mut hi = [f64::NEG_INFINITY; 2];
+            for e in g {
+                let p = e.geom();
+                for a in 0..2 {
+                    lo[a] = lo[a].min(p[a]);
+                    hi[a] = hi[a].max(p[a]);
+                }
             }
+            let env = AABB::from_corners([lo[0] - eps, lo[1] - eps], [hi[0] + eps, hi[1] + eps]);
+            let cand: Vec<([f64; 2], u32)> = tree
+                .locate_in_envelope(&env)
+                .map(|e| (*e.geom(), e.data))
+                .collect();
+            g.iter()
+                .map(|e| {
+                    let p = e.geom();
+                    let v: Vec<u32> = cand
+                        .iter()
+                        .filter(|(q, _)| {
+                            let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+                            dx * dx + dy * dy <= eps2
+                        })
+                        .map(|&(_, i)| i)
+                        .collect();
+                    let core = v.len() >= min_points;
+                    if core && stored.fetch_add(v.len(), Ordering::Relaxed) + v.len() <= budget {
+                        (e.data, true, Some(v))
+                    } else {
+                        (e.data, core, None)
+                    }
+                })
+                .collect()
         })
         .collect();
     let mut hoods: Vec<(bool, Option<Vec<u32>>)> = vec![(false, None); n];
-    for (i, core, v) in found {
+    for (i, core, v) in found.into_iter().flatten() {
         hoods[i as usize] = (core, v);
     }
 
@@ -171,6 +200,20 @@ fn dbscan_with_budget(
         next += 1;
     }
     Ok(renumber_by_first_member(&labels))
+}
+
+/// The entries of each leaf-level node, in tree order.
+fn leaf_groups<'a>(node: &'a ParentNode<Entry>, out: &mut Vec<Vec<&'a Entry>>) {
+    let mut leaves = Vec::new();
+    for child in node.children() {
+        match child {
+            RTreeNode::Leaf(e) => leaves.push(e),
+            RTreeNode::Parent(p) => leaf_groups(p, out),
+        }
+    }
+    if !leaves.is_empty() {
+        out.push(leaves);
+    }
 }
 
 /// Renumbers cluster labels `0, 1, …` in order of each cluster's first
@@ -393,6 +436,18 @@ mod tests {
                     "round {round} eps {eps} min {min}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn matches_brute_force_on_a_deep_tree() {
+        // Enough points for several levels of tree nodes.
+        let mut g = marac_model::SplitMix64::new(12);
+        let pts: Vec<[f64; 2]> = (0..3000)
+            .map(|_| [g.below(800) as f64, g.below(800) as f64])
+            .collect();
+        for (eps, min) in [(10.0, 4), (20.0, 9), (5.0, 2)] {
+            assert_eq!(dbscan(&pts, eps, min).unwrap(), brute(&pts, eps, min));
         }
     }
 
