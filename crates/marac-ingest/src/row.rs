@@ -497,15 +497,13 @@ impl<'r, 'a> Builder<'r, 'a> {
     }
 
     /// Parses a `;` list, keeping the known items and warning about the rest.
-    fn set_list<S: Copy + Default + PartialEq>(
+    fn set_list<S: Copy + Default + PartialEq + Union>(
         &mut self,
         s: &str,
         field: &str,
         whole: impl Fn(&str) -> Result<S, marac_model::UnknownValue>,
         one: impl Fn(&str) -> Result<S, marac_model::UnknownValue>,
     ) -> S
-    where
-        S: Union,
     {
         match whole(s) {
             Ok(set) => set,

@@ -57,8 +57,8 @@ fn pick_kind(vulnerable: bool, rng: &mut SplitMix64) -> IncidentKind {
         }
     } else {
         match r {
-            x if x < 0.60 => IncidentKind::Asb,
-            x if x < 0.91 => IncidentKind::Dispute,
+            x if x < 0.62 => IncidentKind::Asb,
+            x if x < 0.94 => IncidentKind::Dispute,
             _ => IncidentKind::Hate,
         }
     }

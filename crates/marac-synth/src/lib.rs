@@ -310,7 +310,7 @@ pub fn generate(cfg: &SynthConfig) -> SynthData {
         return SynthData::default();
     }
     let seed = cfg.seed;
-    let target_persons = (m * 2 / 5).max(40);
+    let target_persons = (m * 2 / 5).max(300);
     let mut world = world::World::build(seed, target_persons, cfg.end);
     let (plan, planted_used) = planted::plan(&mut world, seed, m);
     let world = world;
@@ -376,9 +376,16 @@ pub fn generate(cfg: &SynthConfig) -> SynthData {
     }
     let mut place_drafts = plan.place_drafts;
     let mut rep_rng = SplitMix64::fork(seed, tag::REPORTERS | 1);
-    for (d, b) in &mut place_drafts {
-        if rep_rng.chance(0.75) {
-            d.victim = pools[*b as usize].pop();
+    for (d, b, chance) in &mut place_drafts {
+        if rep_rng.chance(*chance) {
+            d.victim = pools[*b as usize].pop().or_else(|| {
+                // None left in the borough: someone from the largest pool.
+                let (_, pool) = pools
+                    .iter_mut()
+                    .enumerate()
+                    .max_by_key(|(i, p)| (p.len(), std::cmp::Reverse(*i)))?;
+                pool.pop()
+            });
         }
     }
 
@@ -434,7 +441,7 @@ pub fn generate(cfg: &SynthConfig) -> SynthData {
     for mut d in plan
         .drafts
         .into_iter()
-        .chain(place_drafts.into_iter().map(|(d, _)| d))
+        .chain(place_drafts.into_iter().map(|(d, _, _)| d))
     {
         d.finish(&mut rng);
         drafts.push(d);

@@ -34,8 +34,9 @@ pub(crate) struct Plan {
     /// Person-pattern incidents (victims fixed).
     pub drafts: Vec<Draft>,
     /// Place-pattern incidents; the victim (reporter) is chosen later from
-    /// people with no other incident, in the given borough.
-    pub place_drafts: Vec<(Draft, u16)>,
+    /// people with no other incident, preferably in the given borough, with
+    /// the given chance (anonymous reports otherwise).
+    pub place_drafts: Vec<(Draft, u16, f64)>,
     pub specs: Vec<Spec>,
     pub reserved: Vec<bool>,
 }
@@ -540,6 +541,28 @@ impl Planter<'_> {
     }
 }
 
+/// A person living in borough `b` (else anywhere) not yet planted, now
+/// reserved so that they have no other incident.
+fn reserve_reporter(
+    world: &World,
+    reserved: &mut [bool],
+    b: usize,
+    rng: &mut SplitMix64,
+) -> Option<u32> {
+    for k in 0..200 {
+        let p = if k < 100 {
+            world.random_in_borough(b, rng)?
+        } else {
+            rng.below(world.persons.len() as u64) as u32
+        };
+        if !reserved[p as usize] {
+            reserved[p as usize] = true;
+            return Some(p);
+        }
+    }
+    None
+}
+
 /// Plans every planted pattern for `m` incidents; returns the plan and the
 /// number of incidents it uses.
 pub(crate) fn plan(world: &mut World, seed: u64, m: usize) -> (Plan, usize) {
@@ -679,7 +702,7 @@ pub(crate) fn plan(world: &mut World, seed: u64, m: usize) -> (Plan, usize) {
                 exact: true,
             };
             d.force_coords = true;
-            place_drafts.push((d, b as u16));
+            place_drafts.push((d, b as u16, 0.75));
         }
         used += n;
         planter.specs.push(Spec {
@@ -736,7 +759,9 @@ pub(crate) fn plan(world: &mut World, seed: u64, m: usize) -> (Plan, usize) {
                 exact: true,
             };
             d.force_coords = true;
-            place_drafts.push((d, b as u16));
+            // Each report from a different person, with no other incident.
+            d.victim = reserve_reporter(world, &mut planter.reserved, b, &mut rng);
+            place_drafts.push((d, b as u16, 0.0));
         }
         used += n;
         planter.specs.push(Spec {

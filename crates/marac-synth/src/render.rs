@@ -599,7 +599,7 @@ pub(crate) fn render(
         _ => None,
     };
     let summary = if rng.chance(prof.summary) {
-        let mut s = rng.pick(summaries(d.category)).to_string();
+        let mut s = rng.pick(summaries(d.kind, d.category)).to_string();
         if d.hint {
             s.push(' ');
             s.push_str(*rng.pick(DISABILITY_HINTS));

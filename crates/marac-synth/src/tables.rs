@@ -1370,8 +1370,55 @@ pub(crate) const REPEAT_PLACES: &[&str] = &[
     "the phone box",
 ];
 
-/// Short bland summaries by category; none describes a real event.
-pub(crate) fn summaries(category: &str) -> &'static [&'static str] {
+/// Short bland summaries by kind and category; none describes a real event.
+pub(crate) fn summaries(kind: marac_model::IncidentKind, category: &str) -> &'static [&'static str] {
+    use marac_model::IncidentKind;
+    match kind {
+        IncidentKind::Crime => {
+            return match category {
+                "theft" => &[
+                    "Theft from a shop reported.",
+                    "Bag taken from a cafe table.",
+                    "Theft of a bicycle from a stand.",
+                ],
+                "criminal_damage" => &[
+                    "Shop window damaged overnight.",
+                    "Graffiti on a bus shelter.",
+                ],
+                "assault" => &[
+                    "Fight outside licensed premises.",
+                    "Assault reported near the station.",
+                ],
+                _ => &["Threats made to a member of staff."],
+            }
+        }
+        IncidentKind::Safeguarding => {
+            return match category {
+                "neglect" => &[
+                    "Person found without food or heating.",
+                    "Carer not attending, person left unwashed.",
+                    "Concern about self-neglect and hoarding.",
+                ],
+                "financial_abuse" => &[
+                    "Concern that a relative is taking the person's pension.",
+                    "Person pressured to hand over bank card.",
+                    "Unexplained withdrawals from the person's account.",
+                ],
+                "assault" => &[
+                    "Unexplained bruising noticed by the carer.",
+                    "Person says a family member pushed them.",
+                ],
+                "theft" => &["Money missing from the person's purse after visits."],
+                "threats" => &["Person frightened by threats from someone they know."],
+                "online" => &["Person targeted by a scam caller and online messages."],
+                _ => &[
+                    "Neighbours' behaviour is causing the person distress.",
+                    "Person frightened to leave the flat after repeated abuse.",
+                ],
+            }
+        }
+        _ => {}
+    }
     match category {
         "noise" => &[
             "Caller reports loud music from a neighbouring property late at night.",

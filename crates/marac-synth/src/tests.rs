@@ -433,7 +433,7 @@ fn check_planted(ix: &Index<'_>, row: &PlantedRow) -> Result<(), String> {
                     .filter_map(|i| ix.keys.get(i.id.as_str()).and_then(|k| k.0))
                     .collect();
                 let distinct: BTreeSet<&str> = reporters.iter().copied().collect();
-                if distinct.len() != reporters.len() || distinct.len() < 4 {
+                if distinct.len() < 8 {
                     return Err(format!("{key}: reporters {reporters:?}"));
                 }
             }
@@ -683,30 +683,17 @@ fn tables_are_big_enough() {
 }
 
 #[test]
-fn tmp_many_seeds() {
-    for seed in 0..12u64 {
-        for m in [1000usize, 5000, 20000] {
-            let data = generate(&cfg(seed * 7919 + 1, m));
-            let ix = index(&data);
-            for row in &data.planted {
-                if let Err(e) = check_planted(&ix, row) {
-                    panic!("seed {seed} M {m}: {}: {e}", row.pattern.as_str());
-                }
-            }
-            for p in Pattern::ALL {
-                assert!(
-                    data.planted.iter().any(|r| r.pattern == p),
-                    "seed {seed} M {m}: {p}"
-                );
-            }
-            let london = Areas::london();
-            for inc in &data.incidents {
-                if let Some(p) = incident_point(inc) {
-                    let id = london
-                        .locate(p)
-                        .unwrap_or_else(|| panic!("{} outside", inc.id));
-                    assert_eq!(&*london.area(id).bcu, &*inc.bcu, "seed {seed} {}", inc.id);
-                }
+fn planted_rules_hold_across_seeds() {
+    for seed in 1..5u64 {
+        let data = generate(&cfg(seed * 7919, 1000));
+        assert_eq!(data.incidents.len(), 1000);
+        let ix = index(&data);
+        for p in Pattern::ALL {
+            assert!(data.planted.iter().any(|r| r.pattern == p), "seed {seed}: {p}");
+        }
+        for row in &data.planted {
+            if let Err(e) = check_planted(&ix, row) {
+                panic!("seed {seed}: {}: {e}", row.pattern.as_str());
             }
         }
     }
