@@ -466,6 +466,7 @@ mod tests {
 
     /// Draws pairs from known m, u and λ; EM must find them again.
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn em_recovers_known_parameters() {
         let m_true = [
             vec![0.9, 0.07, 0.03],

@@ -260,7 +260,8 @@ impl Register {
                     };
                     let mut candidate = base.clone();
                     let mut n = 1;
-                    let mut exists = tx.prepare("SELECT 1 FROM cases WHERE case_ref = ?1")?;
+                    let mut exists =
+                        tx.prepare_cached("SELECT 1 FROM cases WHERE case_ref = ?1")?;
                     while taken.contains(&candidate)
                         || exists
                             .query_row([&candidate], |_| Ok(()))
@@ -289,7 +290,7 @@ impl Register {
                 }
             }
             {
-                let mut up = tx.prepare(
+                let mut up = tx.prepare_cached(
                     "INSERT INTO case_mentions (incident_id, role, case_ref) VALUES (?1, ?2, ?3) \
                      ON CONFLICT (incident_id, role) DO UPDATE SET case_ref = excluded.case_ref",
                 )?;

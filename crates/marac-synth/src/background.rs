@@ -29,12 +29,12 @@ pub(crate) fn victim_count(vulnerable: bool, rng: &mut SplitMix64) -> u8 {
     let r = rng.below(100);
     let n = match r {
         0..=14 => 0,
-        15..=54 => 1,
-        55..=76 => 2,
-        77..=87 => 3,
-        88..=93 => 4,
-        94..=96 => 5,
-        _ => 6 + rng.below(5) as u8,
+        15..=56 => 1,
+        57..=80 => 2,
+        81..=91 => 3,
+        92..=96 => 4,
+        97..=98 => 5,
+        _ => 6 + rng.below(3) as u8,
     };
     // Vulnerable people who report often are the cases a Community MARAC
     // should hear: they are planted on purpose, so the background keeps

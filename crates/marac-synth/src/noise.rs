@@ -1,7 +1,7 @@
 //! Recording noise: how one agency's clerk writes down a true value.
 
 use chrono::{Datelike, NaiveDate};
-use marac_model::SplitMix64;
+use marac_model::{Postcode, SplitMix64};
 
 use crate::tables::{INWARD_LETTERS, NICKNAMES, SPELLING_VARIANTS};
 
@@ -199,36 +199,28 @@ pub(crate) fn noisy_dob(d: NaiveDate, rng: &mut SplitMix64) -> NaiveDate {
     alt.unwrap_or(d)
 }
 
-/// A postcode as written: case and spacing vary (the canonical writer
-/// normalises them again), rarely a wrong or missing inward letter.
-pub(crate) fn noisy_postcode(pc: &str, rng: &mut SplitMix64) -> String {
+/// A postcode as written: rarely a wrong or missing inward letter or the
+/// inward letters transposed. (Case and spacing errors would not survive:
+/// [`Postcode`] normalises every valid postcode.)
+pub(crate) fn noisy_postcode(pc: &Postcode, rng: &mut SplitMix64) -> Postcode {
     let r = rng.next_f64();
-    let mut s = if r < 0.010 {
+    if r >= 0.017 || !pc.is_uk() {
+        return pc.clone();
+    }
+    let text = pc.as_str();
+    let mut chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    if r < 0.010 {
         // One inward letter wrong: still a valid, but different, postcode.
-        let mut chars: Vec<char> = pc.chars().collect();
-        let n = chars.len();
         let i = n - 1 - rng.below(2) as usize;
         chars[i] = INWARD_LETTERS[rng.below(INWARD_LETTERS.len() as u64) as usize] as char;
-        chars.into_iter().collect()
     } else if r < 0.014 {
-        // Inward letters transposed.
-        let mut chars: Vec<char> = pc.chars().collect();
-        let n = chars.len();
         chars.swap(n - 1, n - 2);
-        chars.into_iter().collect()
-    } else if r < 0.017 {
-        // Truncated: not a valid postcode any more.
-        pc[..pc.len() - 1].to_string()
     } else {
-        pc.to_string()
-    };
-    match rng.below(10) {
-        0 => s = s.to_lowercase(),
-        1 => s = s.replace(' ', ""),
-        2 => s = s.replace(' ', "  "),
-        _ => {}
+        // Truncated: not a valid postcode any more, kept as written.
+        chars.pop();
     }
-    s
+    Postcode::parse(&chars.into_iter().collect::<String>())
 }
 
 /// A UK-style mobile number for a person, unique per person index.
@@ -282,18 +274,15 @@ mod tests {
             let d = NaiveDate::from_ymd_opt(1978, 3, 9).unwrap_or_default();
             let n = noisy_dob(d, &mut rng);
             assert!((n.year() - d.year()).abs() <= 9);
-            let p = noisy_postcode("N16 7AB", &mut rng);
-            assert!(p.len() >= 5);
+            let p = noisy_postcode(&Postcode::parse("N16 7AB"), &mut rng);
+            assert!(p.as_str().len() >= 6);
         }
         assert_eq!(
             strip_diacritics("Małgorzata Wiśniewski"),
             "Malgorzata Wisniewski"
         );
         assert_eq!(strip_diacritics("Yılmaz Öztürk"), "Yilmaz Ozturk");
-        assert_eq!(
-            mangle_punctuation("O'Neill", &mut SplitMix64::new(3)).len() >= 6,
-            true
-        );
+        assert!(mangle_punctuation("O'Neill", &mut SplitMix64::new(3)).len() >= 6);
         assert!(nickname("Margaret", &mut rng).is_some());
         assert!(nickname("Zebedee", &mut rng).is_none());
         assert_ne!(phone_number(1, 5), phone_number(2, 5));

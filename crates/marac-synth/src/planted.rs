@@ -67,22 +67,31 @@ fn shuffle<T>(v: &mut [T], rng: &mut SplitMix64) {
     }
 }
 
+/// A uniformly chosen string; `items` must not be empty.
+fn one_of(rng: &mut SplitMix64, items: &[&'static str]) -> &'static str {
+    items[rng.below(items.len() as u64) as usize]
+}
+
 fn category(kind: IncidentKind, rng: &mut SplitMix64) -> &'static str {
     match kind {
-        IncidentKind::Asb => *rng.pick(&[
-            "noise",
-            "nuisance",
-            "verbal_abuse",
-            "harassment",
-            "intimidation",
-            "criminal_damage",
-        ]),
-        IncidentKind::Dispute => {
-            *rng.pick(&["noise", "nuisance", "verbal_abuse", "harassment", "threats"])
-        }
-        IncidentKind::Hate => *rng.pick(&["verbal_abuse", "harassment", "threats", "assault"]),
-        IncidentKind::Safeguarding => *rng.pick(&["neglect", "financial_abuse", "harassment"]),
-        IncidentKind::Crime => *rng.pick(&["theft", "criminal_damage"]),
+        IncidentKind::Asb => one_of(
+            rng,
+            &[
+                "noise",
+                "nuisance",
+                "verbal_abuse",
+                "harassment",
+                "intimidation",
+                "criminal_damage",
+            ],
+        ),
+        IncidentKind::Dispute => one_of(
+            rng,
+            &["noise", "nuisance", "verbal_abuse", "harassment", "threats"],
+        ),
+        IncidentKind::Hate => one_of(rng, &["verbal_abuse", "harassment", "threats", "assault"]),
+        IncidentKind::Safeguarding => one_of(rng, &["neglect", "financial_abuse", "harassment"]),
+        IncidentKind::Crime => one_of(rng, &["theft", "criminal_damage"]),
     }
 }
 
@@ -338,6 +347,8 @@ impl Planter<'_> {
             ]);
             d.suspect = Some(suspect);
             if i == named_at {
+                d.named = Named::Full;
+            } else if self.rng.chance(0.5) {
                 d.named = Named::Always;
             }
             if via_strand && i == strand_at {
@@ -363,7 +374,7 @@ impl Planter<'_> {
                 let mut d = self.draft(Agency::Police, IncidentKind::Hate, date, other);
                 d.category = "verbal_abuse";
                 d.suspect = Some(suspect);
-                d.named = Named::Always;
+                d.named = Named::Full;
                 d.hate.insert(HateStrand::Disability);
                 self.drafts.push(d);
                 total += 1;
@@ -398,7 +409,19 @@ impl Planter<'_> {
         if room < 9 {
             return 0;
         }
-        let Some(s) = self.person(None, 60) else {
+        // Mostly men, as recorded ASB perpetrators mostly are.
+        let mut found = None;
+        for _ in 0..20 {
+            let Some(s) = self.person(None, 60) else {
+                break;
+            };
+            if self.world.persons[s as usize].male || self.rng.chance(0.2) {
+                found = Some(s);
+                break;
+            }
+            self.reserved[s as usize] = false;
+        }
+        let Some(s) = found else {
             return 0;
         };
         let b = self.world.borough_of(s);
@@ -450,7 +473,9 @@ impl Planter<'_> {
                 let kind = self.asb_or_dispute(agency);
                 let mut d = self.draft(agency, kind, date, v);
                 d.suspect = Some(s);
-                d.named = if i == 0 || self.rng.chance(0.6) {
+                d.named = if i == 0 {
+                    Named::Full
+                } else if self.rng.chance(0.6) {
                     Named::Always
                 } else {
                     Named::Maybe
@@ -735,7 +760,7 @@ pub(crate) fn plan(world: &mut World, seed: u64, m: usize) -> (Plan, usize) {
                 street.name()
             )),
         };
-        let pc: Arc<str> = Arc::from(&*hh.postcode);
+        let pc = hh.pc.clone();
         for _ in 0..n {
             let agency = if rng.chance(0.6) {
                 Agency::Police

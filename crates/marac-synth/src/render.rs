@@ -271,6 +271,8 @@ pub(crate) enum Named {
     Maybe,
     /// Always (planted evidence that must be there).
     Always,
+    /// Always, with first and last name (planted evidence to link on).
+    Full,
 }
 
 /// Where an incident happened.
@@ -283,7 +285,7 @@ pub(crate) enum Place {
         p: Bng,
         borough: u16,
         text: Arc<str>,
-        postcode: Option<Arc<str>>,
+        postcode: Option<Postcode>,
         /// Written exactly as given (no jitter).
         exact: bool,
     },
@@ -354,7 +356,7 @@ impl Draft {
         };
         if self.suspect.is_some() {
             let named = match self.named {
-                Named::Always => true,
+                Named::Always | Named::Full => true,
                 Named::Maybe => rng.chance(prof.s_named),
             };
             if !named || self.suspect == self.victim {
@@ -492,7 +494,7 @@ pub(crate) fn render(
                 hh.point
             };
             let text = home_text(world, *household, d.agency, rng);
-            (Some(p), b, Some(text), Some(hh.postcode.to_string()))
+            (Some(p), b, Some(text), Some(&hh.pc))
         }
         Place::Point {
             p,
@@ -513,12 +515,7 @@ pub(crate) fn render(
             } else {
                 *p
             };
-            (
-                Some(q),
-                b,
-                Some(text.to_string()),
-                postcode.as_ref().map(|s| s.to_string()),
-            )
+            (Some(q), b, Some(text.to_string()), postcode.as_ref())
         }
         Place::Nowhere => (None, victim_borough.unwrap_or(0), None, None),
     };
@@ -543,7 +540,7 @@ pub(crate) fn render(
     let location_text = loc_text.filter(|_| rng.chance(prof.loc_text));
     let postcode = loc_pc
         .filter(|_| rng.chance(prof.loc_pc))
-        .map(|s| Postcode::parse(&noise::noisy_postcode(&s, rng)));
+        .map(|p| noise::noisy_postcode(p, rng));
 
     // Who.
     let mut victim_details = d.victim.map(|v| {
@@ -555,6 +552,12 @@ pub(crate) fn render(
     });
     let suspect_details = d.suspect.map(|s| {
         let mut det = person_details(world, seed, s, prof, false, upper_names, rng);
+        if d.named == Named::Full {
+            let person = &world.persons[s as usize];
+            det.first_name
+                .get_or_insert_with(|| person.first.to_string());
+            det.last_name.get_or_insert_with(|| person.last.to_string());
+        }
         if det.is_empty() {
             det.last_name = Some(world.persons[s as usize].last.to_string());
         }
@@ -602,7 +605,8 @@ pub(crate) fn render(
         let mut s = rng.pick(summaries(d.kind, d.category)).to_string();
         if d.hint {
             s.push(' ');
-            s.push_str(*rng.pick(DISABILITY_HINTS));
+            let hint: &&str = rng.pick(DISABILITY_HINTS);
+            s.push_str(hint);
         }
         if d.hate.contains(marac_model::HateStrand::Disability) {
             s.push_str(" Caller believes this is because of their disability.");
@@ -703,7 +707,7 @@ fn person_details(
         let addr = rng.chance(prof.s_addr);
         (
             shape < 88,
-            shape < 72 || shape >= 88,
+            !(72..88).contains(&shape),
             rng.chance(prof.s_dob),
             addr,
             addr && rng.chance(0.6),
@@ -747,7 +751,7 @@ fn person_details(
         det.address = Some(if upper_names { noise::upper(&a) } else { a });
     }
     if has_pc {
-        det.postcode = Some(Postcode::parse(&noise::noisy_postcode(&hh.postcode, rng)));
+        det.postcode = Some(noise::noisy_postcode(&hh.pc, rng));
     }
     if has_phone {
         det.phone = Some(noise::noisy_phone(&noise::phone_number(p, seed), rng));
@@ -782,11 +786,9 @@ fn names(person: &Person, prof: &Profile, rng: &mut SplitMix64) -> (String, Stri
             last = v.to_string();
         }
     }
-    if noise::has_diacritics(&first) || noise::has_diacritics(&last) {
-        if rng.chance(prof.ascii) {
-            first = noise::strip_diacritics(&first);
-            last = noise::strip_diacritics(&last);
-        }
+    if (noise::has_diacritics(&first) || noise::has_diacritics(&last)) && rng.chance(prof.ascii) {
+        first = noise::strip_diacritics(&first);
+        last = noise::strip_diacritics(&last);
     }
     if noise::has_punctuation(&last) && rng.chance(rates::PUNCTUATION) {
         last = noise::mangle_punctuation(&last, rng);

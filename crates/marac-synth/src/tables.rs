@@ -1371,7 +1371,10 @@ pub(crate) const REPEAT_PLACES: &[&str] = &[
 ];
 
 /// Short bland summaries by kind and category; none describes a real event.
-pub(crate) fn summaries(kind: marac_model::IncidentKind, category: &str) -> &'static [&'static str] {
+pub(crate) fn summaries(
+    kind: marac_model::IncidentKind,
+    category: &str,
+) -> &'static [&'static str] {
     use marac_model::IncidentKind;
     match kind {
         IncidentKind::Crime => {

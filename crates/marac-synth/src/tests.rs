@@ -671,6 +671,10 @@ fn tables_are_big_enough() {
     assert!(firsts >= 250, "{firsts} first names");
     assert!(lasts.len() >= 400, "{} surnames", lasts.len());
     assert!(NICKNAMES.len() >= 60);
+    for p in Pattern::ALL {
+        assert_eq!(Pattern::parse(p.as_str()), Some(p));
+    }
+    assert_eq!(Pattern::parse("nope"), None);
     assert!(tables::STREET_STEMS.len() >= 150);
     for (nick, formal) in NICKNAMES {
         assert!(!nick.is_empty() && !formal.is_empty());
@@ -689,7 +693,10 @@ fn planted_rules_hold_across_seeds() {
         assert_eq!(data.incidents.len(), 1000);
         let ix = index(&data);
         for p in Pattern::ALL {
-            assert!(data.planted.iter().any(|r| r.pattern == p), "seed {seed}: {p}");
+            assert!(
+                data.planted.iter().any(|r| r.pattern == p),
+                "seed {seed}: {p}"
+            );
         }
         for row in &data.planted {
             if let Err(e) = check_planted(&ix, row) {

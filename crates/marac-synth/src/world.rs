@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use chrono::{Datelike, Days, NaiveDate};
-use marac_model::{Bng, SplitMix64, Vulnerability, VulnerabilitySet};
+use marac_model::{Bng, Postcode, SplitMix64, Vulnerability, VulnerabilitySet};
 use rayon::prelude::*;
 
 use crate::map::{round, Map};
@@ -130,6 +130,8 @@ pub(crate) struct Household {
     /// The named block the flat is in, if any.
     pub block: Option<Box<str>>,
     pub postcode: Box<str>,
+    /// The same postcode, parsed once.
+    pub pc: Postcode,
     pub point: Bng,
     pub social_tenant: bool,
     pub children: bool,
@@ -182,8 +184,7 @@ impl World {
         let mut used: HashSet<(u16, &'static str, &'static str)> = HashSet::new();
         let mut rng = SplitMix64::fork(seed, tag::STREETS);
         for b in 0..nb {
-            for k in 0..TOWN_CENTRES_PER_BOROUGH.min(TOWN_CENTRE_STREETS.len()) {
-                let (stem, suffix) = TOWN_CENTRE_STREETS[k];
+            for &(stem, suffix) in TOWN_CENTRE_STREETS.iter().take(TOWN_CENTRES_PER_BOROUGH) {
                 used.insert((b as u16, stem, suffix));
                 specs.push((b as u16, stem, suffix, abbr(suffix), true));
             }
@@ -398,7 +399,7 @@ fn build_street(
             None
         };
         let t = (households.len() as f64 - n_hh as f64 / 2.0) * 9.0;
-        let side = if number % 2 == 0 { 8.0 } else { -8.0 };
+        let side = if number.is_multiple_of(2) { 8.0 } else { -8.0 };
         let building = map.offset_or(b, anchor, t * dx - side * dy, t * dy + side * dx, anchor);
         let unit = &units[(households.len() * n_units / n_hh).min(n_units - 1)];
         for f in 0..flats.max(1) {
@@ -437,6 +438,7 @@ fn build_street(
                 flat: if flats > 0 { f + 1 } else { 0 },
                 block: block.clone(),
                 postcode: unit.clone().into_boxed_str(),
+                pc: Postcode::parse(unit),
                 point,
                 social_tenant: social,
                 children,

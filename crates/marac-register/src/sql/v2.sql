@@ -1,5 +1,6 @@
 -- marac register schema version 2: reasons for incomplete actions, saved
 -- scans, merge and split records.
+CREATE INDEX cases_merged_into ON cases(merged_into);
 ALTER TABLE actions ADD COLUMN reason TEXT
   CHECK (reason IS NULL OR reason IN ('circumstances_changed', 'agency_did_not_act'));
 CREATE TABLE scans (
