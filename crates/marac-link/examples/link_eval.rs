@@ -149,7 +149,7 @@ fn main() {
             }
         }
         let mut t: Vec<(String, usize)> = tally.into_iter().collect();
-        t.sort_by(|a, b| b.1.cmp(&a.1));
+        t.sort_by_key(|x| std::cmp::Reverse(x.1));
         for (d, n) in t.iter().take(25) {
             println!("{n:7} {d}");
         }

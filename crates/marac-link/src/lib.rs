@@ -248,11 +248,12 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     let mut settings = rules.file.comparisons;
     let second = settings.counterpart.enabled;
     settings.counterpart.enabled = false;
-    let (mut clusters, mut decisions, mut set, mut model) = pass(
+    let (mut clusters, mut decisions, mut set, mut model, first) = pass(
         &mentions,
         rules,
         ComparisonSet::from_settings(&settings),
         &rules.file.blocking.rules,
+        None,
         &mut stats,
         &mut warnings,
     );
@@ -268,18 +269,18 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
             };
             m.counterpart = other.map(|o| clusters.person_of[o as usize]);
         }
-        let mut block_rules = rules.file.blocking.rules.clone();
-        block_rules.push(rules::BlockRule {
+        let block_rules = vec![rules::BlockRule {
             name: "counterpart".into(),
             keys: vec![rules::KeyPart::Counterpart],
             subblock: vec![rules::KeyPart::FirstInitial],
-        });
+        }];
         let timings = std::mem::take(&mut stats.timings);
-        (clusters, decisions, set, model) = pass(
+        (clusters, decisions, set, model, _) = pass(
             &mentions,
             rules,
             ComparisonSet::from_settings(&rules.file.comparisons),
             &block_rules,
+            Some(&first),
             &mut stats,
             &mut warnings,
         );
@@ -303,16 +304,40 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
 }
 
 /// One linkage pass: blocking, comparisons, scoring or rules, clustering.
+/// The candidate pairs and agreement levels of a first pass, reused by the second.
+struct Prev {
+    pairs: Vec<u64>,
+    gammas: Vec<Gamma>,
+    per_rule: Vec<(String, u64)>,
+}
+
+/// One linkage pass: blocking, comparisons, scoring or rules, clustering.
+///
+/// With `prev`, `block_rules` are only the extra rules of this pass: the
+/// candidates are the previous ones plus theirs, and the previous pairs'
+/// levels are reused (only the `counterpart` level is computed again).
+#[allow(clippy::too_many_arguments)]
 fn pass(
     mentions: &Mentions,
     rules: &Rules,
     set: ComparisonSet,
     block_rules: &[rules::BlockRule],
+    prev: Option<&Prev>,
     stats: &mut Stats,
     warnings: &mut Vec<String>,
-) -> (Clusters, Vec<Decision>, ComparisonSet, Option<Model>) {
+) -> (Clusters, Vec<Decision>, ComparisonSet, Option<Model>, Prev) {
     let t = Instant::now();
-    let blocked = candidate_pairs(&mentions.list, block_rules, rules.file.blocking.max_block);
+    let mut blocked = candidate_pairs(&mentions.list, block_rules, rules.file.blocking.max_block);
+    if let Some(p) = prev {
+        let mut all = p.pairs.clone();
+        all.extend_from_slice(&blocked.pairs);
+        all.par_sort_unstable();
+        all.dedup();
+        blocked.pairs = all;
+        let mut per_rule = p.per_rule.clone();
+        per_rule.append(&mut blocked.per_rule);
+        blocked.per_rule = per_rule;
+    }
     warnings.extend(blocked.warnings.iter().cloned());
     stats.candidate_pairs = blocked.len();
     stats.per_rule = blocked.per_rule.clone();
@@ -320,12 +345,42 @@ fn pass(
 
     let t = Instant::now();
     let list = &mentions.list;
+    // Where each candidate was in the previous pass (both lists are sorted).
+    let reuse: Vec<u32> = match prev {
+        None => Vec::new(),
+        Some(p) => {
+            let mut k = 0usize;
+            blocked
+                .pairs
+                .iter()
+                .map(|x| {
+                    while k < p.pairs.len() && p.pairs[k] < *x {
+                        k += 1;
+                    }
+                    if k < p.pairs.len() && p.pairs[k] == *x {
+                        k as u32
+                    } else {
+                        u32::MAX
+                    }
+                })
+                .collect()
+        }
+    };
+    let cp = set.position("counterpart");
     let gammas: Vec<Gamma> = blocked
         .pairs
         .par_iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(n, p)| {
             let (i, j) = unpack(*p);
-            set.gamma(&list[i], &list[j])
+            match (prev, reuse.get(n), cp) {
+                (Some(pv), Some(&k), Some(c)) if k != u32::MAX => {
+                    let mut g = pv.gammas[k as usize];
+                    g[c] = set.list[c].compare(&list[i], &list[j]);
+                    g
+                }
+                _ => set.gamma(&list[i], &list[j]),
+            }
         })
         .collect();
     stats.comparisons = gammas.len() as u64;
@@ -488,7 +543,12 @@ fn pass(
     stats.refused = clusters.refusals;
     stats.persons = clusters.persons;
     stats.timings.push(("cluster", t.elapsed().as_secs_f64()));
-    (clusters, decisions, set, model)
+    let prev = Prev {
+        pairs: blocked.pairs,
+        gammas,
+        per_rule: blocked.per_rule,
+    };
+    (clusters, decisions, set, model, prev)
 }
 
 fn pass2_name(n: &'static str) -> &'static str {

@@ -150,8 +150,9 @@
 //! output is the same bytes for the same `(seed, incidents, end)` whatever
 //! the number of threads.
 //!
-//! **Speed.** One million incidents take about 8 s of CPU to generate and
-//! write (about 4–5 s on two idle cores); [`write_incidents_csv`] formats
+//! **Speed.** One million incidents take about 7.5 s of CPU to generate and
+//! write, 4.3–4.6 s on two cores (`examples/synth_timing.rs`; peak memory
+//! about 1.3 GB); [`write_incidents_csv`] formats
 //! rows in parallel with a writer that produces exactly the bytes of
 //! [`Incident::canonical_fields`] through the `csv` crate.
 

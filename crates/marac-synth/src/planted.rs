@@ -150,6 +150,26 @@ impl Planter<'_> {
         }
     }
 
+    /// Someone outside `v`'s household to be the other party: a neighbour on
+    /// the same street, else someone in the borough, else anyone.
+    fn other_party(&mut self, v: u32) -> Option<u32> {
+        let hh = self.world.persons[v as usize].household;
+        let b = self.world.borough_of(v);
+        for k in 0..30 {
+            let p = match k {
+                0..=9 => self.world.neighbour(hh, &mut self.rng),
+                10..=19 => self.world.random_in_borough(b, &mut self.rng),
+                _ => Some(self.rng.below(self.world.persons.len() as u64) as u32),
+            };
+            if let Some(p) = p {
+                if self.world.persons[p as usize].household != hh {
+                    return Some(p);
+                }
+            }
+        }
+        None
+    }
+
     fn tenant(&self, p: u32) -> bool {
         self.world.household_of(p).social_tenant
     }
@@ -210,9 +230,7 @@ impl Planter<'_> {
         pool.push(Agency::VictimSupport);
         pool.push(Agency::SocialCare);
         shuffle(&mut pool, &mut self.rng);
-        let nemesis = self
-            .world
-            .neighbour(self.world.persons[v as usize].household, &mut self.rng);
+        let nemesis = self.other_party(v);
         let ds = dates(self.end, n, 0, 355, &mut self.rng);
         let forced = self.rng.below(n as u64) as usize;
         let mut agencies = std::collections::BTreeSet::new();
@@ -279,9 +297,7 @@ impl Planter<'_> {
             backs.push(back);
         }
         let top = 4 + self.rng.below(2) as u8;
-        let nemesis = self
-            .world
-            .neighbour(self.world.persons[v as usize].household, &mut self.rng);
+        let nemesis = self.other_party(v);
         let pool = self.asb_agencies(v);
         let forced = self.rng.below(n as u64) as usize;
         for (i, b) in backs.into_iter().enumerate() {
@@ -320,8 +336,7 @@ impl Planter<'_> {
             return 0;
         };
         self.vulnerable(v, true);
-        let hh = self.world.persons[v as usize].household;
-        let Some(suspect) = self.world.neighbour(hh, &mut self.rng) else {
+        let Some(suspect) = self.other_party(v) else {
             self.reserved[v as usize] = false;
             return 0;
         };
@@ -518,9 +533,7 @@ impl Planter<'_> {
         let n = (3 + self.rng.below(3) as usize).min(room);
         let mut pool = self.asb_agencies(v);
         pool.push(Agency::VictimSupport);
-        let nemesis = self
-            .world
-            .neighbour(self.world.persons[v as usize].household, &mut self.rng);
+        let nemesis = self.other_party(v);
         let ds = dates(self.end, n, 0, 330, &mut self.rng);
         let forced = self.rng.below(n as u64) as usize;
         for (i, date) in ds.into_iter().enumerate() {
@@ -547,9 +560,7 @@ impl Planter<'_> {
         self.vulnerable(v, false);
         let n = (3 + self.rng.below(3) as usize).min(room);
         let pool = self.asb_agencies(v);
-        let nemesis = self
-            .world
-            .neighbour(self.world.persons[v as usize].household, &mut self.rng);
+        let nemesis = self.other_party(v);
         let ds = dates(self.end, n, 0, 178, &mut self.rng);
         let forced = self.rng.below(n as u64) as usize;
         for (i, date) in ds.into_iter().enumerate() {

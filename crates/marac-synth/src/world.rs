@@ -536,31 +536,33 @@ fn fill_household(
         // Adult children still at home.
         if head_age >= 40 && rng.chance(if partner { 0.45 } else { 0.3 }) {
             let n = 1 + rng.below(3) as usize;
-            let mut prev: Option<(NaiveDate, bool)> = None;
+            let mut first_child_dob: Option<NaiveDate> = None;
             for k in 0..n {
                 let male = rng.chance(0.5);
                 let age = (head_age - 22 - rng.below(14) as i32).max(18);
                 let mut dob = dob_for_age(age, end, rng);
                 let mut first = names.first(group, male, rng);
-                if let Some((pdob, pmale)) = prev {
+                if let Some(twin) = first_child_dob {
                     if k == 1 && rng.chance(0.05) {
                         // Twins: same date of birth, different first names.
-                        dob = pdob;
-                        let _ = pmale;
+                        dob = twin;
                     }
                 }
                 if male && head_male && rng.chance(0.06) {
                     // Named after his father.
                     first = head_first;
                 }
-                if persons[start..]
-                    .iter()
-                    .any(|p| p.first == first && p.dob == dob)
-                {
+                for _ in 0..4 {
+                    if !persons[start..]
+                        .iter()
+                        .any(|p| p.first == first && p.dob == dob)
+                    {
+                        break;
+                    }
                     first = names.first(group, male, rng);
                 }
                 add(persons, first, surname, male, dob);
-                prev = Some((dob, male));
+                first_child_dob.get_or_insert(dob);
             }
         }
     }
