@@ -213,7 +213,7 @@ fn sections_and_suggested_actions() {
             (
                 "CN-BBBB0002".to_string(),
                 Section::NewReferral,
-                "medium".to_string()
+                "standard".to_string()
             ),
             (
                 "CN-AAAA0001".to_string(),

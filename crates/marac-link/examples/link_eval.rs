@@ -153,5 +153,128 @@ fn main() {
         for (d, n) in t.iter().take(25) {
             println!("{n:7} {d}");
         }
+        breakdown(&l, &rules, &by_key);
+    }
+}
+
+/// The shape of a mention: role, then which identifying fields it holds.
+fn shape(m: &marac_link::normalise::Mention) -> String {
+    let mut s = String::from(if m.role_str() == "suspect" { "S:" } else { "V:" });
+    let f = !m.first.name.is_empty();
+    let l = !m.last.name.is_empty();
+    s.push_str(match (f, l) {
+        (true, true) => "FL",
+        (true, false) => "F-",
+        (false, true) => "-L",
+        _ => "--",
+    });
+    if m.dob.is_some() {
+        s.push('d');
+    }
+    if m.postcode.is_some() {
+        s.push('p');
+    }
+    if m.address.present {
+        s.push('a');
+    }
+    if m.phone.is_some() {
+        s.push('t');
+    }
+    if m.reference.is_some() {
+        s.push('r');
+    }
+    s
+}
+
+fn bump(t: &mut HashMap<String, (u64, u64)>, k: String, missed: bool) {
+    let e = t.entry(k).or_default();
+    e.0 += 1;
+    if missed {
+        e.1 += 1;
+    }
+}
+
+fn show(title: &str, t: HashMap<String, (u64, u64)>, n: usize) {
+    let mut v: Vec<(String, (u64, u64))> = t.into_iter().collect();
+    v.sort_by_key(|x| std::cmp::Reverse(x.1 .1));
+    println!("== {title}: key true missed miss%");
+    for (k, (a, b)) in v.iter().take(n) {
+        println!("{:>9} {:>8} {:5.1}%  {k}", a, b, 100.0 * *b as f64 / *a as f64);
+    }
+}
+
+/// Missed true pairs by mention shape, by source, by truth cluster size,
+/// and blocking recall (true pairs that were candidates at all).
+fn breakdown(l: &marac_link::Linkage<'_>, rules: &Rules, by_key: &HashMap<&str, Vec<usize>>) {
+    let list = &l.mentions.list;
+    let mut block_rules = rules.file.blocking.rules.clone();
+    block_rules.push(marac_link::rules::BlockRule {
+        name: "counterpart".into(),
+        keys: vec![marac_link::rules::KeyPart::Counterpart],
+        subblock: vec![marac_link::rules::KeyPart::FirstInitial],
+    });
+    let cand = marac_link::block::candidate_pairs(list, &block_rules, rules.file.blocking.max_block);
+    let cands: std::collections::HashSet<u64> = cand.pairs.iter().copied().collect();
+    let mut by_shape = HashMap::new();
+    let mut by_src = HashMap::new();
+    let mut by_size = HashMap::new();
+    let mut by_roles = HashMap::new();
+    let (mut tot, mut blocked, mut missed, mut missed_unblocked) = (0u64, 0u64, 0u64, 0u64);
+    let mut biggest: Vec<(usize, u64, &str)> = Vec::new();
+    for (k, v) in by_key {
+        let n = v.len();
+        let bucket = match n {
+            0..=2 => "002".to_string(),
+            3..=5 => "005".to_string(),
+            6..=10 => "010".to_string(),
+            11..=20 => "020".to_string(),
+            21..=50 => "050".to_string(),
+            _ => "big".to_string(),
+        };
+        let mut miss_here = 0;
+        for a in 0..n {
+            for b in a + 1..n {
+                let (x, y) = (v[a], v[b]);
+                let m = l.clusters.person_of[x] != l.clusters.person_of[y];
+                let c = cands.contains(&marac_link::block::pack(x, y));
+                tot += 1;
+                if c {
+                    blocked += 1;
+                }
+                if m {
+                    missed += 1;
+                    miss_here += 1;
+                    if !c {
+                        missed_unblocked += 1;
+                    }
+                }
+                let (sa, sb) = (shape(&list[x]), shape(&list[y]));
+                let (sa, sb) = if sa <= sb { (sa, sb) } else { (sb, sa) };
+                bump(&mut by_shape, format!("{sa} ~ {sb}"), m);
+                let (ra, rb) = (&sa[..4], &sb[..4]);
+                bump(&mut by_roles, format!("{ra} ~ {rb}"), m);
+                let (na, nb) = (
+                    &l.mentions.sources[list[x].source as usize],
+                    &l.mentions.sources[list[y].source as usize],
+                );
+                let (na, nb) = if na <= nb { (na, nb) } else { (nb, na) };
+                bump(&mut by_src, format!("{na} ~ {nb}"), m);
+                bump(&mut by_size, bucket.clone(), m);
+            }
+        }
+        biggest.push((n, miss_here, k));
+    }
+    println!(
+        "true pairs {tot}; candidates {blocked} (blocking recall {:.4}); missed {missed}, of which not candidates {missed_unblocked}",
+        blocked as f64 / tot as f64
+    );
+    show("truth cluster size", by_size, 10);
+    show("roles/name parts", by_roles, 20);
+    show("shapes", by_shape, 30);
+    show("sources", by_src, 20);
+    biggest.sort_by_key(|x| std::cmp::Reverse(x.1));
+    println!("== truth clusters with most missed pairs: size missed");
+    for (n, m, k) in biggest.iter().take(15) {
+        println!("{n:5} {m:7} {k}");
     }
 }

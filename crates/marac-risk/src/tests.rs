@@ -208,6 +208,7 @@ fn escalation_factors() {
     w.add("D", &days_before(20), "P1", None, |i| {
         i.category = Some("assault".into());
         i.harm = Some(4);
+        i.vulnerabilities.insert(Vulnerability::MentalHealth);
     });
     let s = w.scan();
     let p = get(&s, "P1");
@@ -219,15 +220,16 @@ fn escalation_factors() {
             ("shrinking_gaps", 10),
             ("rising_harm", 10),
             ("category_escalation", 10),
+            ("vulnerability", 5),
             ("high_harm", 10),
             ("threats", 5),
             ("assault", 10),
         ]
     );
-    assert_eq!(p.score, 85);
+    assert_eq!(p.score, 90);
     assert_eq!(p.level, Level::High);
     assert!(p.marac_eligible);
-    assert_eq!(p.eligible_by, vec!["level_high"]);
+    assert_eq!(p.eligible_by, vec!["level_high", "repeat_victim_vulnerable"]);
     let r = p
         .reasons
         .iter()
