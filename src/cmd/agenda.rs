@@ -69,9 +69,10 @@ pub struct AgendaArgs {
     /// Who is running this (for the register's audit trail; default: the login name).
     #[arg(long, value_name = "NAME")]
     user: Option<String>,
-    /// The local secret that keys case references (created, 0600, if missing).
-    #[arg(long, value_name = "FILE", default_value = "marac.key")]
-    key: PathBuf,
+    /// The local secret that keys case references (created, 0600, if missing;
+    /// default: the register's `FILE.key` with --register, else `marac.key`).
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
     /// Person mentions from `marac link` instead of linking here.
     #[arg(long, value_name = "persons.csv")]
     persons: Option<PathBuf>,
@@ -278,8 +279,13 @@ pub fn run(args: AgendaArgs, quiet: bool) -> Result<u8> {
     let ingest = load(&args.input, Some(as_of), quiet)?;
     let rows = person_rows(&ingest.incidents, args.persons.as_deref())?;
     let scan = run_scan(&ingest.incidents, &rows, &referrals, &cfg, as_of);
+    let key_path = match (&args.key, &args.register) {
+        (Some(k), _) => k.clone(),
+        (None, Some(r)) => marac_register::default_secret_path(r),
+        (None, None) => PathBuf::from("marac.key"),
+    };
     let secret =
-        marac_register::load_or_create_secret(&args.key).map_err(|e| anyhow::anyhow!("{e}"))?;
+        marac_register::load_or_create_secret(&key_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut case_refs = keyed_case_refs(&secret, &areas, &ingest.incidents, &rows);
     let mut hearings = BTreeMap::new();
     let mut actions = BTreeMap::new();

@@ -207,6 +207,40 @@ fn three_weeks_meeting_repeat_marac_and_an_overdue_action() {
     let bo = person_with(&v2, "B1");
     assert!(!flags(bo).contains(&"repeat_marac".to_string()));
 
+    // The next agenda shows the case as a repeat MARAC, with its hearing and
+    // the action to review.
+    let pack2: Value = serde_json::from_str(&ok(
+        d,
+        &[
+            "agenda",
+            "w2.csv",
+            "--as-of",
+            "2026-11-20",
+            "--meeting",
+            "2026-11-27",
+            "--bcu",
+            "CN",
+            "--register",
+            "reg.db",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    let case = pack2["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["case_ref"] == case_ref.as_str())
+        .expect("the heard case is on the next agenda");
+    assert_eq!(case["section"], "repeat_case");
+    assert_eq!(case["previous_hearing"]["date"], "2026-11-13");
+    assert_eq!(case["previous_hearing"]["meeting_ref"], "CN-2026-11-13");
+    let actions = pack2["actions_to_review"].as_array().unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0]["case_ref"], case_ref.as_str());
+    assert_eq!(actions[0]["owner"], "housing");
+
     // The action is due on the 20th: overdue from the 21st.
     let on_time: Value = serde_json::from_str(&ok(
         d,

@@ -539,7 +539,11 @@ pub fn html_pack(p: &Pack, map: &MapData) -> String {
     );
     o.push_str(&md_text);
     let _ = write!(o, "<h2>Map</h2>{}", svg_map(p, map));
-    let _ = writeln!(o, "<div class=\"footer\">{}</div></body></html>", html(&p.marking));
+    let _ = writeln!(
+        o,
+        "<div class=\"footer\">{}</div></body></html>",
+        html(&p.marking)
+    );
     o
 }
 

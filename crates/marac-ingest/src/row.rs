@@ -503,8 +503,7 @@ impl<'r, 'a> Builder<'r, 'a> {
         field: &str,
         whole: impl Fn(&str) -> Result<S, marac_model::UnknownValue>,
         one: impl Fn(&str) -> Result<S, marac_model::UnknownValue>,
-    ) -> S
-    {
+    ) -> S {
         match whole(s) {
             Ok(set) => set,
             Err(_) => {

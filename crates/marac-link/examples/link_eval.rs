@@ -159,7 +159,11 @@ fn main() {
 
 /// The shape of a mention: role, then which identifying fields it holds.
 fn shape(m: &marac_link::normalise::Mention) -> String {
-    let mut s = String::from(if m.role_str() == "suspect" { "S:" } else { "V:" });
+    let mut s = String::from(if m.role_str() == "suspect" {
+        "S:"
+    } else {
+        "V:"
+    });
     let f = !m.first.name.is_empty();
     let l = !m.last.name.is_empty();
     s.push_str(match (f, l) {
@@ -199,7 +203,12 @@ fn show(title: &str, t: HashMap<String, (u64, u64)>, n: usize) {
     v.sort_by_key(|x| std::cmp::Reverse(x.1 .1));
     println!("== {title}: key true missed miss%");
     for (k, (a, b)) in v.iter().take(n) {
-        println!("{:>9} {:>8} {:5.1}%  {k}", a, b, 100.0 * *b as f64 / *a as f64);
+        println!(
+            "{:>9} {:>8} {:5.1}%  {k}",
+            a,
+            b,
+            100.0 * *b as f64 / *a as f64
+        );
     }
 }
 
@@ -213,7 +222,8 @@ fn breakdown(l: &marac_link::Linkage<'_>, rules: &Rules, by_key: &HashMap<&str, 
         keys: vec![marac_link::rules::KeyPart::Counterpart],
         subblock: vec![marac_link::rules::KeyPart::FirstInitial],
     });
-    let cand = marac_link::block::candidate_pairs(list, &block_rules, rules.file.blocking.max_block);
+    let cand =
+        marac_link::block::candidate_pairs(list, &block_rules, rules.file.blocking.max_block);
     let cands: std::collections::HashSet<u64> = cand.pairs.iter().copied().collect();
     let mut by_shape = HashMap::new();
     let mut by_src = HashMap::new();

@@ -229,7 +229,10 @@ fn escalation_factors() {
     assert_eq!(p.score, 90);
     assert_eq!(p.level, Level::High);
     assert!(p.marac_eligible);
-    assert_eq!(p.eligible_by, vec!["level_high", "repeat_victim_vulnerable"]);
+    assert_eq!(
+        p.eligible_by,
+        vec!["level_high", "repeat_victim_vulnerable"]
+    );
     let r = p
         .reasons
         .iter()

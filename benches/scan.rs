@@ -1,0 +1,62 @@
+//! The risk scan beyond linkage: scoring every victim of synthetic London.
+//!
+//! `cargo bench --bench scan`; figures in benches/README.md. Linkage runs
+//! once, outside the measurement; the bench times `marac_risk::scan`.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use marac_model::Role;
+use marac_risk::{mentions_from_rows, scan, Referrals, RiskConfig};
+use marac_synth::{generate, SynthConfig};
+
+fn bench_scan(c: &mut Criterion) {
+    let end = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+    let mut g = c.benchmark_group("scan");
+    g.sample_size(10).measurement_time(Duration::from_secs(30));
+    for n in [100_000usize, 1_000_000] {
+        let data = generate(&SynthConfig {
+            seed: 1,
+            incidents: n,
+            end,
+        });
+        let linkage = marac_link::link(&data.incidents, &marac_link::rules::Rules::default());
+        let rows: Vec<(String, Role, String)> = linkage
+            .rows()
+            .map(|r| {
+                let role = if r.role == "suspect" {
+                    Role::Suspect
+                } else {
+                    Role::Victim
+                };
+                (r.incident_id, role, r.person_id)
+            })
+            .collect();
+        drop(linkage);
+        let (mentions, persons) = mentions_from_rows(
+            &data.incidents,
+            rows.iter().map(|(i, r, p)| (i.as_str(), *r, p.as_str())),
+        );
+        let cfg = RiskConfig::default();
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(format!("score_{n}"), |b| {
+            b.iter(|| {
+                scan(
+                    &data.incidents,
+                    &mentions,
+                    &persons,
+                    &Referrals::default(),
+                    &cfg,
+                    end,
+                )
+                .persons
+                .len()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_scan);
+criterion_main!(benches);
