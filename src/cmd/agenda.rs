@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use marac_agenda::render::{csv, html_pack, markdown, MapData};
 use marac_agenda::{
-    build_pack, redact, Hotspot, Pack, PackInput, PreviousHearing, RepeatLocation, ReviewDays,
+    build_pack, redact, Hotspot, Pack, PackIndex, PackInput, PreviousHearing, RepeatLocation,
+    ReviewDays,
 };
 use marac_geo::Areas;
 use marac_model::{Incident, Role};
@@ -111,8 +112,8 @@ pub struct PackContext<'a> {
     pub areas: &'a Areas,
     /// All incidents.
     pub incidents: &'a [Incident],
-    /// Person mentions.
-    pub rows: &'a [(String, Role, String)],
+    /// Who is victim and suspect where, built once for every pack.
+    pub index: &'a PackIndex<'a>,
     /// The scan.
     pub scan: &'a Scan,
     /// person_id -> case reference.
@@ -204,7 +205,7 @@ pub fn pack_for(ctx: &PackContext<'_>, bcu_name: &str) -> Pack {
             .map(|b| b.areas.iter().map(|a| a.to_string()).collect())
             .unwrap_or_default(),
         incidents: ctx.incidents,
-        mentions: ctx.rows,
+        index: ctx.index,
         scan: ctx.scan,
         case_refs: &ctx.case_refs,
         hearings: &ctx.hearings,
@@ -304,10 +305,11 @@ pub fn run(args: AgendaArgs, quiet: bool) -> Result<u8> {
         hearings = view.hearings;
         actions = view.actions;
     }
+    let index = PackIndex::new(&ingest.incidents, &rows);
     let ctx = PackContext {
         areas: &areas,
         incidents: &ingest.incidents,
-        rows: &rows,
+        index: &index,
         scan: &scan,
         case_refs,
         hearings,

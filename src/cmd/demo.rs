@@ -68,10 +68,11 @@ pub fn run(args: DemoArgs, quiet: bool) -> Result<u8> {
             eligible
         );
     }
+    let index = marac_agenda::PackIndex::new(&ingest.incidents, &rows);
     let ctx = PackContext {
         areas: &areas,
         incidents: &ingest.incidents,
-        rows: &rows,
+        index: &index,
         scan: &scan,
         case_refs: keyed_case_refs(DEMO_KEY, &areas, &ingest.incidents, &rows),
         hearings: BTreeMap::new(),

@@ -39,8 +39,8 @@ pub struct PackInput<'a> {
     pub boroughs: Vec<String>,
     /// Every incident read.
     pub incidents: &'a [Incident],
-    /// Person mentions `(incident_id, role, person_id)`.
-    pub mentions: &'a [(String, Role, String)],
+    /// The index of incidents and person mentions.
+    pub index: &'a PackIndex<'a>,
     /// The risk scan (all BCUs).
     pub scan: &'a Scan,
     /// person_id -> case reference (for every scanned person).
@@ -71,7 +71,9 @@ pub fn initials(first: Option<&str>, last: Option<&str>) -> String {
     }
 }
 
-struct Lookup<'a> {
+/// Who is victim and suspect in which incident, built once per run and
+/// shared by the packs of every BCU.
+pub struct PackIndex<'a> {
     by_id: HashMap<&'a str, &'a Incident>,
     /// person -> incidents where victim
     victim_in: HashMap<&'a str, Vec<&'a str>>,
@@ -83,9 +85,10 @@ struct Lookup<'a> {
     victims_of: HashMap<&'a str, Vec<&'a str>>,
 }
 
-impl<'a> Lookup<'a> {
-    fn new(incidents: &'a [Incident], mentions: &'a [(String, Role, String)]) -> Self {
-        let mut l = Lookup {
+impl<'a> PackIndex<'a> {
+    /// Indexes incidents and person mentions `(incident_id, role, person_id)`.
+    pub fn new(incidents: &'a [Incident], mentions: &'a [(String, Role, String)]) -> Self {
+        let mut l = PackIndex {
             by_id: incidents.iter().map(|i| (i.id.as_str(), i)).collect(),
             victim_in: HashMap::new(),
             suspects_of: HashMap::new(),
@@ -110,7 +113,7 @@ impl<'a> Lookup<'a> {
 
 /// Builds the pack of one BCU.
 pub fn build_pack(input: &PackInput<'_>) -> Pack {
-    let l = Lookup::new(input.incidents, input.mentions);
+    let l = input.index;
     let as_of = input.scan.as_of;
     let in_bcu: Vec<&PersonRisk> = input
         .scan
@@ -208,7 +211,7 @@ pub fn build_pack(input: &PackInput<'_>) -> Pack {
 
 fn build_case(
     input: &PackInput<'_>,
-    l: &Lookup<'_>,
+    l: &PackIndex<'_>,
     p: &PersonRisk,
     case_ref: String,
     hearing: Option<PreviousHearing>,

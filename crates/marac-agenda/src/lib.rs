@@ -21,7 +21,7 @@ mod build;
 pub mod pack;
 pub mod render;
 
-pub use build::{build_pack, initials, redact, PackInput, ReviewDays};
+pub use build::{build_pack, initials, redact, PackIndex, PackInput, ReviewDays};
 pub use pack::*;
 
 #[cfg(test)]

@@ -160,13 +160,14 @@ fn pack_of(w: &World, redacted: bool) -> Pack {
     )]
     .into_iter()
     .collect();
+    let index = PackIndex::new(&w.incidents, &w.rows);
     let input = PackInput {
         meeting_date: d("2026-11-27"),
         bcu: "Central North",
         bcu_code: Some("CN"),
         boroughs: vec!["Camden".into(), "Islington".into()],
         incidents: &w.incidents,
-        mentions: &w.rows,
+        index: &index,
         scan: &s,
         case_refs: &refs,
         hearings: &hearings,

@@ -228,15 +228,25 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<InputSource>, IngestError>
 #[derive(Debug)]
 pub struct Ingester {
     opts: IngestOptions,
-    /// Ids seen so far (Fx hashing: the duplicate check runs once per row, in order).
-    seen: rustc_hash::FxHashMap<String, Origin>,
+    /// Ids seen so far, by hash: the index in `out.incidents` of the first
+    /// incident with that id hash (the duplicate check runs once per row, in
+    /// order, so it stores no copy of the id).
+    seen: rustc_hash::FxHashMap<u64, u32>,
+    /// Ids whose hash is that of another, earlier id (in practice never).
+    seen_collided: rustc_hash::FxHashMap<String, u32>,
     /// Occurrences of each derived-id key in the current file.
     derived_counter: HashMap<u64, u32>,
     out: Ingest,
 }
 
-/// Rows validated in one parallel batch.
+/// Rows validated in one parallel batch (JSON Lines).
 const BATCH: usize = 16_384;
+
+/// Target size of one CSV chunk parsed and validated as a unit.
+const CHUNK: usize = 1 << 20;
+
+/// CSV chunks processed in parallel before their outcomes are merged.
+const WINDOW: usize = 16;
 
 impl Ingester {
     /// A new run.
@@ -244,6 +254,7 @@ impl Ingester {
         Ingester {
             opts,
             seen: rustc_hash::FxHashMap::default(),
+            seen_collided: rustc_hash::FxHashMap::default(),
             derived_counter: HashMap::new(),
             out: Ingest::default(),
         }
@@ -293,6 +304,7 @@ impl Ingester {
         // only: pages are touched as rows arrive), so a million incidents do
         // not move through repeated reallocation.
         self.out.incidents.reserve(body.len() / 160);
+        self.seen.reserve(body.len() / 160);
         match format {
             InputFormat::Csv => self.add_csv(&file, body),
             InputFormat::JsonLines => self.add_jsonl(&file, body),
@@ -357,57 +369,44 @@ impl Ingester {
         let plan = self.csv_plan(file, &names)?;
         let width = names.len();
 
-        // Parse records sequentially (the CSV grammar is sequential) into a
-        // pool of reused records, validate them in parallel batches, merge in
-        // input order.
-        let mut pool: Vec<ByteRecord> = Vec::new();
-        let mut meta: Vec<(u64, Option<Diagnostic>)> = Vec::with_capacity(BATCH);
-        loop {
-            let filled = meta.len();
-            if filled == pool.len() {
-                pool.push(ByteRecord::new());
-            }
-            let line = rdr.position().line();
-            let rec = &mut pool[filled];
-            match rdr.read_byte_record(rec) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let start = rec.position().map(|p| p.line()).unwrap_or(line);
-                    let end_line = rdr.position().line();
-                    if rec.len() != width {
-                        let spans = if end_line > start + 1 {
-                            format!(
-                                "; the record runs to line {} (an unclosed quote?)",
-                                end_line - 1
-                            )
-                        } else {
-                            String::new()
-                        };
-                        let reason = format!(
-                            "expected {width} fields as in the header, found {}{spans}",
-                            rec.len()
-                        );
-                        meta.push((start, Some(Self::row_error(file, start, reason))));
-                    } else {
-                        meta.push((start, None));
-                    }
-                }
-                Err(e) => {
-                    let at = e.position().map(|p| p.line()).unwrap_or(line);
-                    let reason = format!("unreadable record: {}", csv_reason(&e));
-                    meta.push((at, Some(Self::row_error(file, at, reason))));
-                    if e.is_io_error() {
-                        break;
-                    }
-                }
-            }
-            if meta.len() >= BATCH {
-                self.flush_csv(file, &plan, &pool[..meta.len()], &meta)?;
-                meta.clear();
+        // The body after the header is cut into chunks at record boundaries
+        // (a newline outside any quoted field, found by a scan that follows
+        // the CSV grammar's quoting exactly), so chunks parse and validate in
+        // parallel; outcomes are merged in input order, so the result is the
+        // same as reading the file in one pass, for any number of threads.
+        let header_pos = rdr.position().clone();
+        let rest = &body[(header_pos.byte() as usize).min(body.len())..];
+        let starts = chunk_starts(rest, CHUNK);
+        let mut chunks: Vec<(usize, usize, u64)> = starts
+            .iter()
+            .zip(starts.iter().skip(1).chain(std::iter::once(&rest.len())))
+            .map(|(&s, &e)| (s, e, 0))
+            .collect();
+        let newlines: Vec<u64> = chunks
+            .par_iter()
+            .map(|&(s, e, _)| count_newlines(&rest[s..e]))
+            .collect();
+        // Line number of each chunk's first byte, less one.
+        let mut line_base = header_pos.line() - 1;
+        for (c, n) in chunks.iter_mut().zip(newlines) {
+            c.2 = line_base;
+            line_base += n;
+        }
+        for window in chunks.chunks(WINDOW) {
+            let ctx = Ctx {
+                profile: &self.opts.profile,
+                areas: &self.opts.areas,
+                as_of: self.opts.as_of,
+            };
+            let parts: Vec<Vec<RowOutcome>> = window
+                .par_iter()
+                .map(|&(s, e, base)| parse_chunk(&rest[s..e], base, width, file, &plan, &ctx))
+                .collect();
+            for outcomes in parts {
+                self.merge(outcomes)?;
             }
         }
-        let n = meta.len();
-        self.flush_csv(file, &plan, &pool[..n], &meta)
+        Ok(())
     }
 
     fn row_error(file: &Arc<str>, line: u64, reason: String) -> Diagnostic {
@@ -418,35 +417,6 @@ impl Ingester {
             severity: Severity::Rejected,
             reason,
         }
-    }
-
-    fn flush_csv(
-        &mut self,
-        file: &Arc<str>,
-        plan: &Plan,
-        records: &[ByteRecord],
-        meta: &[(u64, Option<Diagnostic>)],
-    ) -> Result<(), IngestError> {
-        let ctx = Ctx {
-            profile: &self.opts.profile,
-            areas: &self.opts.areas,
-            as_of: self.opts.as_of,
-        };
-        let outcomes: Vec<RowOutcome> = records
-            .par_iter()
-            .zip(meta.par_iter())
-            .map_init(RowCache::default, |cache, (rec, (line, err))| match err {
-                None => process_row(&RawRow::Csv(rec), plan, &ctx, file, *line, cache),
-                Some(d) => RowOutcome {
-                    line: *line,
-                    incident: None,
-                    reject: Some(d.clone()),
-                    warnings: Vec::new(),
-                    derive_key: None,
-                },
-            })
-            .collect();
-        self.merge(outcomes)
     }
 
     fn add_jsonl(&mut self, file: &Arc<str>, body: &[u8]) -> Result<(), IngestError> {
@@ -495,6 +465,7 @@ impl Ingester {
                         }),
                         warnings: Vec::new(),
                         derive_key: None,
+                        id_hash: 0,
                     };
                     match serde_json::from_slice::<Value>(text) {
                         Ok(Value::Object(obj)) => {
@@ -606,6 +577,18 @@ impl Ingester {
         })
     }
 
+    /// Where the id was first seen, if it was.
+    fn first_with_id(&self, hash: u64, id: &str) -> Option<&Origin> {
+        let &i = self.seen.get(&hash)?;
+        let first = &self.out.incidents[i as usize];
+        if first.id == id {
+            return Some(&first.origin);
+        }
+        self.seen_collided
+            .get(id)
+            .map(|&i| &self.out.incidents[i as usize].origin)
+    }
+
     /// Adds a batch of outcomes in input order: derived ids, duplicate ids,
     /// counts, and the strict stop.
     fn merge(&mut self, outcomes: Vec<RowOutcome>) -> Result<(), IngestError> {
@@ -632,7 +615,11 @@ impl Ingester {
                             .unwrap_or("");
                         inc.id = format!("{prefix}{key:016x}-{n}");
                     }
-                    match self.seen.get(&inc.id) {
+                    let hash = match o.derive_key {
+                        Some(_) => row::id_hash(&inc.id),
+                        None => o.id_hash,
+                    };
+                    match self.first_with_id(hash, &inc.id) {
                         Some(first) => Some(Diagnostic {
                             file: inc.origin.file.clone(),
                             line: o.line,
@@ -644,7 +631,15 @@ impl Ingester {
                             ),
                         }),
                         None => {
-                            self.seen.insert(inc.id.clone(), inc.origin.clone());
+                            let index = self.out.incidents.len() as u32;
+                            match self.seen.entry(hash) {
+                                std::collections::hash_map::Entry::Vacant(v) => {
+                                    v.insert(index);
+                                }
+                                std::collections::hash_map::Entry::Occupied(_) => {
+                                    self.seen_collided.insert(inc.id.clone(), index);
+                                }
+                            }
                             self.out.incidents.push(inc);
                             self.out.files[fc_index].accepted += 1;
                             None
@@ -666,6 +661,158 @@ impl Ingester {
         self.derived_counter = derived_seen;
         Ok(())
     }
+}
+
+/// Offsets in `rest` (which starts at a record boundary) where chunks of
+/// about `target` bytes start: 0, then the byte after a newline that lies
+/// outside every quoted field, as the CSV reader (quote `"`, doubled quotes
+/// as escapes, no escape character) would see it. A quote opens a quoted
+/// field only at the start of a field (start of input, or after `,`, `\n`
+/// or `\r` outside quotes); elsewhere it is a literal byte. After an unclosed
+/// quote no further chunk starts, so such a record always stays whole.
+fn chunk_starts(rest: &[u8], target: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    let len = rest.len();
+    let target = target.max(1);
+    let mut next = target;
+    // Scan position; the reader is outside any quoted field here.
+    let mut i = 0;
+    while i < len {
+        let q = find_byte(rest, i, b'"').unwrap_or(len);
+        // Every newline in i..q is a record terminator.
+        while next < q {
+            let from = next.max(i);
+            match find_byte(&rest[..q], from, b'\n') {
+                Some(nl) => {
+                    // The reader stops right after the first terminator byte
+                    // of a record (`\r` of `\r\n`) and skips blank lines at
+                    // the start of the next read, which then takes its line
+                    // number from where the record ended: cut there too.
+                    let mut k = nl;
+                    while k > 0 && matches!(rest[k - 1], b'\r' | b'\n') {
+                        k -= 1;
+                    }
+                    let s = k + 1;
+                    if k > 0 && s < len && starts.last().is_some_and(|&l| s > l) {
+                        starts.push(s);
+                        next = s + target;
+                    } else {
+                        next = nl + 1;
+                    }
+                }
+                None => break,
+            }
+        }
+        if q >= len {
+            break;
+        }
+        let at_field_start = q == 0 || matches!(rest[q - 1], b',' | b'\n' | b'\r');
+        if !at_field_start {
+            i = q + 1;
+            continue;
+        }
+        // Inside a quoted field: find the closing quote ("" is an escape).
+        let mut j = q + 1;
+        loop {
+            match find_byte(rest, j, b'"') {
+                None => return starts,
+                Some(c) if rest.get(c + 1) == Some(&b'"') => j = c + 2,
+                Some(c) => {
+                    i = c + 1;
+                    break;
+                }
+            }
+        }
+    }
+    starts
+}
+
+/// The first index at or after `from` holding `byte`.
+fn find_byte(hay: &[u8], from: usize, byte: u8) -> Option<usize> {
+    let tail = hay.get(from..)?;
+    let mut base = from;
+    // Blocks compared without early exit vectorise; then find the byte.
+    for block in tail.chunks(32) {
+        if block.iter().fold(false, |acc, &b| acc | (b == byte)) {
+            return block.iter().position(|&b| b == byte).map(|k| base + k);
+        }
+        base += block.len();
+    }
+    None
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().map(|&b| u64::from(b == b'\n')).sum()
+}
+
+/// Parses and validates one chunk of CSV records; `line_base` is the line
+/// number of the chunk's first byte less one.
+fn parse_chunk(
+    chunk: &[u8],
+    line_base: u64,
+    width: usize,
+    file: &Arc<str>,
+    plan: &Plan,
+    ctx: &Ctx<'_>,
+) -> Vec<RowOutcome> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(chunk);
+    let mut cache = RowCache::default();
+    let mut rec = ByteRecord::new();
+    let mut out = Vec::with_capacity(chunk.len() / 200 + 1);
+    let failed = |line: u64, d: Diagnostic| RowOutcome {
+        line,
+        incident: None,
+        reject: Some(d),
+        warnings: Vec::new(),
+        derive_key: None,
+        id_hash: 0,
+    };
+    loop {
+        let line = line_base + rdr.position().line();
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                let start = rec.position().map(|p| line_base + p.line()).unwrap_or(line);
+                let end_line = line_base + rdr.position().line();
+                if rec.len() != width {
+                    let spans = if end_line > start + 1 {
+                        format!(
+                            "; the record runs to line {} (an unclosed quote?)",
+                            end_line - 1
+                        )
+                    } else {
+                        String::new()
+                    };
+                    let reason = format!(
+                        "expected {width} fields as in the header, found {}{spans}",
+                        rec.len()
+                    );
+                    out.push(failed(start, Ingester::row_error(file, start, reason)));
+                } else {
+                    out.push(process_row(
+                        &RawRow::csv(&rec),
+                        plan,
+                        ctx,
+                        file,
+                        start,
+                        &mut cache,
+                    ));
+                }
+            }
+            Err(e) => {
+                let at = e.position().map(|p| line_base + p.line()).unwrap_or(line);
+                let reason = format!("unreadable record: {}", csv_reason(&e));
+                out.push(failed(at, Ingester::row_error(file, at, reason)));
+                if e.is_io_error() {
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 fn csv_reason(e: &csv::Error) -> String {
@@ -705,16 +852,122 @@ pub struct Summary {
 impl Summary {
     /// Counts a set of incidents.
     pub fn of(incidents: &[Incident]) -> Summary {
-        let mut s = Summary::default();
+        // Count on borrowed keys first (a million rows, a few dozen keys),
+        // then build the sorted maps once.
+        let mut kind: rustc_hash::FxHashMap<&'static str, u64> = Default::default();
+        let mut source: rustc_hash::FxHashMap<&str, u64> = Default::default();
+        let mut bcu: rustc_hash::FxHashMap<&str, u64> = Default::default();
+        let mut month: rustc_hash::FxHashMap<(i32, u32), u64> = Default::default();
         for i in incidents {
-            *s.by_kind.entry(i.kind.as_str().to_string()).or_default() += 1;
-            *s.by_source.entry(i.source.to_string()).or_default() += 1;
-            *s.by_bcu.entry(i.bcu.to_string()).or_default() += 1;
+            *kind.entry(i.kind.as_str()).or_default() += 1;
+            *source.entry(&i.source).or_default() += 1;
+            *bcu.entry(&i.bcu).or_default() += 1;
             let d = i.reported.date;
-            *s.by_month
-                .entry(format!("{:04}-{:02}", d.year(), d.month()))
-                .or_default() += 1;
+            *month.entry((d.year(), d.month())).or_default() += 1;
         }
-        s
+        fn sorted<K: ToString>(m: rustc_hash::FxHashMap<K, u64>) -> BTreeMap<String, u64> {
+            m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+        }
+        Summary {
+            by_kind: sorted(kind),
+            by_source: sorted(source),
+            by_bcu: sorted(bcu),
+            by_month: month
+                .into_iter()
+                .map(|((y, m), v)| (format!("{y:04}-{m:02}"), v))
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod chunk_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    type Rec = (u64, u64, Vec<Vec<u8>>);
+
+    fn read_all(bytes: &[u8], line_base: u64) -> Vec<Rec> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        let mut rec = ByteRecord::new();
+        let mut out = Vec::new();
+        while rdr.read_byte_record(&mut rec).expect("slice") {
+            let start = line_base + rec.position().expect("pos").line();
+            let end = line_base + rdr.position().line();
+            out.push((start, end, rec.iter().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    /// Chunked reading gives the records and line numbers of one pass.
+    fn same_as_one_pass(input: &[u8], target: usize) {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut header = ByteRecord::new();
+        let _ = rdr.read_byte_record(&mut header);
+        let pos = rdr.position().clone();
+        let rest = &input[pos.byte() as usize..];
+        let whole = read_all(rest, pos.line() - 1);
+        // The one-pass reader, continued after the header.
+        let mut cont = Vec::new();
+        let mut rec = ByteRecord::new();
+        while rdr.read_byte_record(&mut rec).expect("slice") {
+            let start = rec.position().expect("pos").line();
+            cont.push((
+                start,
+                rdr.position().line(),
+                rec.iter().map(<[u8]>::to_vec).collect::<Vec<_>>(),
+            ));
+        }
+        assert_eq!(whole, cont);
+        let starts = chunk_starts(rest, target);
+        let mut chunked = Vec::new();
+        let mut base = pos.line() - 1;
+        for (k, &s) in starts.iter().enumerate() {
+            let e = starts.get(k + 1).copied().unwrap_or(rest.len());
+            chunked.extend(read_all(&rest[s..e], base));
+            base += count_newlines(&rest[s..e]);
+        }
+        assert_eq!(chunked, cont, "target {target}");
+    }
+
+    #[test]
+    fn chunks_split_only_between_records() {
+        for input in [
+            &b"a,b\n1,2\n\"x\ny\",3\n4,\"5\"\"\n\"\n\n\n6,7\r\n8,9\r\r\n"[..],
+            b"a,b\r\n\"q\"\"\",1\r\nz\"\n,\"\nw\n",
+            b"a,b\n\"unclosed\n1,2\n3,4\n",
+            b"a,b\n1\"2,\"3\n4\"\n5,6\n",
+            b"\"a\nb\",c\n1,2\n",
+            b"a",
+            b"",
+        ] {
+            for t in 1..12 {
+                same_as_one_pass(input, t);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn chunks_match_one_pass(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just(&b"a"[..]), Just(&b","[..]), Just(&b"\""[..]), Just(&b"\n"[..]),
+                    Just(&b"\r"[..]), Just(&b"\r\n"[..]), Just(&b"\"\""[..]), Just(&b" "[..]),
+                    Just(&b"\xc3\xa9"[..]), Just(&b"\xff"[..]),
+                ],
+                0..80,
+            ),
+            t in 1usize..10,
+        ) {
+            let input: Vec<u8> = parts.concat();
+            same_as_one_pass(&input, t);
+        }
     }
 }

@@ -63,17 +63,33 @@ pub(crate) struct Plan {
 
 /// A raw row: a CSV record or a JSON object.
 pub(crate) enum RawRow<'a> {
-    Csv(&'a ByteRecord),
+    /// The record, and its text when all of it is valid UTF-8 (then every
+    /// field is, as each field boundary is a character boundary).
+    Csv(&'a ByteRecord, Option<&'a str>),
     Json(&'a Map<String, Value>),
 }
 
 impl<'a> RawRow<'a> {
+    /// A CSV record, checked for UTF-8 once as a whole.
+    pub fn csv(rec: &'a ByteRecord) -> RawRow<'a> {
+        let text = std::str::from_utf8(rec.as_slice()).ok().filter(|t| {
+            (0..rec.len()).all(|i| {
+                rec.range(i)
+                    .is_some_and(|r| t.is_char_boundary(r.start) && t.is_char_boundary(r.end))
+            })
+        });
+        RawRow::Csv(rec, text)
+    }
+
     /// The raw text of a source, or why it cannot be read.
     fn get(&self, src: &'a Source) -> Result<Option<Cow<'a, str>>, String> {
         match (self, src) {
             (_, Source::Absent) => Ok(None),
             (_, Source::Const(c)) => Ok(Some(Cow::Borrowed(c.as_str()))),
-            (RawRow::Csv(rec), Source::Column(i)) => match rec.get(*i) {
+            (RawRow::Csv(rec, Some(text)), Source::Column(i)) => {
+                Ok(rec.range(*i).and_then(|r| text.get(r)).map(Cow::Borrowed))
+            }
+            (RawRow::Csv(rec, None), Source::Column(i)) => match rec.get(*i) {
                 None => Ok(None),
                 Some(bytes) => match std::str::from_utf8(bytes) {
                     Ok(s) => Ok(Some(Cow::Borrowed(s))),
@@ -115,6 +131,14 @@ pub(crate) struct RowOutcome {
     pub warnings: Vec<Diagnostic>,
     /// Hash of the derive-id columns, when the id must be derived.
     pub derive_key: Option<u64>,
+    /// [`id_hash`] of the incident's id (when not derived).
+    pub id_hash: u64,
+}
+
+/// The hash the duplicate-id check files ids under.
+pub(crate) fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id)
 }
 
 /// Read-only context shared by every row of a run.
@@ -130,6 +154,7 @@ pub(crate) struct Ctx<'a> {
 #[derive(Default)]
 pub(crate) struct RowCache {
     sources: Vec<(String, Arc<str>)>,
+    unassigned: Option<Arc<str>>,
     areas: std::collections::HashMap<String, Option<marac_geo::AreaId>>,
 }
 
@@ -473,7 +498,11 @@ impl<'r, 'a> Builder<'r, 'a> {
             reported,
             occurred,
             area: None,
-            bcu: Arc::from(UNASSIGNED),
+            bcu: self
+                .cache
+                .unassigned
+                .get_or_insert_with(|| Arc::from(UNASSIGNED))
+                .clone(),
             wgs84,
             bng,
             location_text,
@@ -622,6 +651,11 @@ pub(crate) fn process_row(
     };
     match b.build() {
         Ok((incident, derive_key)) => RowOutcome {
+            id_hash: if derive_key.is_none() {
+                id_hash(&incident.id)
+            } else {
+                0
+            },
             line,
             incident: Some(incident),
             reject: None,
@@ -634,6 +668,7 @@ pub(crate) fn process_row(
             reject: Some(reject),
             warnings: b.warnings,
             derive_key: None,
+            id_hash: 0,
         },
     }
 }

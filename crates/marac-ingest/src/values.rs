@@ -22,8 +22,12 @@ pub fn parse_record_date(s: &str, extra: &[String]) -> Result<RecordDate, String
         time,
         precision: DatePrecision::Day,
     };
-    // Fast paths first: chrono's FromStr parsers are ISO 8601 without a
-    // format string to interpret (ingest reads a million of these).
+    // Fast paths first: a plain YYYY-MM-DD, then chrono's FromStr parsers
+    // (ISO 8601 without a format string to interpret; ingest reads a
+    // million of these).
+    if let Some(d) = plain_iso_date(s) {
+        return checked(day(d, None));
+    }
     if let Ok(d) = s.parse::<NaiveDate>() {
         return checked(day(d, None));
     }
@@ -54,6 +58,22 @@ pub fn parse_record_date(s: &str, extra: &[String]) -> Result<RecordDate, String
         }
     }
     Err(date_reason(s, extra))
+}
+
+/// `YYYY-MM-DD` exactly (ten ASCII characters), when a real date; what
+/// chrono's `NaiveDate` parser gives for such text.
+fn plain_iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    NaiveDate::from_ymd_opt(y as i32, m, d)
 }
 
 fn checked(d: RecordDate) -> Result<RecordDate, String> {
@@ -115,7 +135,7 @@ const DOB_FORMATS: &[&str] = &[
 /// Reasons never quote the value: a date of birth identifies a person.
 pub fn parse_dob(s: &str, extra: &[String], reported: NaiveDate) -> Result<NaiveDate, String> {
     let s = s.trim();
-    let fast = s.parse::<NaiveDate>().ok();
+    let fast = plain_iso_date(s).or_else(|| s.parse::<NaiveDate>().ok());
     let d = fast
         .into_iter()
         .chain(
@@ -178,6 +198,25 @@ mod tests {
         assert_eq!((m.date, m.precision), (d(2017, 2, 1), DatePrecision::Month));
         let uk = parse_record_date("03/07/2024", &["%d/%m/%Y".into()]).unwrap();
         assert_eq!(uk.date, d(2024, 7, 3));
+    }
+
+    #[test]
+    fn plain_iso_dates_as_chrono_reads_them() {
+        for s in [
+            "2026-11-20",
+            "2024-02-29",
+            "2023-02-29",
+            "0000-01-01",
+            "9999-12-31",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-100",
+            "2026-11-2x",
+            "+2026-11-2",
+            "2026/11/20",
+        ] {
+            assert_eq!(plain_iso_date(s), s.parse::<NaiveDate>().ok(), "{s}");
+        }
     }
 
     #[test]

@@ -154,6 +154,28 @@ fn main() {
             println!("{n:7} {d}");
         }
         breakdown(&l, &rules, &by_key);
+        // Wrong links: accepted decisions joining two true persons.
+        let mut key_of = vec![""; l.mentions.list.len()];
+        for (k, v) in &by_key {
+            for &x in v {
+                key_of[x] = k;
+            }
+        }
+        let mut wrong: HashMap<String, (u64, u64)> = HashMap::new();
+        let mut wrong_shape: HashMap<String, (u64, u64)> = HashMap::new();
+        for d in &l.decisions {
+            if d.refused {
+                continue;
+            }
+            let (a, b) = (d.a as usize, d.b as usize);
+            let bad = key_of[a] != key_of[b];
+            bump(&mut wrong, l.comparisons.describe(&d.gamma), bad);
+            let (sa, sb) = (shape(&l.mentions.list[a]), shape(&l.mentions.list[b]));
+            let (sa, sb) = if sa <= sb { (sa, sb) } else { (sb, sa) };
+            bump(&mut wrong_shape, format!("{sa} ~ {sb}"), bad);
+        }
+        show("accepted links by levels: links wrong", wrong, 25);
+        show("accepted links by shape: links wrong", wrong_shape, 15);
     }
 }
 

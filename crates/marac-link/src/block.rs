@@ -120,6 +120,25 @@ fn part_bytes(m: &Mention, part: KeyPart, buf: &mut Vec<u8>) -> bool {
             Some(c) => buf.extend_from_slice(&c.to_le_bytes()),
             None => return false,
         },
+        KeyPart::AreaSector => match m.area.as_ref().and_then(|p| p.sector()) {
+            Some(s) => buf.extend_from_slice(s.as_bytes()),
+            None => return false,
+        },
+        KeyPart::AreaDistrict => match m.area.as_ref().and_then(|p| p.district()) {
+            Some(s) => buf.extend_from_slice(s.as_bytes()),
+            None => return false,
+        },
+        KeyPart::Cell => match m.point {
+            Some([e, n]) => {
+                buf.extend_from_slice(&((e / 1000.0).floor() as i32).to_le_bytes());
+                buf.extend_from_slice(&((n / 1000.0).floor() as i32).to_le_bytes());
+            }
+            None => return false,
+        },
+        KeyPart::Borough => match m.borough {
+            Some(b) => buf.extend_from_slice(&b.to_le_bytes()),
+            None => return false,
+        },
         KeyPart::Address => match m.address.key() {
             Some(k) => buf.extend_from_slice(&k.to_le_bytes()),
             None => return false,

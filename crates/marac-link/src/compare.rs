@@ -15,7 +15,7 @@ use crate::rules::{AddressSettings, Comparisons, NameSettings};
 /// The level of a comparison where a value is missing on either side.
 pub const NULL: u8 = u8::MAX;
 /// The largest number of comparisons in one model.
-pub const MAX_COMPARISONS: usize = 8;
+pub const MAX_COMPARISONS: usize = 9;
 
 /// The agreement levels of one pair: one entry per comparison, [`NULL`] past the last.
 pub type Gamma = [u8; MAX_COMPARISONS];
@@ -391,6 +391,63 @@ impl Comparison for CounterpartCmp {
     }
 }
 
+/// Where two records place the person, from context (see
+/// [`Mention::area`]): the same postcode, points within 60 m, the same
+/// sector or within 300 m, the same district or within 1.5 km, the same
+/// borough, else. Left to the `postcode` comparison when both records hold
+/// a home postcode.
+#[derive(Debug, Clone, Copy)]
+pub struct AreaCmp;
+
+impl Comparison for AreaCmp {
+    fn name(&self) -> &'static str {
+        "area"
+    }
+    fn levels(&self) -> &'static [&'static str] {
+        &["postcode", "near", "sector", "district", "borough", "else"]
+    }
+    fn compare(&self, a: &Mention, b: &Mention) -> u8 {
+        if a.postcode.is_some() && b.postcode.is_some() {
+            return NULL;
+        }
+        let mut level = NULL;
+        if let (Some(x), Some(y)) = (&a.area, &b.area) {
+            level = level.min(if x == y {
+                0
+            } else if x.sector().is_some() && x.sector() == y.sector() {
+                2
+            } else if x.district().is_some() && x.district() == y.district() {
+                3
+            } else {
+                5
+            });
+        }
+        if let (Some(p), Some(q)) = (a.point, b.point) {
+            let (dx, dy) = (p[0] - q[0], p[1] - q[1]);
+            let d2 = dx * dx + dy * dy;
+            level = level.min(if d2 <= 60.0 * 60.0 {
+                1
+            } else if d2 <= 300.0 * 300.0 {
+                2
+            } else if d2 <= 1500.0 * 1500.0 {
+                3
+            } else {
+                5
+            });
+        }
+        if let (Some(x), Some(y)) = (a.borough, b.borough) {
+            level = level.min(if x == y { 4 } else { 5 });
+        }
+        level
+    }
+    fn prior_m(&self) -> &'static [f64] {
+        &[0.3, 0.2, 0.2, 0.1, 0.1, 0.1]
+    }
+    fn prior_u(&self) -> &'static [f64] {
+        &[0.0005, 0.0005, 0.003, 0.02, 0.03, 0.946]
+    }
+}
+
 /// Phones: exact, else.
 #[derive(Debug, Clone, Copy)]
 pub struct PhoneCmp;
@@ -450,6 +507,9 @@ impl ComparisonSet {
         }
         if c.phone.enabled {
             list.push(Box::new(PhoneCmp));
+        }
+        if c.area.enabled {
+            list.push(Box::new(AreaCmp));
         }
         if c.counterpart.enabled {
             list.push(Box::new(CounterpartCmp));
@@ -706,6 +766,7 @@ mod tests {
         assert_eq!(
             set.list.len(),
             7 + usize::from(Comparisons::default().counterpart.enabled)
+                + usize::from(Comparisons::default().area.enabled)
         );
         for c in &set.list {
             assert_eq!(c.prior_m().len(), c.levels().len(), "{}", c.name());

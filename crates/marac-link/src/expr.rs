@@ -38,6 +38,7 @@ pub const FIELDS: &[&str] = &[
     "address",
     "phone",
     "counterpart",
+    "area",
 ];
 
 /// A numeric comparison operator.

@@ -516,6 +516,14 @@ pub struct Mention {
     /// The person of the other party of the same incident (the suspect of a
     /// victim, the victim of a suspect), from a first linkage pass.
     pub counterpart: Option<u32>,
+    /// Where the person is likely to live, from the record's context: their
+    /// own postcode, else the incident's postcode, else the other party's
+    /// postcode (neighbour disputes are between neighbours).
+    pub area: Option<Postcode>,
+    /// The incident's point (BNG metres), when recorded.
+    pub point: Option<[f32; 2]>,
+    /// A hash of the incident's area (borough) as folded text, when recorded.
+    pub borough: Option<u32>,
     /// How many mentions share this first name (for TF adjustment).
     pub first_count: u32,
     /// How many mentions share this last name.
@@ -550,6 +558,9 @@ impl Mention {
             address: p.address.as_deref().map(Address::parse).unwrap_or_default(),
             phone: p.phone.as_deref().and_then(phone),
             counterpart: None,
+            area: None,
+            point: None,
+            borough: None,
             first_count: 0,
             last_count: 0,
         }
@@ -626,6 +637,7 @@ impl Mentions {
                     })
             })
             .collect();
+        fill_context(&mut list, incidents);
         let totals = fill_term_frequencies(&mut list);
         Mentions {
             list,
@@ -642,6 +654,35 @@ impl Mentions {
     /// Whether there are no mentions.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
+    }
+}
+
+/// Sets [`Mention::area`] and [`Mention::point`] from each mention's incident
+/// and the incident's other party. `list` is in incident order, victim first.
+pub fn fill_context(list: &mut [Mention], incidents: &[Incident]) {
+    let uk = |p: &Option<Postcode>| p.as_ref().filter(|p| p.is_uk()).cloned();
+    let own: Vec<Option<Postcode>> = list.iter().map(|m| uk(&m.postcode)).collect();
+    for k in 0..list.len() {
+        let inc = &incidents[list[k].incident as usize];
+        let other = [k.wrapping_sub(1), k + 1]
+            .into_iter()
+            .find(|&o| o < list.len() && list[o].incident == list[k].incident);
+        let area = own[k]
+            .clone()
+            .or_else(|| uk(&inc.postcode))
+            .or_else(|| other.and_then(|o| own[o].clone()));
+        let m = &mut list[k];
+        m.area = area;
+        m.point = inc
+            .bng
+            .filter(|b| b.easting.is_finite() && b.northing.is_finite())
+            .map(|b| [b.easting as f32, b.northing as f32]);
+        m.borough = inc
+            .area
+            .as_deref()
+            .map(fold)
+            .filter(|a| !a.is_empty())
+            .map(|a| hash_str(&a) as u32);
     }
 }
 

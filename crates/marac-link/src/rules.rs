@@ -78,6 +78,14 @@ pub enum KeyPart {
     Address,
     /// The person of the incident's other party (second pass only).
     Counterpart,
+    /// Sector of the context postcode ([`crate::normalise::Mention::area`]).
+    AreaSector,
+    /// District of the context postcode.
+    AreaDistrict,
+    /// The 1 km grid square of the incident's point.
+    Cell,
+    /// The incident's area (borough).
+    Borough,
 }
 
 impl KeyPart {
@@ -98,6 +106,10 @@ impl KeyPart {
             KeyPart::HouseNumber => "house_number",
             KeyPart::Address => "address",
             KeyPart::Counterpart => "counterpart",
+            KeyPart::AreaSector => "area_sector",
+            KeyPart::AreaDistrict => "area_district",
+            KeyPart::Cell => "cell",
+            KeyPart::Borough => "borough",
         }
     }
 }
@@ -216,6 +228,10 @@ pub struct Comparisons {
     pub phone: Toggle,
     /// The other party of the incident is the same person (second pass).
     pub counterpart: Counterpart,
+    /// Where the person is from the record's context (incident postcode and
+    /// point, the other party's postcode), when the two records do not both
+    /// hold a home postcode.
+    pub area: Counterpart,
 }
 
 /// The counterpart comparison: off by default in code, on in the shipped rules.

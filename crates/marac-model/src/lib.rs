@@ -152,6 +152,12 @@ macro_rules! enumeration {
 
             /// Parses a value case-insensitively; spaces and hyphens count as `_`.
             pub fn parse(s: &str) -> Result<Self, UnknownValue> {
+                // Already a canonical token (the usual case): no allocation.
+                $(
+                    if s == $text $(|| s == $alias)* {
+                        return Ok($name::$variant);
+                    }
+                )+
                 let t = token(s);
                 $(
                     if t == $text $(|| t == $alias)* {

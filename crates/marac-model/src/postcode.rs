@@ -25,17 +25,31 @@ pub struct Postcode {
 impl Postcode {
     /// Parses a postcode; any spacing and case are accepted.
     pub fn parse(raw: &str) -> Postcode {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        if is_uk_compact(&compact) {
-            let split = compact.len() - 3;
-            Postcode {
-                text: format!("{} {}", &compact[..split], &compact[split..]),
-                uk: true,
+        // The compact upper-case form of a UK postcode has 5 to 7 ASCII
+        // characters: gather it on the stack; anything longer is not UK.
+        let mut compact = [0u8; 7];
+        let mut n = 0;
+        let mut fits = true;
+        for c in raw.chars().filter(|c| !c.is_whitespace()) {
+            if n == compact.len() || !c.is_ascii() {
+                fits = false;
+                break;
             }
+            compact[n] = c.to_ascii_uppercase() as u8;
+            n += 1;
+        }
+        let compact = &compact[..n];
+        if fits && is_uk_compact(compact) {
+            let split = n - 3;
+            let mut text = String::with_capacity(n + 1);
+            for &b in &compact[..split] {
+                text.push(char::from(b));
+            }
+            text.push(' ');
+            for &b in &compact[split..] {
+                text.push(char::from(b));
+            }
+            Postcode { text, uk: true }
         } else {
             Postcode {
                 text: raw.trim().to_string(),
@@ -89,9 +103,8 @@ impl Postcode {
 
 /// Checks the compact, upper-case form against the UK postcode patterns
 /// (A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA, and GIR 0AA).
-fn is_uk_compact(s: &str) -> bool {
-    let b = s.as_bytes();
-    if s == "GIR0AA" {
+fn is_uk_compact(b: &[u8]) -> bool {
+    if b == b"GIR0AA" {
         return true;
     }
     if !(5..=7).contains(&b.len()) {
