@@ -13,9 +13,9 @@ use marac_agenda::{
 };
 use marac_geo::Areas;
 use marac_model::{Incident, Role};
-use marac_risk::{Referrals, Scan};
+use marac_risk::Scan;
 
-use crate::cmd::scan::{load_config, person_rows, run_scan};
+use crate::cmd::scan::{load_config, load_referrals, person_rows, run_scan};
 use crate::inputs::{load, load_areas, parse_date_flag, today};
 use crate::output::{create_private_dir, emit, write_atomic};
 use crate::{input_error, InputArgs};
@@ -270,13 +270,7 @@ pub fn run(args: AgendaArgs, quiet: bool) -> Result<u8> {
         ));
     }
     let cfg = load_config(args.config.as_deref())?;
-    let referrals = match &args.refer {
-        None => Referrals::default(),
-        Some(p) => Referrals::parse(
-            &std::fs::read_to_string(p)
-                .map_err(|e| input_error(format!("{}: {e}", p.display())))?,
-        ),
-    };
+    let referrals = load_referrals(args.refer.as_deref())?;
     let ingest = load(&args.input, Some(as_of), quiet)?;
     let rows = person_rows(&ingest.incidents, args.persons.as_deref())?;
     let scan = run_scan(&ingest.incidents, &rows, &referrals, &cfg, as_of);

@@ -170,6 +170,16 @@ pub fn run_scan(
     scan(incidents, &mentions, &person_ids, referrals, cfg, as_of)
 }
 
+/// Loads `--refer FILE` (none: no referrals).
+pub fn load_referrals(path: Option<&std::path::Path>) -> Result<Referrals> {
+    match path {
+        None => Ok(Referrals::default()),
+        Some(p) => std::fs::read_to_string(p)
+            .map(|text| Referrals::parse(&text))
+            .map_err(|e| input_error(format!("{}: {e}", p.display()))),
+    }
+}
+
 /// Loads `--config` or the default.
 pub fn load_config(path: Option<&std::path::Path>) -> Result<RiskConfig> {
     match path {
@@ -190,13 +200,7 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
     }
     let as_of = args.as_of.unwrap_or_else(today);
     let cfg = load_config(args.config.as_deref())?;
-    let referrals = match &args.refer {
-        None => Referrals::default(),
-        Some(p) => Referrals::parse(
-            &std::fs::read_to_string(p)
-                .map_err(|e| input_error(format!("{}: {e}", p.display())))?,
-        ),
-    };
+    let referrals = load_referrals(args.refer.as_deref())?;
     let bcu_filter = match &args.bcu {
         None => None,
         Some(name) if name.eq_ignore_ascii_case("all") => None,

@@ -284,7 +284,7 @@ fn build_case(
             if *s == p.person_id {
                 continue;
             }
-            let entry = suspects.entry(s).or_insert_with(|| {
+            suspects.entry(s).or_insert_with(|| {
                 let d = l
                     .suspect_in
                     .get(s)
@@ -314,7 +314,6 @@ fn build_case(
                     other_victims: others.into_iter().collect(),
                 }
             });
-            let _ = entry;
         }
     }
 

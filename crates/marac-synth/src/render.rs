@@ -703,12 +703,15 @@ fn person_details(
         )
     } else {
         // Suspects: a full name, or only a first name, or only a surname.
+        // A recorded date of birth means the suspect was identified (a
+        // records check), and such a record holds the full name.
         let shape = rng.below(100);
         let addr = rng.chance(prof.s_addr);
+        let dob = rng.chance(prof.s_dob);
         (
-            shape < 88,
-            !(72..88).contains(&shape),
-            rng.chance(prof.s_dob),
+            shape < 88 || dob,
+            !(72..88).contains(&shape) || dob,
+            dob,
             addr,
             addr && rng.chance(0.6),
             false,
