@@ -242,3 +242,49 @@ fn police_uk_profile_reads_a_street_level_file() {
     assert_eq!(v["by_source"]["city-of-london-police"], 6);
     assert_eq!(v["by_month"]["2017-02"], 6);
 }
+
+#[test]
+fn areas_file_replaces_london_and_outside_is_unassigned() {
+    let (code, v, _) = validate_json(&["--areas", "areas/two-towns.geojson", "areas/leeds.csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        v["by_bcu"]["Riverside"], 3,
+        "two by coordinates, one by area name"
+    );
+    assert_eq!(
+        v["by_bcu"]["unassigned"], 1,
+        "London is outside these areas: counted, not dropped"
+    );
+    let r = run(&[
+        "validate",
+        "--areas",
+        "areas/missing.geojson",
+        "areas/leeds.csv",
+    ]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn standard_input_is_read_as_json_lines_or_csv() {
+    let jsonl = "{\"incident_id\":\"S1\",\"source\":\"housing\",\"kind\":\"asb\",\"reported_at\":\"2026-01-05\",\"borough\":\"RBKC\"}\n";
+    let out = crate::util::marac()
+        .args(["validate", "--format", "json", "--as-of", "2026-11-20", "-"])
+        .write_stdin(jsonl)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["inputs"][0]["file"], "<stdin>");
+    assert_eq!(
+        v["by_bcu"]["Central West"], 1,
+        "RBKC is Kensington and Chelsea"
+    );
+    let csv = "incident_id,source,kind,reported_at\nS2,housing,dispute,2026-01-05\n";
+    let out = crate::util::marac()
+        .args(["validate", "--format", "json", "--as-of", "2026-11-20", "-"])
+        .write_stdin(csv)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["by_kind"]["dispute"], 1);
+}
