@@ -147,7 +147,7 @@ pub fn build_pack(input: &PackInput<'_>) -> Pack {
             }
             _ => Section::NewReferral,
         };
-        cases.push(build_case(input, &l, p, case_ref, hearing, section));
+        cases.push(build_case(input, l, p, case_ref, hearing, section));
     }
     cases.sort_by(|a, b| {
         a.section

@@ -163,8 +163,13 @@ fn main() {
         }
         let mut wrong: HashMap<String, (u64, u64)> = HashMap::new();
         let mut wrong_shape: HashMap<String, (u64, u64)> = HashMap::new();
+        let (mut refused, mut refused_true) = (0u64, 0u64);
         for d in &l.decisions {
             if d.refused {
+                refused += 1;
+                if key_of[d.a as usize] == key_of[d.b as usize] {
+                    refused_true += 1;
+                }
                 continue;
             }
             let (a, b) = (d.a as usize, d.b as usize);
@@ -174,6 +179,7 @@ fn main() {
             let (sa, sb) = if sa <= sb { (sa, sb) } else { (sb, sa) };
             bump(&mut wrong_shape, format!("{sa} ~ {sb}"), bad);
         }
+        println!("refused by the guard: {refused}, of which true pairs {refused_true}");
         show("accepted links by levels: links wrong", wrong, 25);
         show("accepted links by shape: links wrong", wrong_shape, 15);
     }

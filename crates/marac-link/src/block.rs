@@ -7,7 +7,6 @@
 
 use rayon::prelude::*;
 
-use crate::hash::hash_parts;
 use crate::normalise::Mention;
 use crate::rules::{BlockRule, KeyPart};
 
@@ -148,17 +147,21 @@ fn part_bytes(m: &Mention, part: KeyPart, buf: &mut Vec<u8>) -> bool {
 }
 
 /// The blocking key of a mention under some key parts (`None` if a part is missing).
+///
+/// The same value as [`crate::hash::hash_parts`] of the parts' bytes, computed with one
+/// small buffer and no allocation for short keys.
 pub fn block_key(m: &Mention, parts: &[KeyPart]) -> Option<u64> {
-    let mut bufs: Vec<Vec<u8>> = Vec::with_capacity(parts.len());
+    use std::hash::Hasher;
+    let mut h = crate::hash::FxHasher::default();
+    let mut b = Vec::with_capacity(32);
     for p in parts {
-        let mut b = Vec::new();
         if !part_bytes(m, *p, &mut b) {
             return None;
         }
-        bufs.push(b);
+        h.write(&b);
+        h.write_u8(0xff);
     }
-    let slices: Vec<&[u8]> = bufs.iter().map(|b| b.as_slice()).collect();
-    Some(hash_parts(&slices))
+    Some(h.finish())
 }
 
 fn key_names(parts: &[KeyPart]) -> String {

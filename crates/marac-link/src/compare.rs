@@ -74,7 +74,7 @@ impl Comparison for FirstNameCmp {
         if x.initial_only || y.initial_only {
             return if x.initial() == y.initial() { 5 } else { 6 };
         }
-        if x.name == y.name {
+        if same_name(a.first_id, b.first_id, &x.name, &y.name) {
             return 0;
         }
         if nickname_match(&x.formal, &y.formal) {
@@ -105,6 +105,17 @@ impl Comparison for FirstNameCmp {
             return None;
         }
         Some(jaro_winkler(&a.first.name, &b.first.name))
+    }
+}
+
+/// Whether two names are equal: by their numbers when both are numbered
+/// (no string is read), else by text.
+#[inline]
+fn same_name(i: u32, j: u32, x: &str, y: &str) -> bool {
+    if i != 0 && j != 0 {
+        i == j
+    } else {
+        x == y
     }
 }
 
@@ -147,7 +158,7 @@ impl Comparison for LastNameCmp {
         if x.name.is_empty() || y.name.is_empty() {
             return NULL;
         }
-        if x.name == y.name {
+        if same_name(a.last_id, b.last_id, &x.name, &y.name) {
             return 0;
         }
         let part = x.parts.iter().any(|p| *p == y.name || y.parts.contains(p))

@@ -12,7 +12,7 @@
 //!         | ("jw" | "similarity") "(" field ")" op number
 //! op     := ">=" | ">" | "<=" | "<" | "=="
 //! field  := first_name | last_name | swapped_names | dob | postcode | address | phone
-//!         | counterpart
+//!         | counterpart | area
 //! ```
 //!
 //! `jw` is the Jaro-Winkler similarity of folded names; `similarity(address)`

@@ -227,6 +227,21 @@ pub fn same_reference(a: &Mention, b: &Mention) -> bool {
     a.source == b.source && a.reference.is_some() && a.reference == b.reference
 }
 
+/// A number per (source, reference) in order of first appearance, so that
+/// equal numbers are [`same_reference`]; `u32::MAX` without a reference.
+fn reference_ids(list: &[Mention]) -> Vec<u32> {
+    let mut ids: hash::FxMap<(u32, &str), u32> = hash::FxMap::default();
+    list.iter()
+        .map(|m| match &m.reference {
+            Some(r) => {
+                let n = ids.len() as u32;
+                *ids.entry((m.source, r)).or_insert(n)
+            }
+            None => u32::MAX,
+        })
+        .collect()
+}
+
 fn vetoed(vetoes: &[(String, expr::Expr)], facts: &Facts<'_>) -> bool {
     vetoes.iter().any(|(_, e)| e.eval(facts))
 }
@@ -442,6 +457,10 @@ fn pass(
             let min_w = mdl.weight_for(rules.file.threshold);
             stats.threshold = rules.file.threshold;
             stats.threshold_weight = Some(min_w);
+            // Compact per-mention inputs, so scoring reads two small arrays
+            // instead of two whole mentions per pair.
+            let adj: Vec<[f64; 2]> = list.par_iter().map(|m| scorer.adjustments(m)).collect();
+            let refs = reference_ids(list);
             picked = blocked
                 .pairs
                 .par_iter()
@@ -449,11 +468,13 @@ fn pass(
                 .enumerate()
                 .filter_map(|(k, (p, g))| {
                     let (i, j) = unpack(*p);
-                    let (a, b) = (&list[i], &list[j]);
-                    let w = scorer.weight(a, b, g);
-                    if override_refs && same_reference(a, b) {
+                    let w = scorer.weight_with(g, &adj[i]);
+                    if override_refs && refs[i] != u32::MAX && refs[i] == refs[j] {
                         Some((k, w, Reason::Reference))
-                    } else if w >= min_w && !vetoed(&rules.vetoes, &Facts { set: &set, g, a, b }) {
+                    } else if w >= min_w && {
+                        let (a, b) = (&list[i], &list[j]);
+                        !vetoed(&rules.vetoes, &Facts { set: &set, g, a, b })
+                    } {
                         Some((k, w, Reason::Model))
                     } else {
                         None

@@ -528,6 +528,11 @@ pub struct Mention {
     pub first_count: u32,
     /// How many mentions share this last name.
     pub last_count: u32,
+    /// A number per distinct first name (from 1, in order of first
+    /// appearance; 0 when not numbered): equal numbers are equal names.
+    pub first_id: u32,
+    /// A number per distinct last name, likewise.
+    pub last_id: u32,
 }
 
 impl Mention {
@@ -563,6 +568,8 @@ impl Mention {
             borough: None,
             first_count: 0,
             last_count: 0,
+            first_id: 0,
+            last_id: 0,
         }
     }
 
@@ -688,22 +695,25 @@ pub fn fill_context(list: &mut [Mention], incidents: &[Incident]) {
 
 /// Sets `first_count` and `last_count`: how many mentions share each value.
 pub fn fill_term_frequencies(list: &mut [Mention]) -> TfTotals {
-    let mut first: FxMap<Box<str>, u32> = FxMap::default();
-    let mut last: FxMap<Box<str>, u32> = FxMap::default();
+    // Name -> (count, number).
+    let mut first: FxMap<Box<str>, (u32, u32)> = FxMap::default();
+    let mut last: FxMap<Box<str>, (u32, u32)> = FxMap::default();
     let mut totals = TfTotals::default();
     for m in list.iter() {
         if !m.first.name.is_empty() && !m.first.initial_only {
-            *first.entry(m.first.name.clone()).or_default() += 1;
+            let n = first.len() as u32 + 1;
+            first.entry(m.first.name.clone()).or_insert((0, n)).0 += 1;
             totals.first += 1;
         }
         if !m.last.name.is_empty() {
-            *last.entry(m.last.name.clone()).or_default() += 1;
+            let n = last.len() as u32 + 1;
+            last.entry(m.last.name.clone()).or_insert((0, n)).0 += 1;
             totals.last += 1;
         }
     }
     for m in list.iter_mut() {
-        m.first_count = first.get(&m.first.name).copied().unwrap_or(0);
-        m.last_count = last.get(&m.last.name).copied().unwrap_or(0);
+        (m.first_count, m.first_id) = first.get(&m.first.name).copied().unwrap_or((0, 0));
+        (m.last_count, m.last_id) = last.get(&m.last.name).copied().unwrap_or((0, 0));
     }
     totals
 }

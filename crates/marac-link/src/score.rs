@@ -408,6 +408,8 @@ pub struct Scorer<'a> {
     pub totals: TfTotals,
     /// TF settings.
     pub training: Training,
+    /// Which TF denominator each comparison's exact level uses, if any.
+    tf_fields: Vec<Option<TfField>>,
 }
 
 impl<'a> Scorer<'a> {
@@ -418,12 +420,19 @@ impl<'a> Scorer<'a> {
         totals: TfTotals,
         training: Training,
     ) -> Self {
+        let blank = Mention::default();
+        let tf_fields = set
+            .list
+            .iter()
+            .map(|c| c.tf_count(&blank, &blank, 0).map(|(_, f)| f))
+            .collect();
         Scorer {
             set,
             model,
             weights: model.level_weights(),
             totals,
             training,
+            tf_fields,
         }
     }
 
@@ -438,6 +447,35 @@ impl<'a> Scorer<'a> {
             w += self.weights[x][l as usize];
             if let Some((count, field)) = cmp.tf_count(a, b, l) {
                 w += self.tf_adjustment(x, count, field);
+            }
+        }
+        w
+    }
+
+    /// The TF adjustments (bits) of an exact first and last name of one
+    /// mention, as [`Scorer::weight`] adds them (0 where not adjusted).
+    pub fn adjustments(&self, m: &Mention) -> [f64; 2] {
+        let mut adj = [0.0; 2];
+        for (x, cmp) in self.set.list.iter().enumerate() {
+            if let Some((count, field)) = cmp.tf_count(m, m, 0) {
+                adj[usize::from(field == TfField::Last)] = self.tf_adjustment(x, count, field);
+            }
+        }
+        adj
+    }
+
+    /// [`Scorer::weight`] from the first mention's [`Scorer::adjustments`]
+    /// (the same sum in the same order, so the same bits).
+    pub fn weight_with(&self, g: &Gamma, adj: &[f64; 2]) -> f64 {
+        let mut w = 0.0;
+        for (x, field) in self.tf_fields.iter().enumerate() {
+            let l = g[x];
+            if l == NULL {
+                continue;
+            }
+            w += self.weights[x][l as usize];
+            if let (0, Some(field)) = (l, field) {
+                w += adj[usize::from(*field == TfField::Last)];
             }
         }
         w

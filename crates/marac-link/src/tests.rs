@@ -235,3 +235,52 @@ fn graph_answers_the_risk_stage_questions() {
     assert_eq!(g.homes_of_person(margaret).len(), 1);
     assert_ne!(g.homes_of_person(margaret), g.homes_of_person(kyle));
 }
+
+#[test]
+fn context_area_places_a_suspect_on_the_victims_street() {
+    use crate::compare::{AreaCmp, Comparison, NULL};
+    use marac_model::{PersonDetails, Postcode};
+    let det = |pc: Option<&str>| PersonDetails {
+        first_name: Some("Dean".into()),
+        last_name: Some("Hollis".into()),
+        postcode: pc.map(Postcode::parse),
+        ..PersonDetails::default()
+    };
+    // A victim at home, and a suspect with no address of their own in an
+    // incident whose victim lives in the same sector.
+    let mut v = Mention::from_details(0, Role::Victim, 0, &det(Some("N16 7AB")));
+    v.area = v.postcode.clone();
+    let mut s = Mention::from_details(1, Role::Suspect, 0, &det(None));
+    s.area = Some(Postcode::parse("N16 7QT"));
+    assert_eq!(AreaCmp.compare(&v, &s), 2, "same sector");
+    s.area = None;
+    assert_eq!(AreaCmp.compare(&v, &s), NULL, "nothing to compare");
+    v.point = Some([533_000.0, 186_000.0]);
+    s.point = Some([533_040.0, 186_020.0]);
+    assert_eq!(AreaCmp.compare(&v, &s), 1, "incident points within 60 m");
+    s.borough = Some(7);
+    v.borough = Some(7);
+    s.point = Some([540_000.0, 186_000.0]);
+    assert_eq!(AreaCmp.compare(&v, &s), 4, "only the borough agrees");
+    // Both with a home postcode: the postcode comparison decides.
+    let s2 = Mention::from_details(1, Role::Suspect, 0, &det(Some("N16 7AB")));
+    assert_eq!(AreaCmp.compare(&v, &s2), NULL);
+}
+
+#[test]
+fn a_surname_at_an_address_is_a_household_not_a_person() {
+    // Two sisters at one address; a housing record names only "Okoye".
+    let l_inc = incidents(
+        "H1,met-police,asb,2026-03-01,Hackney,,Ngozi,Okoye,1984-05-06,4 Mare Street,E8 3RH,,,,,\n\
+         H2,met-police,asb,2026-03-09,Hackney,,Adaeze,Okoye,1990-11-02,4 Mare Street,E8 3RH,,,,,\n\
+         H3,housing,asb,2026-04-01,Hackney,,,Okoye,,4 Mare Street,E8 3RH,,,,,\n",
+    );
+    let l = link(&l_inc, &Rules::default());
+    let v = victims(&l, 3);
+    assert_ne!(v[0], v[1], "different first names and dates of birth");
+    assert_ne!(
+        v[2], v[0],
+        "a surname alone does not pick a household member"
+    );
+    assert_ne!(v[2], v[1]);
+}
