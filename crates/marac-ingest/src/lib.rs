@@ -228,12 +228,19 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<InputSource>, IngestError>
 #[derive(Debug)]
 pub struct Ingester {
     opts: IngestOptions,
+    /// Duplicate-id and derived-id state, and the result so far.
+    st: MergeState,
+}
+
+/// What merging outcomes in input order needs.
+#[derive(Debug, Default)]
+struct MergeState {
     /// Ids seen so far, by hash: the index in `out.incidents` of the first
     /// incident with that id hash (the duplicate check runs once per row, in
     /// order, so it stores no copy of the id).
-    seen: rustc_hash::FxHashMap<u64, u32>,
+    seen: rustc_hash::FxHashMap<u64, usize>,
     /// Ids whose hash is that of another, earlier id (in practice never).
-    seen_collided: rustc_hash::FxHashMap<String, u32>,
+    seen_collided: rustc_hash::FxHashMap<String, usize>,
     /// Occurrences of each derived-id key in the current file.
     derived_counter: HashMap<u64, u32>,
     out: Ingest,
@@ -253,10 +260,7 @@ impl Ingester {
     pub fn new(opts: IngestOptions) -> Self {
         Ingester {
             opts,
-            seen: rustc_hash::FxHashMap::default(),
-            seen_collided: rustc_hash::FxHashMap::default(),
-            derived_counter: HashMap::new(),
-            out: Ingest::default(),
+            st: MergeState::default(),
         }
     }
 
@@ -295,16 +299,16 @@ impl Ingester {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         // Derived ids count identical rows within one file, so reading the
         // same file twice yields duplicate ids, as it should.
-        self.derived_counter.clear();
-        self.out.files.push(FileCounts {
+        self.st.derived_counter.clear();
+        self.st.out.files.push(FileCounts {
             file: name.to_string(),
             ..FileCounts::default()
         });
         // Reserve for the rows this input will probably add (address space
         // only: pages are touched as rows arrive), so a million incidents do
         // not move through repeated reallocation.
-        self.out.incidents.reserve(body.len() / 160);
-        self.seen.reserve(body.len() / 160);
+        self.st.out.incidents.reserve(body.len() / 160);
+        self.st.seen.reserve(body.len() / 160);
         match format {
             InputFormat::Csv => self.add_csv(&file, body),
             InputFormat::JsonLines => self.add_jsonl(&file, body),
@@ -313,7 +317,7 @@ impl Ingester {
 
     /// Everything read so far.
     pub fn finish(self) -> Ingest {
-        self.out
+        self.st.out
     }
 
     fn file_error(file: &Arc<str>, line: u64, field: Option<&str>, reason: String) -> IngestError {
@@ -392,21 +396,37 @@ impl Ingester {
             c.2 = line_base;
             line_base += n;
         }
+        // Each window is parsed while the one before is merged.
+        let opts = &self.opts;
+        let st = &mut self.st;
+        let ctx = Ctx {
+            profile: &opts.profile,
+            areas: &opts.areas,
+            as_of: opts.as_of,
+        };
+        let mut pending: Vec<Vec<RowOutcome>> = Vec::new();
         for window in chunks.chunks(WINDOW) {
-            let ctx = Ctx {
-                profile: &self.opts.profile,
-                areas: &self.opts.areas,
-                as_of: self.opts.as_of,
-            };
-            let parts: Vec<Vec<RowOutcome>> = window
-                .par_iter()
-                .map(|&(s, e, base)| parse_chunk(&rest[s..e], base, width, file, &plan, &ctx))
-                .collect();
-            for outcomes in parts {
-                self.merge(outcomes)?;
-            }
+            let (merged, parts) = rayon::join(
+                || {
+                    pending
+                        .drain(..)
+                        .try_for_each(|outcomes| st.merge(opts, outcomes))
+                },
+                || {
+                    window
+                        .par_iter()
+                        .map(|&(s, e, base)| {
+                            parse_chunk(&rest[s..e], base, width, file, &plan, &ctx)
+                        })
+                        .collect::<Vec<_>>()
+                },
+            );
+            merged?;
+            pending = parts;
         }
-        Ok(())
+        pending
+            .into_iter()
+            .try_for_each(|outcomes| st.merge(opts, outcomes))
     }
 
     fn row_error(file: &Arc<str>, line: u64, reason: String) -> Diagnostic {
@@ -476,7 +496,7 @@ impl Ingester {
                     }
                 })
                 .collect();
-            self.merge(outcomes)?;
+            self.st.merge(&self.opts, outcomes)?;
         }
         Ok(())
     }
@@ -556,7 +576,7 @@ impl Ingester {
                 .map(|(n, _)| n.as_str())
                 .collect();
             if !unknown.is_empty() {
-                self.out.warnings.push(Diagnostic {
+                self.st.out.warnings.push(Diagnostic {
                     file: file.clone(),
                     line: 1,
                     field: None,
@@ -566,7 +586,7 @@ impl Ingester {
                         unknown.join(", ")
                     ),
                 });
-                if let Some(fc) = self.out.files.last_mut() {
+                if let Some(fc) = self.st.out.files.last_mut() {
                     fc.warnings += 1;
                 }
             }
@@ -576,22 +596,28 @@ impl Ingester {
             derive_from,
         })
     }
+}
 
+impl MergeState {
     /// Where the id was first seen, if it was.
     fn first_with_id(&self, hash: u64, id: &str) -> Option<&Origin> {
         let &i = self.seen.get(&hash)?;
-        let first = &self.out.incidents[i as usize];
+        let first = &self.out.incidents[i];
         if first.id == id {
             return Some(&first.origin);
         }
         self.seen_collided
             .get(id)
-            .map(|&i| &self.out.incidents[i as usize].origin)
+            .map(|&i| &self.out.incidents[i].origin)
     }
 
     /// Adds a batch of outcomes in input order: derived ids, duplicate ids,
     /// counts, and the strict stop.
-    fn merge(&mut self, outcomes: Vec<RowOutcome>) -> Result<(), IngestError> {
+    fn merge(
+        &mut self,
+        opts: &IngestOptions,
+        outcomes: Vec<RowOutcome>,
+    ) -> Result<(), IngestError> {
         let Some(fc_index) = self.out.files.len().checked_sub(1) else {
             return Ok(());
         };
@@ -606,8 +632,7 @@ impl Ingester {
                     if let Some(key) = o.derive_key {
                         let n = derived_seen.entry(key).or_insert(0);
                         *n += 1;
-                        let prefix = self
-                            .opts
+                        let prefix = opts
                             .profile
                             .derive_id
                             .as_ref()
@@ -631,7 +656,7 @@ impl Ingester {
                             ),
                         }),
                         None => {
-                            let index = self.out.incidents.len() as u32;
+                            let index = self.out.incidents.len();
                             match self.seen.entry(hash) {
                                 std::collections::hash_map::Entry::Vacant(v) => {
                                     v.insert(index);
@@ -651,7 +676,7 @@ impl Ingester {
             };
             if let Some(d) = reject {
                 self.out.files[fc_index].rejected += 1;
-                if self.opts.strict {
+                if opts.strict {
                     self.derived_counter = derived_seen;
                     return Err(IngestError::Strict(d));
                 }
@@ -760,6 +785,9 @@ fn parse_chunk(
         .flexible(true)
         .from_reader(chunk);
     let mut cache = RowCache::default();
+    // A copy of the name for this chunk's rows (same text): threads do not
+    // contend on one reference count per row.
+    let file: &Arc<str> = &Arc::from(&**file);
     let mut rec = ByteRecord::new();
     let mut out = Vec::with_capacity(chunk.len() / 200 + 1);
     let failed = |line: u64, d: Diagnostic| RowOutcome {

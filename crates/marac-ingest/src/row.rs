@@ -155,7 +155,20 @@ pub(crate) struct Ctx<'a> {
 pub(crate) struct RowCache {
     sources: Vec<(String, Arc<str>)>,
     unassigned: Option<Arc<str>>,
-    areas: std::collections::HashMap<String, Option<marac_geo::AreaId>>,
+    areas: rustc_hash::FxHashMap<String, Option<marac_geo::AreaId>>,
+    /// This cache's own copies of area and BCU names (same text), so that
+    /// threads do not contend on one reference count per row.
+    placed: rustc_hash::FxHashMap<marac_geo::AreaId, (Arc<str>, Arc<str>)>,
+}
+
+impl RowCache {
+    fn names(&mut self, areas: &Areas, id: marac_geo::AreaId) -> (Arc<str>, Arc<str>) {
+        let (name, bcu) = self.placed.entry(id).or_insert_with(|| {
+            let a = areas.area(id);
+            (Arc::from(&*a.name), Arc::from(&*a.bcu))
+        });
+        (name.clone(), bcu.clone())
+    }
 }
 
 struct Builder<'r, 'a> {
@@ -193,26 +206,35 @@ impl<'r, 'a> Builder<'r, 'a> {
             None => return Ok(None),
             Some(r) => r,
         };
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
+        let mut v: Cow<'a, str> = match raw {
+            Cow::Borrowed(b) => Cow::Borrowed(trim(b)),
+            Cow::Owned(o) => Cow::Owned(trim(&o).to_string()),
+        };
+        if v.is_empty() {
             return Ok(None);
         }
-        let mut v: Cow<'a, str> = match raw {
-            Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
-            Cow::Owned(o) => Cow::Owned(o.trim().to_string()),
-        };
-        if let Some(t) = self.ctx.profile.transforms.get(field) {
-            v = Cow::Owned(t.apply(&v));
-        }
-        if let Some(map) = self.ctx.profile.values.get(field) {
-            let key = v.to_lowercase();
-            if let Some(m) = map.map.get(&key) {
-                v = Cow::Owned(m.clone());
-            } else if let Some(d) = &map.default {
-                v = Cow::Owned(d.clone());
+        let profile = self.ctx.profile;
+        let mut mapped = false;
+        if !profile.transforms.is_empty() {
+            if let Some(t) = profile.transforms.get(field) {
+                v = Cow::Owned(t.apply(&v));
+                mapped = true;
             }
         }
-        if v.trim().is_empty() {
+        if !profile.values.is_empty() {
+            if let Some(map) = profile.values.get(field) {
+                let key = v.to_lowercase();
+                if let Some(m) = map.map.get(&key) {
+                    v = Cow::Owned(m.clone());
+                    mapped = true;
+                } else if let Some(d) = &map.default {
+                    v = Cow::Owned(d.clone());
+                    mapped = true;
+                }
+            }
+        }
+        // Unmapped, `v` is trimmed and not empty.
+        if mapped && v.trim().is_empty() {
             return Ok(None);
         }
         Ok(Some(v))
@@ -562,9 +584,9 @@ impl<'r, 'a> Builder<'r, 'a> {
                 }
             };
             if let Some(id) = resolved {
-                let a = areas.area(id);
-                inc.area = Some(a.name.clone());
-                inc.bcu = a.bcu.clone();
+                let (name, bcu) = self.cache.names(areas, id);
+                inc.area = Some(name);
+                inc.bcu = bcu;
                 return;
             }
             self.warn(
@@ -574,9 +596,9 @@ impl<'r, 'a> Builder<'r, 'a> {
         }
         if let Some(p) = inc.bng {
             if let Some(id) = areas.locate(p) {
-                let a = areas.area(id);
-                inc.area = Some(a.name.clone());
-                inc.bcu = a.bcu.clone();
+                let (name, bcu) = self.cache.names(areas, id);
+                inc.area = Some(name);
+                inc.bcu = bcu;
             }
         }
     }
@@ -595,6 +617,23 @@ impl<'r, 'a> Builder<'r, 'a> {
             h.write(&[0x1f]);
         }
         Ok(h.finish())
+    }
+}
+
+/// `str::trim`, with a fast answer for text that starts and ends with an
+/// ASCII character that is not whitespace (most values).
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l))
+            if f.is_ascii()
+                && l.is_ascii()
+                && !char::from(f).is_whitespace()
+                && !char::from(l).is_whitespace() =>
+        {
+            s
+        }
+        _ => s.trim(),
     }
 }
 
@@ -689,6 +728,27 @@ mod tests {
         assert_eq!(FIELDS[f::VULNERABILITIES], "vulnerabilities");
         assert_eq!(FIELDS[f::OUTCOME], "outcome");
         assert_eq!(FIELDS.len(), 32);
+    }
+
+    #[test]
+    fn fast_trim_is_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{b}a",
+            "a\u{b}",
+            "\u{85}a",
+            "a\u{a0}",
+            "é",
+            " é ",
+            "\u{1c}a\u{1f}",
+            "\ta\r\n",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub fn parse_record_date(s: &str, extra: &[String]) -> Result<RecordDate, String
     if let Some(d) = plain_iso_date(s) {
         return checked(day(d, None));
     }
+    if let Some(dt) = plain_iso_datetime(s) {
+        return checked(day(dt.date(), Some(dt.time())));
+    }
     if let Ok(d) = s.parse::<NaiveDate>() {
         return checked(day(d, None));
     }
@@ -74,6 +77,23 @@ fn plain_iso_date(s: &str) -> Option<NaiveDate> {
     };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     NaiveDate::from_ymd_opt(y as i32, m, d)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` exactly, when real; what the ISO local date-time
+/// path below gives for such text (leap seconds are left to that path).
+fn plain_iso_datetime(s: &str) -> Option<NaiveDateTime> {
+    let b = s.as_bytes();
+    if b.len() != 19 || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = plain_iso_date(s.get(..10)?)?;
+    let time = NaiveTime::from_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?;
+    Some(date.and_time(time))
 }
 
 fn checked(d: RecordDate) -> Result<RecordDate, String> {
@@ -225,6 +245,31 @@ mod tests {
                 assert_eq!(plain_iso_date(s), None, "{s}");
             }
         }
+    }
+
+    #[test]
+    fn plain_iso_datetimes_as_chrono_reads_them() {
+        for s in [
+            "2026-11-20T08:15:00",
+            "2024-02-29T23:59:59",
+            "2023-02-29T10:00:00",
+            "2026-11-20T24:00:00",
+            "2026-11-20T10:60:00",
+            "2026-11-20T10:00:60",
+            "2026-11-20 08:15:00",
+            "2026-11-20T8:15:000",
+            "2026-11-20t08:15:00",
+        ] {
+            let chrono = s.parse::<NaiveDateTime>().ok();
+            assert!(
+                plain_iso_datetime(s).is_none() || plain_iso_datetime(s) == chrono,
+                "{s}"
+            );
+            if chrono.is_none() {
+                assert_eq!(plain_iso_datetime(s), None, "{s}");
+            }
+        }
+        assert!(plain_iso_datetime("2026-11-20T08:15:00").is_some());
     }
 
     #[test]
