@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use marac_model::Role;
 use marac_risk::{mentions_from_rows, scan, Referrals, RiskConfig};
 use marac_synth::{generate, SynthConfig};
 
@@ -21,19 +20,8 @@ fn bench_scan(c: &mut Criterion) {
             incidents: n,
             end,
         });
-        let linkage = marac_link::link(&data.incidents, &marac_link::rules::Rules::default());
-        let rows: Vec<(String, Role, String)> = linkage
-            .rows()
-            .map(|r| {
-                let role = if r.role == "suspect" {
-                    Role::Suspect
-                } else {
-                    Role::Victim
-                };
-                (r.incident_id, role, r.person_id)
-            })
-            .collect();
-        drop(linkage);
+        let rows =
+            marac_link::link(&data.incidents, &marac_link::rules::Rules::default()).mention_rows();
         let (mentions, persons) = mentions_from_rows(
             &data.incidents,
             rows.iter().map(|(i, r, p)| (i.as_str(), *r, p.as_str())),

@@ -77,6 +77,9 @@ pub struct AgendaArgs {
     /// Person mentions from `marac link` instead of linking here.
     #[arg(long, value_name = "persons.csv")]
     persons: Option<PathBuf>,
+    /// Linkage rules when linking here: a FILE.toml, or `default` / `deterministic`.
+    #[arg(long, value_name = "FILE.toml")]
+    rules: Option<String>,
     /// Risk configuration (default: the shipped one).
     #[arg(long, value_name = "FILE.toml")]
     config: Option<PathBuf>,
@@ -272,7 +275,11 @@ pub fn run(args: AgendaArgs, quiet: bool) -> Result<u8> {
     let cfg = load_config(args.config.as_deref())?;
     let referrals = load_referrals(args.refer.as_deref())?;
     let ingest = load(&args.input, Some(as_of), quiet)?;
-    let rows = person_rows(&ingest.incidents, args.persons.as_deref())?;
+    let rows = person_rows(
+        &ingest.incidents,
+        args.persons.as_deref(),
+        args.rules.as_deref(),
+    )?;
     let scan = run_scan(&ingest.incidents, &rows, &referrals, &cfg, as_of);
     let key_path = match (&args.key, &args.register) {
         (Some(k), _) => k.clone(),

@@ -79,7 +79,7 @@ enum Format {
 }
 
 /// Loads rules by built-in name or file.
-fn load_rules(spec: Option<&str>) -> Result<Rules> {
+pub fn load_rules(spec: Option<&str>) -> Result<Rules> {
     match spec {
         None | Some("default") => Ok(Rules::default()),
         Some("deterministic") => {

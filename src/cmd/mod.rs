@@ -14,18 +14,15 @@ use marac_model::{Incident, Role};
 /// Person mentions of the incidents as `(incident_id, role, person_id)`,
 /// by the linkage stage with the default rules.
 pub fn link_rows(incidents: &[Incident]) -> Vec<(String, Role, String)> {
-    let linkage = marac_link::link(incidents, &marac_link::rules::Rules::default());
-    linkage
-        .rows()
-        .map(|r| {
-            let role = if r.role == "suspect" {
-                Role::Suspect
-            } else {
-                Role::Victim
-            };
-            (r.incident_id, role, r.person_id)
-        })
-        .collect()
+    link_rows_with(incidents, &marac_link::rules::Rules::default())
+}
+
+/// Person mentions by the linkage stage with the given rules.
+pub fn link_rows_with(
+    incidents: &[Incident],
+    rules: &marac_link::rules::Rules,
+) -> Vec<(String, Role, String)> {
+    marac_link::link(incidents, rules).mention_rows()
 }
 
 /// Kinds that count towards the pack's hot spots (crime context is excluded:

@@ -34,6 +34,9 @@ pub struct ScanArgs {
     /// Person mentions from `marac link` (incident_id,role,person_id) instead of linking here.
     #[arg(long, value_name = "persons.csv")]
     persons: Option<PathBuf>,
+    /// Linkage rules when linking here: a FILE.toml, or `default` / `deterministic`.
+    #[arg(long, value_name = "FILE.toml")]
+    rules: Option<String>,
     /// Only persons in this BCU (name or code).
     #[arg(long, value_name = "NAME")]
     bcu: Option<String>,
@@ -80,6 +83,9 @@ struct EvalArgs {
     /// Person mentions from `marac link` instead of linking here.
     #[arg(long, value_name = "persons.csv")]
     persons: Option<PathBuf>,
+    /// Linkage rules when linking here: a FILE.toml, or `default` / `deterministic`.
+    #[arg(long, value_name = "FILE.toml")]
+    rules: Option<String>,
     /// Risk configuration.
     #[arg(long, value_name = "FILE.toml")]
     config: Option<PathBuf>,
@@ -92,7 +98,11 @@ fn run_eval(args: EvalArgs, quiet: bool) -> Result<u8> {
     let cfg = load_config(args.config.as_deref())?;
     let ingest = load(&args.input, Some(args.as_of), quiet)?;
     let t = std::time::Instant::now();
-    let rows = person_rows(&ingest.incidents, args.persons.as_deref())?;
+    let rows = person_rows(
+        &ingest.incidents,
+        args.persons.as_deref(),
+        args.rules.as_deref(),
+    )?;
     let link_s = t.elapsed().as_secs_f64();
     let t = std::time::Instant::now();
     let result = run_scan(
@@ -144,14 +154,19 @@ pub fn read_persons(path: &std::path::Path) -> Result<Vec<(String, Role, String)
     Ok(rows)
 }
 
-/// Links the incidents' persons: from `--persons` or by linkage.
+/// Links the incidents' persons: from `--persons`, or by linkage with
+/// `--rules` (default: the built-in rules).
 pub fn person_rows(
     incidents: &[Incident],
     persons: Option<&std::path::Path>,
+    rules: Option<&str>,
 ) -> Result<Vec<(String, Role, String)>> {
     match persons {
         Some(p) => read_persons(p),
-        None => Ok(crate::cmd::link_rows(incidents)),
+        None => Ok(crate::cmd::link_rows_with(
+            incidents,
+            &crate::cmd::link::load_rules(rules)?,
+        )),
     }
 }
 
@@ -213,7 +228,11 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
         }
     };
     let ingest = load(&args.input, Some(as_of), quiet)?;
-    let rows = person_rows(&ingest.incidents, args.persons.as_deref())?;
+    let rows = person_rows(
+        &ingest.incidents,
+        args.persons.as_deref(),
+        args.rules.as_deref(),
+    )?;
     let mut result = run_scan(&ingest.incidents, &rows, &referrals, &cfg, as_of);
     let register = match &args.register {
         None => None,

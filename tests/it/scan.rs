@@ -171,3 +171,34 @@ fn same_bytes_whatever_the_thread_count() {
         .unwrap();
     assert_eq!(a.stdout, b.stdout);
 }
+
+#[test]
+fn scan_links_here_with_the_chosen_rules() {
+    let r = run(&[
+        "scan",
+        "scan/week.csv",
+        "--as-of",
+        "2026-11-20",
+        "--rules",
+        "deterministic",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    // Ann Lee's three housing records share a tenancy reference: one person.
+    let ann = v["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["incidents"] == serde_json::json!(["H1", "H2", "H3"]))
+        .expect("the three housing records are one victim");
+    assert_eq!(ann["flags"][0], "repeat_victim");
+    let r = run(&[
+        "scan",
+        "scan/week.csv",
+        "--as-of",
+        "2026-11-20",
+        "--rules",
+        "no-such-rules.toml",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}

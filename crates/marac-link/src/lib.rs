@@ -179,6 +179,21 @@ impl<'a> Linkage<'a> {
             })
     }
 
+    /// One `(incident_id, role, person_id)` per person mention, in input
+    /// order: the shape the risk scan and the agenda take.
+    pub fn mention_rows(&self) -> Vec<(String, Role, String)> {
+        self.rows()
+            .map(|r| {
+                let role = if r.role == "suspect" {
+                    Role::Suspect
+                } else {
+                    Role::Victim
+                };
+                (r.incident_id, role, r.person_id)
+            })
+            .collect()
+    }
+
     /// `field=level;…` for a decision, prefixed by what decided it.
     pub fn decided_by(&self, d: &Decision) -> String {
         let levels = self.comparisons.describe(&d.gamma);
