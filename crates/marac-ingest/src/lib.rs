@@ -999,3 +999,45 @@ mod chunk_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod robustness_tests {
+    //! No input makes ingest panic, and the counts always add up.
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A header of canonical fields, then rows made of bytes that stress
+    /// every parser: quotes, separators, line ends, non-UTF-8, digits,
+    /// dashes, the letters of kinds and dates.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        let alphabet: Vec<u8> = b"\",\r\n;-:T0123456789asbhetdicrmpoluy .\xff\xc3\xa9{}[]".to_vec();
+        proptest::collection::vec(proptest::sample::select(alphabet), 0..600)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn csv_never_panics_and_counts_add_up(rows in body(), strict in any::<bool>()) {
+            let mut input = b"incident_id,source,kind,reported_at,victim_dob,lat,lon,harm,vulnerabilities\n".to_vec();
+            input.extend_from_slice(&rows);
+            let mut ing = Ingester::new(IngestOptions { strict, ..IngestOptions::default() });
+            let result = ing.add_bytes("p.csv", &input, InputFormat::Csv);
+            let out = ing.finish();
+            prop_assert_eq!(out.read(), out.accepted() + out.rejected());
+            prop_assert_eq!(out.rejects.len() as u64 + u64::from(result.is_err()), out.rejected());
+            prop_assert_eq!(out.incidents.len() as u64, out.accepted());
+        }
+
+        #[test]
+        fn json_lines_never_panic_and_counts_add_up(rows in body()) {
+            let mut input = b"{\"incident_id\":\"a\",\"source\":\"x\",\"kind\":\"asb\",\"reported_at\":\"2024-01-01\"}\n".to_vec();
+            input.extend_from_slice(&rows);
+            let mut ing = Ingester::new(IngestOptions::default());
+            ing.add_bytes("p.jsonl", &input, InputFormat::JsonLines).expect("lenient mode never stops");
+            let out = ing.finish();
+            prop_assert_eq!(out.read(), out.accepted() + out.rejected());
+            prop_assert_eq!(out.rejects.len() as u64, out.rejected());
+        }
+    }
+}
