@@ -3,6 +3,7 @@
 
 mod agenda;
 mod demo;
+mod help;
 mod hotspots;
 mod link;
 mod register;
