@@ -80,16 +80,9 @@ pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
 /// Neutralises a CSV cell that a spreadsheet would run as a formula: a cell
 /// starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`.
 /// A plain number (`-1`, `-0.5`) is left alone: it is data, not a formula.
-pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.parse::<f64>().is_ok_and(f64::is_finite) {
-        return std::borrow::Cow::Borrowed(cell);
-    }
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
-            std::borrow::Cow::Owned(format!("'{cell}"))
-        }
-        _ => std::borrow::Cow::Borrowed(cell),
-    }
+pub fn csv_safe(cell: &str) -> String {
+    // One rule for every CSV marac writes: the agenda's renderer owns it.
+    marac_agenda::render::csv_cell(cell)
 }
 
 /// Builds a CSV document in memory, neutralising formula cells.
@@ -111,10 +104,7 @@ impl CsvDoc {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let cells: Vec<String> = cells
-            .into_iter()
-            .map(|c| csv_safe(c.as_ref()).into_owned())
-            .collect();
+        let cells: Vec<String> = cells.into_iter().map(|c| csv_safe(c.as_ref())).collect();
         self.w.write_record(&cells)?;
         Ok(())
     }

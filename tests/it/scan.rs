@@ -1,18 +1,25 @@
 //! `marac scan` on a small hand-written week (tests/data/scan).
 
-use crate::util::run;
+use crate::util::{run, Run};
+
+/// `marac scan` of the week with its hand-written person mentions.
+const WEEK: [&str; 6] = [
+    "scan",
+    "scan/week.csv",
+    "--as-of",
+    "2026-11-20",
+    "--persons",
+    "scan/persons.csv",
+];
+
+fn scan_run(extra: &[&str]) -> Run {
+    let mut args = WEEK.to_vec();
+    args.extend_from_slice(extra);
+    run(&args)
+}
 
 fn scan_json(extra: &[&str]) -> serde_json::Value {
-    let mut args = vec![
-        "scan",
-        "scan/week.csv",
-        "--as-of",
-        "2026-11-20",
-        "--persons",
-        "scan/persons.csv",
-    ];
-    args.extend_from_slice(extra);
-    let r = run(&args);
+    let r = scan_run(extra);
     assert_eq!(r.code, 0, "{}", r.stderr);
     serde_json::from_str(&r.stdout).unwrap()
 }
@@ -76,34 +83,14 @@ fn referral_makes_eligible_without_changing_the_score() {
 
 #[test]
 fn csv_and_markdown_formats() {
-    let r = run(&[
-        "scan",
-        "scan/week.csv",
-        "--as-of",
-        "2026-11-20",
-        "--persons",
-        "scan/persons.csv",
-        "--format",
-        "csv",
-    ]);
+    let r = scan_run(&["--format", "csv"]);
     let mut lines = r.stdout.lines();
     assert_eq!(
         lines.next(),
         Some("person_id,bcu,score,level,marac_eligible,flags,incidents")
     );
     assert!(lines.next().unwrap().starts_with("P1,Central North,"));
-    let r = run(&[
-        "scan",
-        "scan/week.csv",
-        "--as-of",
-        "2026-11-20",
-        "--persons",
-        "scan/persons.csv",
-        "--format",
-        "md",
-        "--bcu",
-        "cn",
-    ]);
+    let r = scan_run(&["--format", "md", "--bcu", "cn"]);
     assert!(r.stdout.starts_with("# Risk scan as of 2026-11-20\n"));
     assert!(r.stdout.contains("| P1 | Central North |"));
     assert!(!r.stdout.contains("Central East"), "--bcu keeps one BCU");
@@ -112,16 +99,7 @@ fn csv_and_markdown_formats() {
 
 #[test]
 fn explain_shows_chronology_and_points_without_free_text() {
-    let r = run(&[
-        "scan",
-        "scan/week.csv",
-        "--as-of",
-        "2026-11-20",
-        "--persons",
-        "scan/persons.csv",
-        "--explain",
-        "P1",
-    ]);
+    let r = scan_run(&["--explain", "P1"]);
     assert_eq!(r.code, 0);
     assert!(
         r.stdout
@@ -134,29 +112,13 @@ fn explain_shows_chronology_and_points_without_free_text() {
         !r.stdout.contains("Shouted"),
         "summaries stay out of the explanation"
     );
-    let r = run(&[
-        "scan",
-        "scan/week.csv",
-        "--as-of",
-        "2026-11-20",
-        "--persons",
-        "scan/persons.csv",
-        "--explain",
-        "P99",
-    ]);
+    let r = scan_run(&["--explain", "P99"]);
     assert_eq!(r.code, 2);
 }
 
 #[test]
 fn same_bytes_whatever_the_thread_count() {
-    let args = [
-        "scan",
-        "scan/week.csv",
-        "--as-of",
-        "2026-11-20",
-        "--persons",
-        "scan/persons.csv",
-    ];
+    let args = WEEK;
     let a = crate::util::marac()
         .current_dir(crate::util::data(""))
         .env("RAYON_NUM_THREADS", "1")
