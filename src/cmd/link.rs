@@ -176,8 +176,8 @@ fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
         None => eprintln!("marac: link: deterministic rules"),
     }
     eprintln!(
-        "marac: link: {} linking pairs, {} merges refused by the chaining guard, {} persons found",
-        s.links, s.refused, s.persons
+        "marac: link: {} linking pairs, {} merges refused by the chaining guard, {} partial persons attached, {} persons found",
+        s.links, s.refused, s.attached, s.persons
     );
     if timings {
         let parts: Vec<String> = s

@@ -180,6 +180,74 @@ fn main() {
             bump(&mut wrong_shape, format!("{sa} ~ {sb}"), bad);
         }
         println!("refused by the guard: {refused}, of which true pairs {refused_true}");
+        let mut att_shape: HashMap<String, (u64, u64)> = HashMap::new();
+        let mut att_weight: HashMap<String, (u64, u64)> = HashMap::new();
+        let mut att_class: HashMap<String, (u64, u64)> = HashMap::new();
+        let mut att_why: HashMap<String, (u64, u64)> = HashMap::new();
+        for d in l
+            .decisions
+            .iter()
+            .filter(|d| d.reason == marac_link::Reason::Attach)
+        {
+            let (a, b) = (d.a as usize, d.b as usize);
+            let bad = key_of[a] != key_of[b];
+            let (sa, sb) = (shape(&l.mentions.list[a]), shape(&l.mentions.list[b]));
+            let (sa, sb) = if sa <= sb { (sa, sb) } else { (sb, sa) };
+            bump(&mut att_shape, format!("{sa} ~ {sb}"), bad);
+            bump(
+                &mut att_weight,
+                format!("{:02}", d.weight.floor() as i64),
+                bad,
+            );
+            let (part, whole) = if marac_link::attach::identifying(&l.mentions.list[a]) {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            let size = l
+                .clusters
+                .person_of
+                .iter()
+                .filter(|&&p| p == l.clusters.person_of[whole])
+                .count();
+            let ps = shape(&l.mentions.list[part]);
+            if bad {
+                // Does the partial's true person have an identifying mention?
+                let k = key_of[part];
+                let ident = by_key
+                    .get(k)
+                    .map(|v| {
+                        v.iter()
+                            .filter(|&&x| marac_link::attach::identifying(&l.mentions.list[x]))
+                            .count()
+                    })
+                    .unwrap_or(0);
+                let same_addr = by_key.get(k).map(|v| v.len()).unwrap_or(0);
+                bump(
+                    &mut att_why,
+                    format!(
+                        "{} true person identified mentions {} (mentions {})",
+                        &ps[..4],
+                        ident.min(3),
+                        same_addr.min(4)
+                    ),
+                    true,
+                );
+            }
+            bump(
+                &mut att_class,
+                format!("{} size {}", &ps[..4], size.min(6)),
+                bad,
+            );
+        }
+        show("attachments by shape: attached wrong", att_shape, 20);
+        show("attachments by weight: attached wrong", att_weight, 30);
+        show(
+            "attachments by partial shape and size of person: attached wrong",
+            att_class,
+            40,
+        );
+        show("wrong attachments: the partial's true person", att_why, 40);
         show("accepted links by levels: links wrong", wrong, 25);
         show("accepted links by shape: links wrong", wrong_shape, 15);
     }
@@ -249,6 +317,7 @@ fn breakdown(l: &marac_link::Linkage<'_>, rules: &Rules, by_key: &HashMap<&str, 
         name: "counterpart".into(),
         keys: vec![marac_link::rules::KeyPart::Counterpart],
         subblock: vec![marac_link::rules::KeyPart::FirstInitial],
+        partial: false,
     });
     let cand =
         marac_link::block::candidate_pairs(list, &block_rules, rules.file.blocking.max_block);

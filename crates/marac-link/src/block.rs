@@ -172,10 +172,14 @@ fn key_names(parts: &[KeyPart]) -> String {
         .join("+")
 }
 
-fn emit_block(members: &[u32], out: &mut Vec<u64>) {
+/// Every pair of a block; with `partial`, only pairs in which at least one
+/// member is partial (`partial[i]`).
+fn emit_block(members: &[u32], partial: Option<&[bool]>, out: &mut Vec<u64>) {
     for (x, &i) in members.iter().enumerate() {
         for &j in &members[x + 1..] {
-            out.push(pack(i as usize, j as usize));
+            if partial.is_none_or(|p| p[i as usize] || p[j as usize]) {
+                out.push(pack(i as usize, j as usize));
+            }
         }
     }
 }
@@ -200,7 +204,16 @@ pub fn candidate_pairs(mentions: &[Mention], rules: &[BlockRule], max_block: usi
     let mut all: Vec<u64> = Vec::new();
     let mut per_rule = Vec::new();
     let mut warnings = Vec::new();
+    let partial: Vec<bool> = if rules.iter().any(|r| r.partial) {
+        mentions
+            .par_iter()
+            .map(|m| !crate::attach::identifying(m))
+            .collect()
+    } else {
+        Vec::new()
+    };
     for rule in rules {
+        let only = rule.partial.then_some(partial.as_slice());
         let mut entries: Vec<(u64, u32)> = mentions
             .par_iter()
             .enumerate()
@@ -264,13 +277,13 @@ pub fn candidate_pairs(mentions: &[Mention], rules: &[BlockRule], max_block: usi
             .filter(|(s, e)| e - s >= 2 && e - s <= max_block)
             .flat_map_iter(|&(s, e)| {
                 let members: Vec<u32> = entries[s..e].iter().map(|x| x.1).collect();
-                let mut out = Vec::with_capacity(members.len() * (members.len() - 1) / 2);
-                emit_block(&members, &mut out);
+                let mut out = Vec::new();
+                emit_block(&members, only, &mut out);
                 out
             })
             .collect();
         for members in &sub_entries {
-            emit_block(members, &mut pairs);
+            emit_block(members, only, &mut pairs);
         }
         per_rule.push((rule.name.clone(), pairs.len() as u64));
         all.append(&mut pairs);
@@ -304,6 +317,7 @@ mod tests {
             name: name.into(),
             keys: keys.to_vec(),
             subblock: sub.to_vec(),
+            partial: false,
         }
     }
 

@@ -75,12 +75,12 @@ impl Forest {
 }
 
 /// Whether two clusters' dates of birth all disagree.
-fn dobs_conflict(a: &[NaiveDate], b: &[NaiveDate]) -> bool {
+pub(crate) fn dobs_conflict(a: &[NaiveDate], b: &[NaiveDate]) -> bool {
     !a.is_empty() && !b.is_empty() && !a.iter().any(|x| b.iter().any(|y| dob_compatible(*x, *y)))
 }
 
 /// Whether two clusters hold different references from one source.
-fn refs_conflict(a: &[(u32, u64)], b: &[(u32, u64)]) -> bool {
+pub(crate) fn refs_conflict(a: &[(u32, u64)], b: &[(u32, u64)]) -> bool {
     a.iter().any(|(sa, _)| {
         let ours: Vec<u64> = a.iter().filter(|x| x.0 == *sa).map(|x| x.1).collect();
         let theirs: Vec<u64> = b.iter().filter(|x| x.0 == *sa).map(|x| x.1).collect();

@@ -40,6 +40,7 @@ use std::time::Instant;
 use marac_model::{Incident, Role};
 use rayon::prelude::*;
 
+pub mod attach;
 pub mod block;
 pub mod cluster;
 pub mod compare;
@@ -85,6 +86,8 @@ pub struct Stats {
     pub links: usize,
     /// Merges refused by the chaining guard.
     pub refused: usize,
+    /// Partial persons attached to an identified person.
+    pub attached: usize,
     /// Persons found.
     pub persons: usize,
     /// Seconds per stage.
@@ -119,6 +122,9 @@ pub enum Reason {
     Rule(usize),
     /// Match probability at or above the threshold.
     Model,
+    /// A partial record attached to the one identified person it fits
+    /// (see [`attach`]).
+    Attach,
 }
 
 /// One output row: a person mention and its person.
@@ -201,6 +207,7 @@ impl<'a> Linkage<'a> {
             Reason::Reference => "reference=same".to_string(),
             Reason::Rule(n) => format!("rule={n}"),
             Reason::Model => String::new(),
+            Reason::Attach => "attach=unique".to_string(),
         };
         if !levels.is_empty() {
             if !out.is_empty() {
@@ -278,6 +285,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     let mut settings = rules.file.comparisons;
     let second = settings.counterpart.enabled;
     settings.counterpart.enabled = false;
+    let last: Prev;
     let (mut clusters, mut decisions, mut set, mut model, first) = pass(
         &mentions,
         rules,
@@ -303,9 +311,11 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
             name: "counterpart".into(),
             keys: vec![rules::KeyPart::Counterpart],
             subblock: vec![rules::KeyPart::FirstInitial],
+            partial: false,
         }];
         let timings = std::mem::take(&mut stats.timings);
-        (clusters, decisions, set, model, _) = pass(
+        let prev;
+        (clusters, decisions, set, model, prev) = pass(
             &mentions,
             rules,
             ComparisonSet::from_settings(&rules.file.comparisons),
@@ -319,6 +329,29 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
         stats
             .timings
             .extend(second.into_iter().map(|(n, t)| (pass2_name(n), t)));
+        last = prev;
+    } else {
+        last = first;
+    }
+    if rules.file.attach.enabled {
+        if let Some(mdl) = &model {
+            let t = Instant::now();
+            attach_partial(
+                &mentions,
+                rules,
+                &set,
+                mdl,
+                &last,
+                &mut clusters,
+                &mut decisions,
+            );
+            stats.attached = decisions
+                .iter()
+                .filter(|d| d.reason == Reason::Attach)
+                .count();
+            stats.persons = clusters.persons;
+            stats.timings.push(("attach", t.elapsed().as_secs_f64()));
+        }
     }
     Linkage {
         incidents,
@@ -338,6 +371,8 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
 struct Prev {
     pairs: Vec<u64>,
     gammas: Vec<Gamma>,
+    /// Match weights of the pairs (probabilistic mode; else empty).
+    weights: Vec<f64>,
     per_rule: Vec<(String, u64)>,
 }
 
@@ -418,6 +453,7 @@ fn pass(
 
     let override_refs = rules.file.reference_override;
     let mut model = None;
+    let mut weights: Vec<f64> = Vec::new();
     // (pair index, weight, reason)
     let picked: Vec<(usize, f64, Reason)>;
     match rules.file.mode {
@@ -476,14 +512,20 @@ fn pass(
             // instead of two whole mentions per pair.
             let adj: Vec<[f64; 2]> = list.par_iter().map(|m| scorer.adjustments(m)).collect();
             let refs = reference_ids(list);
+            weights = blocked
+                .pairs
+                .par_iter()
+                .zip(&gammas)
+                .map(|(p, g)| scorer.weight_with(g, &adj[unpack(*p).0]))
+                .collect();
             picked = blocked
                 .pairs
                 .par_iter()
                 .zip(&gammas)
+                .zip(&weights)
                 .enumerate()
-                .filter_map(|(k, (p, g))| {
+                .filter_map(|(k, ((p, g), &w))| {
                     let (i, j) = unpack(*p);
-                    let w = scorer.weight_with(g, &adj[i]);
                     if override_refs && refs[i] != u32::MAX && refs[i] == refs[j] {
                         Some((k, w, Reason::Reference))
                     } else if w >= min_w && {
@@ -582,9 +624,55 @@ fn pass(
     let prev = Prev {
         pairs: blocked.pairs,
         gammas,
+        weights,
         per_rule: blocked.per_rule,
     };
     (clusters, decisions, set, model, prev)
+}
+
+/// Attaches partial persons (see [`attach`]) and records each attachment
+/// as a decision.
+fn attach_partial(
+    mentions: &Mentions,
+    rules: &Rules,
+    set: &ComparisonSet,
+    model: &Model,
+    last: &Prev,
+    clusters: &mut Clusters,
+    decisions: &mut Vec<Decision>,
+) {
+    let list = &mentions.list;
+    let vetoed = |k: usize| {
+        let (i, j) = unpack(last.pairs[k]);
+        let facts = Facts {
+            set,
+            g: &last.gammas[k],
+            a: &list[i],
+            b: &list[j],
+        };
+        vetoed(&rules.attach_vetoes, &facts)
+    };
+    let params = attach::Params {
+        min_weight: rules.file.attach.min_weight,
+        margin: rules.file.attach.margin,
+        singletons: rules.file.attach.singletons,
+        vetoed: &vetoed,
+    };
+    let found = attach::find(list, clusters, &last.pairs, &last.weights, &params);
+    for a in &found {
+        let (i, j) = unpack(last.pairs[a.pair]);
+        decisions.push(Decision {
+            a: i as u32,
+            b: j as u32,
+            weight: a.weight,
+            probability: model.probability(a.weight),
+            gamma: last.gammas[a.pair],
+            reason: Reason::Attach,
+            refused: false,
+        });
+    }
+    decisions.sort_by_key(|d| (d.a, d.b));
+    attach::apply(clusters, &found);
 }
 
 fn pass2_name(n: &'static str) -> &'static str {

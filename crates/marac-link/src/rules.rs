@@ -126,6 +126,11 @@ pub struct BlockRule {
     /// (or still too large) the block is skipped with a warning.
     #[serde(default)]
     pub subblock: Vec<KeyPart>,
+    /// Only pairs in which at least one record is partial (lacks a full
+    /// first name or a surname): blocks for attaching partial records,
+    /// without comparing every pair of full names in them.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 /// Blocking settings.
@@ -313,6 +318,36 @@ impl Default for ClusterSettings {
     }
 }
 
+/// Attaching partial records (only a surname, or only a first name) to the
+/// one identified person they fit (see [`crate::attach`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AttachSettings {
+    /// Whether partial persons are attached (probabilistic mode only).
+    pub enabled: bool,
+    /// Weakest match weight (bits) of the best pair that fits.
+    pub min_weight: f64,
+    /// Bits by which the best identified person must beat every other.
+    pub margin: f64,
+    /// Whether a person of a single (identifying) mention attaches to a
+    /// person of several in the same way.
+    pub singletons: bool,
+    /// Expressions that stop a pair counting at all (clear contradictions).
+    pub vetoes: Vec<String>,
+}
+
+impl Default for AttachSettings {
+    fn default() -> Self {
+        AttachSettings {
+            enabled: false,
+            min_weight: 15.0,
+            margin: 6.0,
+            singletons: false,
+            vetoes: Vec::new(),
+        }
+    }
+}
+
 /// Linking places.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -366,6 +401,8 @@ pub struct RulesFile {
     pub deterministic: DeterministicSettings,
     /// Clustering.
     pub cluster: ClusterSettings,
+    /// Attaching partial records.
+    pub attach: AttachSettings,
     /// Places.
     pub places: PlaceSettings,
 }
@@ -383,6 +420,7 @@ impl Default for RulesFile {
             training: Training::default(),
             deterministic: DeterministicSettings::default(),
             cluster: ClusterSettings::default(),
+            attach: AttachSettings::default(),
             places: PlaceSettings::default(),
         }
     }
@@ -399,6 +437,8 @@ pub struct Rules {
     pub expressions: Vec<(String, Expr)>,
     /// Parsed vetoes, with their text.
     pub vetoes: Vec<(String, Expr)>,
+    /// Parsed vetoes of attachment, with their text.
+    pub attach_vetoes: Vec<(String, Expr)>,
 }
 
 impl Default for Rules {
@@ -409,6 +449,7 @@ impl Default for Rules {
             file: RulesFile::default(),
             expressions: Vec::new(),
             vetoes: Vec::new(),
+            attach_vetoes: Vec::new(),
         })
     }
 }
@@ -453,6 +494,17 @@ impl Rules {
             let e = Expr::parse(text).map_err(|e| invalid(format!("veto {}: {e}", i + 1)))?;
             vetoes.push((text.clone(), e));
         }
+        let mut attach_vetoes = Vec::new();
+        for (i, text) in file.attach.vetoes.iter().enumerate() {
+            let e =
+                Expr::parse(text).map_err(|e| invalid(format!("attach veto {}: {e}", i + 1)))?;
+            attach_vetoes.push((text.clone(), e));
+        }
+        if !(file.attach.margin >= 0.0 && file.attach.min_weight.is_finite()) {
+            return Err(invalid(
+                "attach.margin must be at least 0 and attach.min_weight a number".into(),
+            ));
+        }
         if file.mode == Mode::Deterministic && expressions.is_empty() {
             return Err(invalid(
                 "mode = \"deterministic\" needs [deterministic] rules".into(),
@@ -463,6 +515,7 @@ impl Rules {
             file,
             expressions,
             vetoes,
+            attach_vetoes,
         })
     }
 

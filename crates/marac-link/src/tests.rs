@@ -284,3 +284,66 @@ fn a_surname_at_an_address_is_a_household_not_a_person() {
     );
     assert_ne!(v[2], v[1]);
 }
+
+/// Irena Kowalczyk, twice, with her date of birth and address.
+const IRENA: &str = "K1,met-police,hate,2026-01-02,Camden,,Irena,Kowalczyk,1949-03-12,18 Rowan Court,NW5 1QT,,,,,\n\
+    K2,camden-asc,safeguarding,2026-01-20,Camden,,Irena,Kowalczyk,1949-03-12,18 Rowan Court,NW5 1QT,,,,,\n";
+
+#[test]
+fn a_surname_at_an_address_attaches_to_the_one_person_living_there() {
+    // "Mrs Kowalczyk, 18 Rowan Court" (a council ASB report with no first
+    // name) fits Irena Kowalczyk, the only identified Kowalczyk there.
+    let inc = incidents(
+        "K1,met-police,hate,2026-01-02,Camden,,Irena,Kowalczyk,1949-03-12,18 Rowan Court,NW5 1QT,,,,,\n\
+         K2,camden-asc,safeguarding,2026-01-20,Camden,,Irena,Kowalczyk,1949-03-12,18 Rowan Court,NW5 1QT,,,,,\n\
+         K3,camden-council,asb,2026-02-02,Camden,,Mrs,Kowalczyk,,18 Rowan Court,NW5 1QT,,,,,\n",
+    );
+    let l = link(&inc, &Rules::default());
+    assert!(same(&victims(&l, 3)), "{:?}", victims(&l, 3));
+    assert_eq!(l.stats.attached, 1);
+    let d = l
+        .decisions
+        .iter()
+        .find(|d| d.reason == crate::Reason::Attach)
+        .unwrap();
+    assert!(
+        l.decided_by(d).starts_with("attach=unique;"),
+        "{}",
+        l.decided_by(d)
+    );
+    // Without [attach] the household veto holds it back.
+    let mut off = Rules::default();
+    off.file.attach.enabled = false;
+    let l = link(&inc, &off);
+    assert_ne!(l.person_of(2, Role::Victim), l.person_of(0, Role::Victim));
+    assert_eq!(l.stats.attached, 0);
+}
+
+#[test]
+fn a_surname_at_an_address_with_two_such_people_stays_apart() {
+    // Two identified Kowalczyks live at 18 Rowan Court: "Mrs Kowalczyk" could
+    // be either, so she is neither.
+    let inc = incidents(&format!(
+        "{IRENA}K3,camden-council,asb,2026-02-02,Camden,,Mrs,Kowalczyk,,18 Rowan Court,NW5 1QT,,,,,\n\
+         K4,met-police,asb,2026-02-10,Camden,,Marta,Kowalczyk,1976-08-30,18 Rowan Court,NW5 1QT,,,,,\n\
+         K5,camden-housing,asb,2026-02-12,Camden,,Marta,Kowalczyk,1976-08-30,18 Rowan Court,NW5 1QT,,,,,\n"
+    ));
+    let l = link(&inc, &Rules::default());
+    let v = victims(&l, 5);
+    assert_eq!(v[0], v[1]);
+    assert_eq!(v[3], v[4]);
+    assert_ne!(v[0], v[3], "two people");
+    assert!(v[2] != v[0] && v[2] != v[3], "ambiguous: {v:?}");
+    assert_eq!(l.stats.attached, 0);
+}
+
+#[test]
+fn a_partial_record_with_a_conflicting_date_of_birth_does_not_attach() {
+    let inc = incidents(&format!(
+        "{IRENA}K3,camden-council,asb,2026-02-02,Camden,,,Kowalczyk,2004-11-27,18 Rowan Court,NW5 1QT,,,,,\n"
+    ));
+    let l = link(&inc, &Rules::default());
+    let v = victims(&l, 3);
+    assert_eq!(v[0], v[1]);
+    assert_ne!(v[2], v[0], "a different date of birth is someone else");
+}
