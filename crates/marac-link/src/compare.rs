@@ -9,7 +9,8 @@
 use crate::jw::jaro_winkler;
 use chrono::Datelike;
 
-use crate::normalise::{nickname_match, Mention};
+use crate::hot::{Hot, HotSet, FIRST, INITIAL_ONLY, LAST, PARTS, POINT};
+use crate::normalise::{jaccard, nickname_match, Mention};
 use crate::rules::{AddressSettings, Comparisons, NameSettings};
 
 /// The level of a comparison where a value is missing on either side.
@@ -28,6 +29,12 @@ pub trait Comparison: Send + Sync + std::fmt::Debug {
     fn levels(&self) -> &'static [&'static str];
     /// The level of a pair, or [`NULL`] when a value is missing.
     fn compare(&self, a: &Mention, b: &Mention) -> u8;
+    /// The same level from the compact copies `ha`, `hb` of `a`, `b` (see
+    /// [`crate::hot`]); reads `a` and `b` only where the copies are not
+    /// enough.
+    fn compare_hot(&self, _s: &HotSet, _ha: &Hot, _hb: &Hot, a: &Mention, b: &Mention) -> u8 {
+        self.compare(a, b)
+    }
     /// Prior m probabilities per level (used as pseudo-counts by EM).
     fn prior_m(&self) -> &'static [f64];
     /// Prior u probabilities per level.
@@ -57,6 +64,44 @@ pub enum TfField {
 #[derive(Debug, Clone, Copy)]
 pub struct FirstNameCmp(pub NameSettings);
 
+impl FirstNameCmp {
+    /// The level of two first names given as (folded name, initial only,
+    /// nickname ids); `same` tells whether the names are equal.
+    fn level(
+        &self,
+        (x, xi, xf): (&str, bool, &[u16]),
+        (y, yi, yf): (&str, bool, &[u16]),
+        same: impl FnOnce() -> bool,
+    ) -> u8 {
+        if x.is_empty() || y.is_empty() {
+            return NULL;
+        }
+        if xi || yi {
+            return if x.chars().next() == y.chars().next() {
+                5
+            } else {
+                6
+            };
+        }
+        if same() {
+            return 0;
+        }
+        if nickname_match(xf, yf) {
+            return 1;
+        }
+        let s = jaro_winkler(x, y);
+        if s >= self.0.jw_high {
+            2
+        } else if s >= self.0.jw_low {
+            3
+        } else if within_one_edit(x.as_bytes(), y.as_bytes()) {
+            4
+        } else {
+            6
+        }
+    }
+}
+
 impl Comparison for FirstNameCmp {
     fn name(&self) -> &'static str {
         "first_name"
@@ -68,28 +113,24 @@ impl Comparison for FirstNameCmp {
     }
     fn compare(&self, a: &Mention, b: &Mention) -> u8 {
         let (x, y) = (&a.first, &b.first);
-        if x.name.is_empty() || y.name.is_empty() {
+        self.level(
+            (&x.name, x.initial_only, &x.formal),
+            (&y.name, y.initial_only, &y.formal),
+            || same_name(a.first_id, b.first_id, &x.name, &y.name),
+        )
+    }
+    fn compare_hot(&self, s: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
+        if a.flags & b.flags & FIRST == 0 {
             return NULL;
         }
-        if x.initial_only || y.initial_only {
-            return if x.initial() == y.initial() { 5 } else { 6 };
-        }
-        if same_name(a.first_id, b.first_id, &x.name, &y.name) {
-            return 0;
-        }
-        if nickname_match(&x.formal, &y.formal) {
-            return 1;
-        }
-        let s = jaro_winkler(&x.name, &y.name);
-        if s >= self.0.jw_high {
-            2
-        } else if s >= self.0.jw_low {
-            3
-        } else if within_one_edit(x.name.as_bytes(), y.name.as_bytes()) {
-            4
-        } else {
-            6
-        }
+        let side = |h: &Hot| {
+            (
+                s.first_name(h),
+                h.flags & INITIAL_ONLY != 0,
+                &*s.formal[h.first as usize],
+            )
+        };
+        self.level(side(a), side(b), || a.first == b.first)
     }
     fn prior_m(&self) -> &'static [f64] {
         &[0.85, 0.04, 0.04, 0.01, 0.01, 0.03, 0.02]
@@ -146,6 +187,20 @@ pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub struct LastNameCmp(pub NameSettings);
 
+impl LastNameCmp {
+    /// The Jaro-Winkler level of two different last names.
+    fn similar(&self, x: &str, y: &str) -> u8 {
+        let s = jaro_winkler(x, y);
+        if s >= self.0.jw_high {
+            2
+        } else if s >= self.0.jw_low {
+            3
+        } else {
+            4
+        }
+    }
+}
+
 impl Comparison for LastNameCmp {
     fn name(&self) -> &'static str {
         "last_name"
@@ -166,14 +221,19 @@ impl Comparison for LastNameCmp {
         if part {
             return 1;
         }
-        let s = jaro_winkler(&x.name, &y.name);
-        if s >= self.0.jw_high {
-            2
-        } else if s >= self.0.jw_low {
-            3
-        } else {
-            4
+        self.similar(&x.name, &y.name)
+    }
+    fn compare_hot(&self, s: &HotSet, ha: &Hot, hb: &Hot, a: &Mention, b: &Mention) -> u8 {
+        if ha.flags & hb.flags & LAST == 0 {
+            return NULL;
         }
+        if ha.last == hb.last {
+            return 0;
+        }
+        if (ha.flags | hb.flags) & PARTS != 0 {
+            return self.compare(a, b);
+        }
+        self.similar(s.last_name(ha), s.last_name(hb))
     }
     fn prior_m(&self) -> &'static [f64] {
         &[0.9, 0.01, 0.05, 0.01, 0.03]
@@ -211,6 +271,33 @@ impl Comparison for SwappedNamesCmp {
         if af == bf || a.first.initial_only || b.first.initial_only {
             return 1;
         }
+        swapped(af, al, bf, bl)
+    }
+    fn compare_hot(&self, s: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
+        if a.flags & b.flags & (FIRST | LAST) != FIRST | LAST {
+            return NULL;
+        }
+        if a.first == b.first || (a.flags | b.flags) & INITIAL_ONLY != 0 {
+            return 1;
+        }
+        swapped(
+            s.first_name(a),
+            s.last_name(a),
+            s.first_name(b),
+            s.last_name(b),
+        )
+    }
+    fn prior_m(&self) -> &'static [f64] {
+        &[0.01, 0.99]
+    }
+    fn prior_u(&self) -> &'static [f64] {
+        &[0.00001, 0.99999]
+    }
+}
+
+/// The swapped-names level of two different, full pairs of names.
+fn swapped(af: &str, al: &str, bf: &str, bl: &str) -> u8 {
+    {
         // Cheap pre-check: swapped names start with the same letters.
         if af.as_bytes()[0] != bl.as_bytes()[0] || al.as_bytes()[0] != bf.as_bytes()[0] {
             return 1;
@@ -220,12 +307,6 @@ impl Comparison for SwappedNamesCmp {
         } else {
             1
         }
-    }
-    fn prior_m(&self) -> &'static [f64] {
-        &[0.01, 0.99]
-    }
-    fn prior_u(&self) -> &'static [f64] {
-        &[0.00001, 0.99999]
     }
 }
 
@@ -246,6 +327,12 @@ impl Comparison for DobCmp {
             return NULL;
         };
         dob_level(x, y)
+    }
+    fn compare_hot(&self, _: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
+        match (a.dob, b.dob) {
+            (Some(x), Some(y)) => dob_level(x, y),
+            _ => NULL,
+        }
     }
     fn prior_m(&self) -> &'static [f64] {
         &[0.93, 0.01, 0.03, 0.01, 0.02]
@@ -302,6 +389,28 @@ pub fn dob_compatible(x: chrono::NaiveDate, y: chrono::NaiveDate) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub struct PostcodeCmp;
 
+/// Postcode levels: exact, same sector, same district, else.
+fn postcode_level(exact: bool, sector: bool, district: bool) -> u8 {
+    if exact {
+        0
+    } else if sector {
+        1
+    } else if district {
+        2
+    } else {
+        3
+    }
+}
+
+/// [`postcode_level`] of two numbered postcodes (both present).
+fn hot_postcode_level(x: &[u32; 3], y: &[u32; 3]) -> u8 {
+    postcode_level(
+        x[0] == y[0],
+        x[1] != 0 && x[1] == y[1],
+        x[2] != 0 && x[2] == y[2],
+    )
+}
+
 impl Comparison for PostcodeCmp {
     fn name(&self) -> &'static str {
         "postcode"
@@ -313,15 +422,17 @@ impl Comparison for PostcodeCmp {
         let (Some(x), Some(y)) = (&a.postcode, &b.postcode) else {
             return NULL;
         };
-        if x == y {
-            0
-        } else if x.sector().is_some() && x.sector() == y.sector() {
-            1
-        } else if x.district().is_some() && x.district() == y.district() {
-            2
-        } else {
-            3
+        postcode_level(
+            x == y,
+            x.sector().is_some() && x.sector() == y.sector(),
+            x.district().is_some() && x.district() == y.district(),
+        )
+    }
+    fn compare_hot(&self, _: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
+        if a.postcode[0] == 0 || b.postcode[0] == 0 {
+            return NULL;
         }
+        hot_postcode_level(&a.postcode, &b.postcode)
     }
     fn prior_m(&self) -> &'static [f64] {
         &[0.85, 0.03, 0.03, 0.09]
@@ -347,19 +458,24 @@ impl Comparison for AddressCmp {
         if x.street.is_empty() || y.street.is_empty() {
             return NULL;
         }
-        let sim = x.street_similarity(y);
-        let same_house = x.house.is_some() && x.house == y.house;
-        let flats_agree = x.flat == y.flat;
-        let flats_compatible = flats_agree || x.flat.is_none() || y.flat.is_none();
-        if same_house && flats_agree && sim >= self.0.high {
-            0
-        } else if same_house && flats_compatible && sim >= self.0.low {
-            1
-        } else if sim >= self.0.low {
-            2
-        } else {
-            3
+        self.level(
+            x.street_similarity(y),
+            x.house.is_some() && x.house == y.house,
+            x.flat == y.flat,
+            x.flat.is_none() || y.flat.is_none(),
+        )
+    }
+    fn compare_hot(&self, s: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
+        let ([ah, af, ast], [bh, bf, bst]) = (a.address, b.address);
+        if ast == 0 || bst == 0 {
+            return NULL;
         }
+        let sim = if ast == bst {
+            1.0
+        } else {
+            jaccard(&s.streets[ast as usize], &s.streets[bst as usize])
+        };
+        self.level(sim, ah != 0 && ah == bh, af == bf, af == 0 || bf == 0)
     }
     fn prior_m(&self) -> &'static [f64] {
         &[0.8, 0.05, 0.03, 0.12]
@@ -372,6 +488,23 @@ impl Comparison for AddressCmp {
             return None;
         }
         Some(a.address.street_similarity(&b.address))
+    }
+}
+
+impl AddressCmp {
+    /// The level from the street words' similarity, whether the house
+    /// numbers agree, the flats agree, and one flat is missing.
+    fn level(&self, sim: f64, same_house: bool, flats_agree: bool, one_flat_missing: bool) -> u8 {
+        let flats_compatible = flats_agree || one_flat_missing;
+        if same_house && flats_agree && sim >= self.0.high {
+            0
+        } else if same_house && flats_compatible && sim >= self.0.low {
+            1
+        } else if sim >= self.0.low {
+            2
+        } else {
+            3
+        }
     }
 }
 
@@ -394,6 +527,12 @@ impl Comparison for CounterpartCmp {
             _ => NULL,
         }
     }
+    fn compare_hot(&self, _: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
+        match (a.counterpart, b.counterpart) {
+            (Some(x), Some(y)) => u8::from(x != y),
+            _ => NULL,
+        }
+    }
     fn prior_m(&self) -> &'static [f64] {
         &[0.5, 0.5]
     }
@@ -410,6 +549,37 @@ impl Comparison for CounterpartCmp {
 #[derive(Debug, Clone, Copy)]
 pub struct AreaCmp;
 
+/// The area level from the context postcodes' [`postcode_level`], the two
+/// points and the two boroughs, where known: the closest any of them says.
+fn area_level(
+    area: Option<u8>,
+    points: Option<([f32; 2], [f32; 2])>,
+    boroughs: Option<(u32, u32)>,
+) -> u8 {
+    let mut level = NULL;
+    if let Some(l) = area {
+        // exact 0, sector 2, district 3, else 5
+        level = level.min([0, 2, 3, 5][l as usize]);
+    }
+    if let Some((p, q)) = points {
+        let (dx, dy) = (p[0] - q[0], p[1] - q[1]);
+        let d2 = dx * dx + dy * dy;
+        level = level.min(if d2 <= 60.0 * 60.0 {
+            1
+        } else if d2 <= 300.0 * 300.0 {
+            2
+        } else if d2 <= 1500.0 * 1500.0 {
+            3
+        } else {
+            5
+        });
+    }
+    if let Some((x, y)) = boroughs {
+        level = level.min(if x == y { 4 } else { 5 });
+    }
+    level
+}
+
 impl Comparison for AreaCmp {
     fn name(&self) -> &'static str {
         "area"
@@ -421,35 +591,24 @@ impl Comparison for AreaCmp {
         if a.postcode.is_some() && b.postcode.is_some() {
             return NULL;
         }
-        let mut level = NULL;
-        if let (Some(x), Some(y)) = (&a.area, &b.area) {
-            level = level.min(if x == y {
-                0
-            } else if x.sector().is_some() && x.sector() == y.sector() {
-                2
-            } else if x.district().is_some() && x.district() == y.district() {
-                3
-            } else {
-                5
-            });
+        let area = match (&a.area, &b.area) {
+            (Some(x), Some(y)) => Some(postcode_level(
+                x == y,
+                x.sector().is_some() && x.sector() == y.sector(),
+                x.district().is_some() && x.district() == y.district(),
+            )),
+            _ => None,
+        };
+        let points = a.point.zip(b.point);
+        area_level(area, points, a.borough.zip(b.borough))
+    }
+    fn compare_hot(&self, _: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
+        if a.postcode[0] != 0 && b.postcode[0] != 0 {
+            return NULL;
         }
-        if let (Some(p), Some(q)) = (a.point, b.point) {
-            let (dx, dy) = (p[0] - q[0], p[1] - q[1]);
-            let d2 = dx * dx + dy * dy;
-            level = level.min(if d2 <= 60.0 * 60.0 {
-                1
-            } else if d2 <= 300.0 * 300.0 {
-                2
-            } else if d2 <= 1500.0 * 1500.0 {
-                3
-            } else {
-                5
-            });
-        }
-        if let (Some(x), Some(y)) = (a.borough, b.borough) {
-            level = level.min(if x == y { 4 } else { 5 });
-        }
-        level
+        let area = (a.area[0] != 0 && b.area[0] != 0).then(|| hot_postcode_level(&a.area, &b.area));
+        let points = (a.flags & b.flags & POINT != 0).then_some((a.point, b.point));
+        area_level(area, points, a.borough.zip(b.borough))
     }
     fn prior_m(&self) -> &'static [f64] {
         &[0.3, 0.2, 0.2, 0.1, 0.1, 0.1]
@@ -474,6 +633,13 @@ impl Comparison for PhoneCmp {
         match (&a.phone, &b.phone) {
             (Some(x), Some(y)) => u8::from(x != y),
             _ => NULL,
+        }
+    }
+    fn compare_hot(&self, _: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
+        if a.phone == 0 || b.phone == 0 {
+            NULL
+        } else {
+            u8::from(a.phone != b.phone)
         }
     }
     fn prior_m(&self) -> &'static [f64] {
@@ -541,7 +707,25 @@ impl ComparisonSet {
         for (slot, c) in g.iter_mut().zip(&self.list) {
             *slot = c.compare(a, b);
         }
-        // Swapped names: the evidence is in the swap, not in two name mismatches.
+        self.unswap(g)
+    }
+
+    /// [`ComparisonSet::gamma`] of mentions `i` and `j` from their compact
+    /// copies (the same levels, faster).
+    #[inline]
+    pub fn gamma_hot(&self, s: &HotSet, list: &[Mention], i: usize, j: usize) -> Gamma {
+        let mut g = [NULL; MAX_COMPARISONS];
+        let (hi, hj) = (&s.hot[i], &s.hot[j]);
+        let (a, b) = (&list[i], &list[j]);
+        for (slot, c) in g.iter_mut().zip(&self.list) {
+            *slot = c.compare_hot(s, hi, hj, a, b);
+        }
+        self.unswap(g)
+    }
+
+    /// Swapped names: the evidence is in the swap, not in two name mismatches.
+    #[inline]
+    fn unswap(&self, mut g: Gamma) -> Gamma {
         if let Some(s) = self.swap {
             if g[s] == 0 {
                 for x in [self.first, self.last].into_iter().flatten() {

@@ -48,6 +48,7 @@ pub mod eval;
 pub mod expr;
 pub mod graph;
 pub mod hash;
+pub mod hot;
 pub mod jw;
 pub mod normalise;
 pub mod place;
@@ -280,6 +281,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
         incident_mentions[m.incident as usize][slot] = Some(i as u32);
     }
     stats.mentions = mentions.len();
+    let mut hot = hot::HotSet::build(&mentions.list);
     stats.timings.push(("normalise", t.elapsed().as_secs_f64()));
 
     let mut settings = rules.file.comparisons;
@@ -288,6 +290,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     let last: Prev;
     let (mut clusters, mut decisions, mut set, mut model, first) = pass(
         &mentions,
+        &hot,
         rules,
         ComparisonSet::from_settings(&settings),
         &rules.file.blocking.rules,
@@ -307,6 +310,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
             };
             m.counterpart = other.map(|o| clusters.person_of[o as usize]);
         }
+        hot.set_counterparts(&mentions.list);
         let block_rules = vec![rules::BlockRule {
             name: "counterpart".into(),
             keys: vec![rules::KeyPart::Counterpart],
@@ -317,6 +321,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
         let prev;
         (clusters, decisions, set, model, prev) = pass(
             &mentions,
+            &hot,
             rules,
             ComparisonSet::from_settings(&rules.file.comparisons),
             &block_rules,
@@ -384,6 +389,7 @@ struct Prev {
 #[allow(clippy::too_many_arguments)]
 fn pass(
     mentions: &Mentions,
+    hot: &hot::HotSet,
     rules: &Rules,
     set: ComparisonSet,
     block_rules: &[rules::BlockRule],
@@ -441,10 +447,11 @@ fn pass(
             match (prev, reuse.get(n), cp) {
                 (Some(pv), Some(&k), Some(c)) if k != u32::MAX => {
                     let mut g = pv.gammas[k as usize];
-                    g[c] = set.list[c].compare(&list[i], &list[j]);
+                    g[c] =
+                        set.list[c].compare_hot(hot, &hot.hot[i], &hot.hot[j], &list[i], &list[j]);
                     g
                 }
-                _ => set.gamma(&list[i], &list[j]),
+                _ => set.gamma_hot(hot, list, i, j),
             }
         })
         .collect();
@@ -459,7 +466,8 @@ fn pass(
     match rules.file.mode {
         Mode::Probabilistic => {
             let t = Instant::now();
-            let (u, cover, sampled) = score::estimate_u_cover(&set, list, &rules.file.training);
+            let (u, cover, sampled) =
+                score::estimate_u_cover(&set, list, Some(hot), &rules.file.training);
             stats.comparisons += sampled;
             stats
                 .timings

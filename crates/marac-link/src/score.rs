@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::compare::{ComparisonSet, Gamma, TfField, NULL};
 use crate::hash::FxMap;
+use crate::hot::HotSet;
 use crate::normalise::{Mention, TfTotals};
 use crate::rules::Training;
 
@@ -80,11 +81,15 @@ pub fn probability(bits: f64) -> f64 {
 fn count_levels(
     set: &ComparisonSet,
     mentions: &[Mention],
+    hot: Option<&HotSet>,
     pairs: impl Iterator<Item = (usize, usize)>,
 ) -> Vec<Vec<u64>> {
     let mut counts: Vec<Vec<u64>> = set.level_counts().into_iter().map(|n| vec![0; n]).collect();
     for (i, j) in pairs {
-        let g = set.gamma(&mentions[i], &mentions[j]);
+        let g = match hot {
+            Some(h) => set.gamma_hot(h, mentions, i, j),
+            None => set.gamma(&mentions[i], &mentions[j]),
+        };
         for (k, c) in counts.iter_mut().enumerate() {
             if g[k] != NULL {
                 c[g[k] as usize] += 1;
@@ -98,15 +103,17 @@ fn count_levels(
 /// are fewer than `training.u_pairs`), smoothed by the built-in priors.
 /// Returns u and the number of pairs compared.
 pub fn estimate_u(set: &ComparisonSet, mentions: &[Mention], t: &Training) -> (Vec<Vec<f64>>, u64) {
-    let (u, _, compared) = estimate_u_cover(set, mentions, t);
+    let (u, _, compared) = estimate_u_cover(set, mentions, None, t);
     (u, compared)
 }
 
 /// [`estimate_u`], also returning each comparison's coverage: the share of
-/// random pairs where neither value is missing.
+/// random pairs where neither value is missing; with `hot`, comparisons
+/// read the compact copies (the same levels, faster).
 pub fn estimate_u_cover(
     set: &ComparisonSet,
     mentions: &[Mention],
+    hot: Option<&HotSet>,
     t: &Training,
 ) -> (Vec<Vec<f64>>, Vec<f64>, u64) {
     let n = mentions.len();
@@ -114,7 +121,7 @@ pub fn estimate_u_cover(
     let (counts, compared) = if all <= t.u_pairs as u128 {
         let counts = (0..n)
             .into_par_iter()
-            .map(|i| count_levels(set, mentions, (i + 1..n).map(move |j| (i, j))))
+            .map(|i| count_levels(set, mentions, hot, (i + 1..n).map(move |j| (i, j))))
             .reduce(|| zero_counts(set), add_counts);
         (counts, all as u64)
     } else {
@@ -132,7 +139,7 @@ pub fn estimate_u_cover(
                     }
                     (i, j)
                 });
-                count_levels(set, mentions, pairs)
+                count_levels(set, mentions, hot, pairs)
             })
             .reduce(|| zero_counts(set), add_counts);
         (counts, t.u_pairs as u64)

@@ -347,3 +347,50 @@ fn a_partial_record_with_a_conflicting_date_of_birth_does_not_attach() {
     assert_eq!(v[0], v[1]);
     assert_ne!(v[2], v[0], "a different date of birth is someone else");
 }
+
+#[test]
+fn compact_comparisons_give_exactly_the_levels_of_full_ones() {
+    use crate::block::{candidate_pairs, unpack};
+    use crate::compare::ComparisonSet;
+    let data = marac_synth::generate(&marac_synth::SynthConfig {
+        seed: 11,
+        incidents: 4000,
+        end: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+    });
+    let rules = Rules::default();
+    let mut ms = Mentions::from_incidents(&data.incidents);
+    // Some counterparts, so that comparison is exercised too.
+    for (i, m) in ms.list.iter_mut().enumerate() {
+        m.counterpart = (i % 3 != 0).then_some((i % 17) as u32);
+    }
+    let hot = crate::hot::HotSet::build(&ms.list);
+    let set = ComparisonSet::from_settings(&rules.file.comparisons);
+    let blocked = candidate_pairs(&ms.list, &rules.file.blocking.rules, 300);
+    assert!(blocked.len() > 5_000, "{}", blocked.len());
+    // Every candidate pair, and a spread of other pairs.
+    let others = (0..ms.list.len()).map(|i| (i, (i * 7919 + 13) % ms.list.len()));
+    let pairs = blocked.pairs.iter().map(|p| unpack(*p)).chain(others);
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, j) in pairs {
+        let full = set.gamma(&ms.list[i], &ms.list[j]);
+        assert_eq!(full, set.gamma_hot(&hot, &ms.list, i, j), "pair {i} {j}");
+        seen.extend(full.iter().enumerate().map(|(k, l)| (k, *l)));
+    }
+    // Nearly every level of every comparison (and missing values) occurs.
+    let levels: usize = set.level_counts().iter().map(|n| n + 1).sum();
+    let missing: Vec<_> = set
+        .list
+        .iter()
+        .enumerate()
+        .flat_map(|(k, c)| {
+            let seen = &seen;
+            (0..c.levels().len())
+                .filter(move |l| !seen.contains(&(k, *l as u8)))
+                .map(move |l| format!("{}={}", c.name(), c.levels()[l]))
+        })
+        .collect();
+    assert!(
+        missing.len() <= 2,
+        "levels never seen of {levels}: {missing:?}"
+    );
+}
