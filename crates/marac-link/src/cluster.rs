@@ -15,6 +15,7 @@
 //! Reference overrides (same reference within one source) are never refused.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::compare::dob_compatible;
 use crate::hash::hash_str;
@@ -81,10 +82,9 @@ pub(crate) fn dobs_conflict(a: &[NaiveDate], b: &[NaiveDate]) -> bool {
 
 /// Whether two clusters hold different references from one source.
 pub(crate) fn refs_conflict(a: &[(u32, u64)], b: &[(u32, u64)]) -> bool {
+    // Some source has references on both sides and none in common.
     a.iter().any(|(sa, _)| {
-        let ours: Vec<u64> = a.iter().filter(|x| x.0 == *sa).map(|x| x.1).collect();
-        let theirs: Vec<u64> = b.iter().filter(|x| x.0 == *sa).map(|x| x.1).collect();
-        !theirs.is_empty() && !ours.iter().any(|r| theirs.contains(r))
+        b.iter().any(|x| x.0 == *sa) && !a.iter().any(|x| x.0 == *sa && b.contains(x))
     })
 }
 
@@ -117,7 +117,7 @@ pub fn cluster(
     let mut f = Forest {
         parent: (0..n as u32).collect(),
         state: mentions
-            .iter()
+            .par_iter()
             .map(|m| State {
                 size: 1,
                 dobs: m.dob.into_iter().collect(),

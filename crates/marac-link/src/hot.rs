@@ -70,112 +70,107 @@ pub struct HotSet {
     pub streets: Vec<Box<[u64]>>,
 }
 
-/// Numbers values in order of first appearance, from 1.
-struct Numbering<K> {
-    map: FxMap<K, u32>,
-}
-
-impl<K: std::hash::Hash + Eq> Numbering<K> {
-    fn new() -> Self {
-        Numbering {
-            map: FxMap::default(),
-        }
-    }
-    /// The number of `k` and whether it is new.
-    fn number(&mut self, k: K) -> (u32, bool) {
-        let n = self.map.len() as u32 + 1;
-        let mut new = false;
-        let v = *self.map.entry(k).or_insert_with(|| {
-            new = true;
-            n
-        });
-        (v, new)
-    }
+/// Numbers the values `key` gives, in order of first appearance from 1 (0
+/// where there is none); also returns the first mention of each number.
+fn number<'m, K: std::hash::Hash + Eq>(
+    list: &'m [Mention],
+    key: impl Fn(&'m Mention) -> Option<K>,
+) -> (Vec<u32>, Vec<usize>) {
+    let mut map: FxMap<K, u32> = FxMap::default();
+    let mut firsts = Vec::new();
+    let ids = list
+        .iter()
+        .enumerate()
+        .map(|(i, m)| match key(m) {
+            None => 0,
+            Some(k) => {
+                let n = map.len() as u32 + 1;
+                *map.entry(k).or_insert_with(|| {
+                    firsts.push(i);
+                    n
+                })
+            }
+        })
+        .collect();
+    (ids, firsts)
 }
 
 impl HotSet {
-    /// Numbers and packs some mentions.
-    pub fn build<'m>(list: &'m [Mention]) -> HotSet {
-        let mut set = HotSet {
-            hot: Vec::with_capacity(list.len()),
-            first_names: vec![Box::from("")],
-            formal: vec![Box::from([])],
-            last_names: vec![Box::from("")],
-            streets: vec![Box::from([])],
-        };
-        let mut first: Numbering<&'m str> = Numbering::new();
-        let mut last: Numbering<&'m str> = Numbering::new();
-        let mut codes: Numbering<(bool, &'m str)> = Numbering::new();
-        let mut sectors: Numbering<&'m str> = Numbering::new();
-        let mut districts: Numbering<&'m str> = Numbering::new();
-        let mut phones: Numbering<&'m str> = Numbering::new();
-        let mut houses: Numbering<&'m str> = Numbering::new();
-        let mut flats: Numbering<&'m str> = Numbering::new();
-        let mut streets: Numbering<&'m [u64]> = Numbering::new();
-        let mut pc = |p: Option<&'m marac_model::Postcode>| -> [u32; 3] {
-            match p {
-                None => [0; 3],
-                Some(p) => [
-                    codes.number((p.is_uk(), p.as_str())).0,
-                    p.sector().map_or(0, |s| sectors.number(s).0),
-                    p.district().map_or(0, |s| districts.number(s).0),
-                ],
-            }
-        };
-        for m in list {
-            let mut h = Hot {
-                dob: m.dob,
-                borough: m.borough,
-                counterpart: m.counterpart,
-                ..Hot::default()
-            };
-            if !m.first.name.is_empty() {
-                h.flags |= FIRST;
-                if m.first.initial_only {
-                    h.flags |= INITIAL_ONLY;
-                }
-                let (n, new) = first.number(&m.first.name);
-                if new {
-                    set.first_names.push(m.first.name.clone());
-                    set.formal.push(m.first.formal.clone());
-                }
-                h.first = n;
-            }
-            if !m.last.name.is_empty() {
-                h.flags |= LAST;
-                if !m.last.parts.is_empty() {
-                    h.flags |= PARTS;
-                }
-                let (n, new) = last.number(&m.last.name);
-                if new {
-                    set.last_names.push(m.last.name.clone());
-                }
-                h.last = n;
-            }
-            h.postcode = pc(m.postcode.as_ref());
-            h.area = pc(m.area.as_ref());
-            if let Some(p) = m.point {
-                h.flags |= POINT;
-                h.point = p;
-            }
-            h.phone = m.phone.as_deref().map_or(0, |p| phones.number(p).0);
-            let a = &m.address;
-            h.address = [
-                a.house.as_deref().map_or(0, |x| houses.number(x).0),
-                a.flat.as_deref().map_or(0, |x| flats.number(x).0),
-                if a.street.is_empty() {
-                    0
-                } else {
-                    let (n, new) = streets.number(&a.street);
-                    if new {
-                        set.streets.push(a.street.clone());
+    /// Numbers and packs some mentions (each kind of value is numbered in
+    /// its own task; the numbers do not depend on the threads).
+    pub fn build(list: &[Mention]) -> HotSet {
+        type Numbered = (Vec<u32>, Vec<usize>);
+        let tasks: Vec<Numbered> = (0..12usize)
+            .into_par_iter()
+            .map(|task| match task {
+                0 => number(list, |m| (!m.first.name.is_empty()).then_some(&*m.first.name)),
+                1 => number(list, |m| (!m.last.name.is_empty()).then_some(&*m.last.name)),
+                2 => number(list, |m| m.postcode.as_ref().map(|x| (x.is_uk(), x.as_str()))),
+                3 => number(list, |m| m.postcode.as_ref().and_then(|x| x.sector())),
+                4 => number(list, |m| m.postcode.as_ref().and_then(|x| x.district())),
+                5 => number(list, |m| m.area.as_ref().map(|x| (x.is_uk(), x.as_str()))),
+                6 => number(list, |m| m.area.as_ref().and_then(|x| x.sector())),
+                7 => number(list, |m| m.area.as_ref().and_then(|x| x.district())),
+                8 => number(list, |m| m.phone.as_deref()),
+                9 => number(list, |m| m.address.house.as_deref()),
+                10 => number(list, |m| m.address.flat.as_deref()),
+                _ => number(list, |m| {
+                    (!m.address.street.is_empty()).then_some(&*m.address.street)
+                }),
+            })
+            .collect();
+        let id = |t: usize, i: usize| tasks[t].0[i];
+        let hot = list
+            .par_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let mut flags = 0;
+                if !m.first.name.is_empty() {
+                    flags |= FIRST;
+                    if m.first.initial_only {
+                        flags |= INITIAL_ONLY;
                     }
-                    n
-                },
-            ];
-            set.hot.push(h);
+                }
+                if !m.last.name.is_empty() {
+                    flags |= LAST;
+                    if !m.last.parts.is_empty() {
+                        flags |= PARTS;
+                    }
+                }
+                if m.point.is_some() {
+                    flags |= POINT;
+                }
+                Hot {
+                    first: id(0, i),
+                    last: id(1, i),
+                    dob: m.dob,
+                    postcode: [id(2, i), id(3, i), id(4, i)],
+                    area: [id(5, i), id(6, i), id(7, i)],
+                    point: m.point.unwrap_or_default(),
+                    borough: m.borough,
+                    phone: id(8, i),
+                    counterpart: m.counterpart,
+                    address: [id(9, i), id(10, i), id(11, i)],
+                    flags,
+                }
+            })
+            .collect();
+        let firsts = &tasks[0].1;
+        HotSet {
+            hot,
+            first_names: std::iter::once(Box::from(""))
+                .chain(firsts.iter().map(|&i| list[i].first.name.clone()))
+                .collect(),
+            formal: std::iter::once(Box::from([]))
+                .chain(firsts.iter().map(|&i| list[i].first.formal.clone()))
+                .collect(),
+            last_names: std::iter::once(Box::from(""))
+                .chain(tasks[1].1.iter().map(|&i| list[i].last.name.clone()))
+                .collect(),
+            streets: std::iter::once(Box::from([]))
+                .chain(tasks[11].1.iter().map(|&i| list[i].address.street.clone()))
+                .collect(),
         }
-        set
     }
 
     /// Sets the counterparts again (after a first pass).

@@ -242,6 +242,31 @@ fn is_inward(t: &str) -> bool {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
+    if s.is_ascii() {
+        // The same result without Unicode decomposition (most records).
+        for b in s.bytes() {
+            if matches!(b, b'\'' | b'`') {
+                continue;
+            }
+            if b.is_ascii_alphanumeric() {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(b.to_ascii_lowercase() as char);
+            } else {
+                space = true;
+            }
+        }
+        return out;
+    }
+    fold_unicode(s)
+}
+
+/// [`fold`] by Unicode decomposition (any text).
+fn fold_unicode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
     for c in s.nfkd() {
         if is_combining_mark(c) || matches!(c, '\'' | '’' | '‘' | '`' | '´' | 'ʼ') {
             continue;
@@ -667,60 +692,98 @@ impl Mentions {
 /// Sets [`Mention::area`] and [`Mention::point`] from each mention's incident
 /// and the incident's other party. `list` is in incident order, victim first.
 pub fn fill_context(list: &mut [Mention], incidents: &[Incident]) {
-    let uk = |p: &Option<Postcode>| p.as_ref().filter(|p| p.is_uk()).cloned();
-    let own: Vec<Option<Postcode>> = list.iter().map(|m| uk(&m.postcode)).collect();
-    for k in 0..list.len() {
-        let inc = &incidents[list[k].incident as usize];
-        let other = [k.wrapping_sub(1), k + 1]
-            .into_iter()
-            .find(|&o| o < list.len() && list[o].incident == list[k].incident);
-        let area = own[k]
-            .clone()
-            .or_else(|| uk(&inc.postcode))
-            .or_else(|| other.and_then(|o| own[o].clone()));
-        let m = &mut list[k];
-        m.area = area;
-        m.point = inc
-            .bng
-            .filter(|b| b.easting.is_finite() && b.northing.is_finite())
-            .map(|b| [b.easting as f32, b.northing as f32]);
-        m.borough = inc
-            .area
-            .as_deref()
-            .map(fold)
-            .filter(|a| !a.is_empty())
-            .map(|a| hash_str(&a) as u32);
+    // Boroughs as written are few: fold and hash each distinct text once.
+    let mut boroughs: FxMap<&str, Option<u32>> = FxMap::default();
+    let borough_of: Vec<Option<u32>> = incidents
+        .iter()
+        .map(|inc| {
+            let a = inc.area.as_deref()?;
+            *boroughs.entry(a).or_insert_with(|| {
+                let f = fold(a);
+                (!f.is_empty()).then(|| hash_str(&f) as u32)
+            })
+        })
+        .collect();
+    fn uk(p: &Option<Postcode>) -> Option<&Postcode> {
+        p.as_ref().filter(|p| p.is_uk())
     }
+    let context: Vec<(Option<Postcode>, Option<[f32; 2]>, Option<u32>)> = (0..list.len())
+        .into_par_iter()
+        .map(|k| {
+            let m = &list[k];
+            let inc = &incidents[m.incident as usize];
+            let other = [k.wrapping_sub(1), k + 1]
+                .into_iter()
+                .find(|&o| o < list.len() && list[o].incident == m.incident);
+            let area = uk(&m.postcode)
+                .or_else(|| uk(&inc.postcode))
+                .or_else(|| other.and_then(|o| uk(&list[o].postcode)))
+                .cloned();
+            let point = inc
+                .bng
+                .filter(|b| b.easting.is_finite() && b.northing.is_finite())
+                .map(|b| [b.easting as f32, b.northing as f32]);
+            (area, point, borough_of[m.incident as usize])
+        })
+        .collect();
+    list.par_iter_mut()
+        .zip(context)
+        .for_each(|(m, (area, point, borough))| {
+            m.area = area;
+            m.point = point;
+            m.borough = borough;
+        });
 }
 
 /// Sets `first_count` and `last_count`: how many mentions share each value.
 pub fn fill_term_frequencies(list: &mut [Mention]) -> TfTotals {
     // Name -> (count, number).
-    let mut first: FxMap<Box<str>, (u32, u32)> = FxMap::default();
-    let mut last: FxMap<Box<str>, (u32, u32)> = FxMap::default();
+    let mut first: FxMap<&str, (u32, u32)> = FxMap::default();
+    let mut last: FxMap<&str, (u32, u32)> = FxMap::default();
     let mut totals = TfTotals::default();
     for m in list.iter() {
         if !m.first.name.is_empty() && !m.first.initial_only {
             let n = first.len() as u32 + 1;
-            first.entry(m.first.name.clone()).or_insert((0, n)).0 += 1;
+            first.entry(&m.first.name).or_insert((0, n)).0 += 1;
             totals.first += 1;
         }
         if !m.last.name.is_empty() {
             let n = last.len() as u32 + 1;
-            last.entry(m.last.name.clone()).or_insert((0, n)).0 += 1;
+            last.entry(&m.last.name).or_insert((0, n)).0 += 1;
             totals.last += 1;
         }
     }
-    for m in list.iter_mut() {
-        (m.first_count, m.first_id) = first.get(&m.first.name).copied().unwrap_or((0, 0));
-        (m.last_count, m.last_id) = last.get(&m.last.name).copied().unwrap_or((0, 0));
-    }
+    let found: Vec<[(u32, u32); 2]> = list
+        .par_iter()
+        .map(|m| {
+            [
+                first.get(&*m.first.name).copied().unwrap_or((0, 0)),
+                last.get(&*m.last.name).copied().unwrap_or((0, 0)),
+            ]
+        })
+        .collect();
+    list.par_iter_mut().zip(found).for_each(|(m, [f, l])| {
+        (m.first_count, m.first_id) = f;
+        (m.last_count, m.last_id) = l;
+    });
     totals
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_folding_is_unicode_folding() {
+        let mut rng = marac_model::SplitMix64::new(5);
+        for _ in 0..20_000 {
+            let len = rng.below(12) as usize;
+            let s: String = (0..len)
+                .map(|_| (32 + rng.below(95) as u8) as char)
+                .collect();
+            assert_eq!(fold(&s), fold_unicode(&s), "{s:?}");
+        }
+    }
 
     #[test]
     fn names_fold_titles_apostrophes_and_diacritics() {
