@@ -146,22 +146,75 @@ fn part_bytes(m: &Mention, part: KeyPart, buf: &mut Vec<u8>) -> bool {
     true
 }
 
-/// The blocking key of a mention under some key parts (`None` if a part is missing).
-///
-/// The same value as [`crate::hash::hash_parts`] of the parts' bytes, computed with one
-/// small buffer and no allocation for short keys.
-pub fn block_key(m: &Mention, parts: &[KeyPart]) -> Option<u64> {
-    use std::hash::Hasher;
-    let mut h = crate::hash::FxHasher::default();
-    let mut b = Vec::with_capacity(32);
-    for p in parts {
-        if !part_bytes(m, *p, &mut b) {
-            return None;
+/// The hash of one key part of every mention (0 when missing), each
+/// computed once however many rules use the part.
+struct PartHashes {
+    parts: Vec<(KeyPart, Vec<u64>)>,
+}
+
+impl PartHashes {
+    fn new(mentions: &[Mention], rules: &[BlockRule]) -> PartHashes {
+        let mut used: Vec<KeyPart> = Vec::new();
+        for p in rules.iter().flat_map(|r| r.keys.iter().chain(&r.subblock)) {
+            if !used.contains(p) {
+                used.push(*p);
+            }
         }
-        h.write(&b);
-        h.write_u8(0xff);
+        let parts = used
+            .into_iter()
+            .map(|part| {
+                let hashes = mentions
+                    .par_iter()
+                    .map_init(Vec::new, |buf, m| {
+                        if part_bytes(m, part, buf) {
+                            // Never 0, which stands for a missing part.
+                            crate::hash::hash_parts(&[buf]) | 1
+                        } else {
+                            0
+                        }
+                    })
+                    .collect();
+                (part, hashes)
+            })
+            .collect();
+        PartHashes { parts }
     }
-    Some(h.finish())
+
+    fn of(&self, part: KeyPart) -> &[u64] {
+        self.parts
+            .iter()
+            .find(|(p, _)| *p == part)
+            .map(|(_, h)| h.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The key of mention `i` under some parts (`None` if a part is missing).
+    fn key(&self, cols: &[&[u64]], i: usize) -> Option<u64> {
+        use std::hash::Hasher;
+        let mut h = crate::hash::FxHasher::default();
+        for c in cols {
+            let x = *c.get(i)?;
+            if x == 0 {
+                return None;
+            }
+            h.write_u64(x);
+        }
+        Some(h.finish())
+    }
+}
+
+/// The blocking key of a mention under some key parts (`None` if a part is
+/// missing): equal for mentions that agree on every part.
+pub fn block_key(m: &Mention, parts: &[KeyPart]) -> Option<u64> {
+    let rules = [BlockRule {
+        name: String::new(),
+        keys: parts.to_vec(),
+        subblock: Vec::new(),
+        partial: false,
+    }];
+    let ph = PartHashes::new(std::slice::from_ref(m), &rules);
+    let cols: Vec<&[u64]> = parts.iter().map(|p| ph.of(*p)).collect();
+    ph.key(&cols, 0)
 }
 
 fn key_names(parts: &[KeyPart]) -> String {
@@ -212,12 +265,14 @@ pub fn candidate_pairs(mentions: &[Mention], rules: &[BlockRule], max_block: usi
     } else {
         Vec::new()
     };
+    let hashes = PartHashes::new(mentions, rules);
     for rule in rules {
         let only = rule.partial.then_some(partial.as_slice());
-        let mut entries: Vec<(u64, u32)> = mentions
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, m)| block_key(m, &rule.keys).map(|k| (k, i as u32)))
+        let cols: Vec<&[u64]> = rule.keys.iter().map(|p| hashes.of(*p)).collect();
+        let sub_cols: Vec<&[u64]> = rule.subblock.iter().map(|p| hashes.of(*p)).collect();
+        let mut entries: Vec<(u64, u32)> = (0..mentions.len())
+            .into_par_iter()
+            .filter_map(|i| hashes.key(&cols, i).map(|k| (k, i as u32)))
             .collect();
         entries.par_sort_unstable();
         let groups = runs(&entries);
@@ -236,9 +291,7 @@ pub fn candidate_pairs(mentions: &[Mention], rules: &[BlockRule], max_block: usi
             } else {
                 let mut sub: Vec<(u64, u32)> = entries[s..e]
                     .iter()
-                    .filter_map(|&(_, i)| {
-                        block_key(&mentions[i as usize], &rule.subblock).map(|k| (k, i))
-                    })
+                    .filter_map(|&(_, i)| hashes.key(&sub_cols, i as usize).map(|k| (k, i)))
                     .collect();
                 sub.sort_unstable();
                 let mut dropped = 0usize;

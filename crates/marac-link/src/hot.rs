@@ -103,9 +103,13 @@ impl HotSet {
         let tasks: Vec<Numbered> = (0..12usize)
             .into_par_iter()
             .map(|task| match task {
-                0 => number(list, |m| (!m.first.name.is_empty()).then_some(&*m.first.name)),
+                0 => number(list, |m| {
+                    (!m.first.name.is_empty()).then_some(&*m.first.name)
+                }),
                 1 => number(list, |m| (!m.last.name.is_empty()).then_some(&*m.last.name)),
-                2 => number(list, |m| m.postcode.as_ref().map(|x| (x.is_uk(), x.as_str()))),
+                2 => number(list, |m| {
+                    m.postcode.as_ref().map(|x| (x.is_uk(), x.as_str()))
+                }),
                 3 => number(list, |m| m.postcode.as_ref().and_then(|x| x.sector())),
                 4 => number(list, |m| m.postcode.as_ref().and_then(|x| x.district())),
                 5 => number(list, |m| m.area.as_ref().map(|x| (x.is_uk(), x.as_str()))),
