@@ -707,7 +707,9 @@ pub fn fill_context(list: &mut [Mention], incidents: &[Incident]) {
     fn uk(p: &Option<Postcode>) -> Option<&Postcode> {
         p.as_ref().filter(|p| p.is_uk())
     }
-    let context: Vec<(Option<Postcode>, Option<[f32; 2]>, Option<u32>)> = (0..list.len())
+    // (context postcode, point, borough) per mention.
+    type Context = (Option<Postcode>, Option<[f32; 2]>, Option<u32>);
+    let context: Vec<Context> = (0..list.len())
         .into_par_iter()
         .map(|k| {
             let m = &list[k];
