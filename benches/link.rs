@@ -2,6 +2,9 @@
 //! (normalise, block, compare, EM, score, cluster, second pass), and the
 //! pairwise comparisons alone (comparisons per second).
 //!
+//! With `MARAC_BENCH_1M=1`, also the whole pipeline on 1,000,000 incidents
+//! (about a million mentions; ten samples, a few minutes).
+//!
 //! `cargo bench --bench link`; figures in benches/README.md ("Linkage").
 
 use std::time::Duration;
@@ -46,6 +49,19 @@ fn bench(c: &mut Criterion) {
     );
     let set = ComparisonSet::from_settings(&rules.file.comparisons);
     g.throughput(Throughput::Elements(blocked.len() as u64));
+    let hot = marac_link::hot::HotSet::build(&mentions.list);
+    g.bench_function("compare_candidate_pairs_compact", |b| {
+        b.iter(|| {
+            blocked
+                .pairs
+                .par_iter()
+                .map(|p| {
+                    let (i, j) = unpack(*p);
+                    set.gamma_hot(&hot, &mentions.list, i, j)[0] as u64
+                })
+                .sum::<u64>()
+        })
+    });
     g.bench_function("compare_candidate_pairs", |b| {
         b.iter(|| {
             blocked
@@ -62,6 +78,16 @@ fn bench(c: &mut Criterion) {
     g.bench_function("places_20k_incidents", |b| {
         b.iter(|| link_places(&inc, &mentions, &rules.file.places).info.len())
     });
+    if std::env::var_os("MARAC_BENCH_1M").is_some() {
+        let inc = incidents(1_000_000);
+        g.throughput(Throughput::Elements(inc.len() as u64));
+        g.measurement_time(Duration::from_secs(100));
+        // The result is dropped outside the timing, as `marac link` never
+        // frees it (it exits).
+        g.bench_function("pipeline_1m_incidents", |b| {
+            b.iter_with_large_drop(|| link(&inc, &rules))
+        });
+    }
     g.finish();
 }
 

@@ -328,6 +328,49 @@ fn breakdown(l: &marac_link::Linkage<'_>, rules: &Rules, by_key: &HashMap<&str, 
     let mut by_roles = HashMap::new();
     let (mut tot, mut blocked, mut missed, mut missed_unblocked) = (0u64, 0u64, 0u64, 0u64);
     let mut biggest: Vec<(usize, u64, &str)> = Vec::new();
+    // What a missed pair's partial record (no full name, no date of birth,
+    // phone or reference) could be known by: is its true person ever named
+    // in full, and is another named person of that name part in the same
+    // sector of the context area?
+    let ident = |x: usize| marac_link::attach::identifying(&list[x]);
+    let partial = |x: usize| {
+        let m = &list[x];
+        !ident(x) && m.dob.is_none() && m.phone.is_none() && m.reference.is_none()
+    };
+    let name_key = |x: usize| -> Option<(bool, String, String)> {
+        let m = &list[x];
+        let sector = m.area.as_ref()?.sector()?.to_string();
+        if !m.first.name.is_empty() && !m.first.initial_only {
+            Some((true, m.first.name.to_string(), sector))
+        } else if !m.last.name.is_empty() {
+            Some((false, m.last.name.to_string(), sector))
+        } else {
+            None
+        }
+    };
+    let mut key_of = vec![""; list.len()];
+    let mut named: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut holders: HashMap<(bool, String, String), std::collections::HashSet<&str>> =
+        HashMap::new();
+    for (k, v) in by_key {
+        for &x in v {
+            key_of[x] = k;
+            if ident(x) {
+                named.insert(k);
+                let m = &list[x];
+                if let Some(sector) = m.area.as_ref().and_then(|a| a.sector()) {
+                    for first in [true, false] {
+                        let name = if first { &m.first.name } else { &m.last.name };
+                        holders
+                            .entry((first, name.to_string(), sector.to_string()))
+                            .or_default()
+                            .insert(k);
+                    }
+                }
+            }
+        }
+    }
+    let mut by_knowable: HashMap<String, (u64, u64)> = HashMap::new();
     for (k, v) in by_key {
         let n = v.len();
         let bucket = match n {
@@ -367,6 +410,30 @@ fn breakdown(l: &marac_link::Linkage<'_>, rules: &Rules, by_key: &HashMap<&str, 
                 let (na, nb) = if na <= nb { (na, nb) } else { (nb, na) };
                 bump(&mut by_src, format!("{na} ~ {nb}"), m);
                 bump(&mut by_size, bucket.clone(), m);
+                let class = match (partial(x), partial(y)) {
+                    (false, false) => "no partial record".to_string(),
+                    (true, true) => "both partial".to_string(),
+                    (px, _) => {
+                        let p = if px { x } else { y };
+                        if !named.contains(key_of[p]) {
+                            "partial; true person never named in full".to_string()
+                        } else {
+                            match name_key(p).and_then(|nk| holders.get(&nk)) {
+                                None => "partial; no named person of that name in its sector"
+                                    .to_string(),
+                                Some(h) if h.iter().any(|o| *o != key_of[p]) => {
+                                    "partial; another named person of that name in its sector"
+                                        .to_string()
+                                }
+                                Some(_) => {
+                                    "partial; the only named person of that name in its sector"
+                                        .to_string()
+                                }
+                            }
+                        }
+                    }
+                };
+                bump(&mut by_knowable, class, m);
             }
         }
         biggest.push((n, miss_here, k));
@@ -379,6 +446,11 @@ fn breakdown(l: &marac_link::Linkage<'_>, rules: &Rules, by_key: &HashMap<&str, 
     show("roles/name parts", by_roles, 20);
     show("shapes", by_shape, 30);
     show("sources", by_src, 20);
+    show(
+        "what the partial record of a pair can be known by",
+        by_knowable,
+        10,
+    );
     biggest.sort_by_key(|x| std::cmp::Reverse(x.1));
     println!("== truth clusters with most missed pairs: size missed");
     for (n, m, k) in biggest.iter().take(15) {

@@ -95,35 +95,69 @@ fn number<'m, K: std::hash::Hash + Eq>(
     (ids, firsts)
 }
 
+/// Numbers of a postcode field: the postcode, its sector and its district.
+/// Sectors and districts are numbered over the distinct postcodes only.
+fn number_postcodes(
+    list: &[Mention],
+    field: impl Fn(&Mention) -> Option<&marac_model::Postcode>,
+) -> [Vec<u32>; 3] {
+    let (codes, firsts) = number(list, |m| field(m).map(|p| (p.is_uk(), p.as_str())));
+    let distinct: Vec<&marac_model::Postcode> =
+        firsts.iter().filter_map(|&i| field(&list[i])).collect();
+    let part = |f: fn(&marac_model::Postcode) -> Option<&str>| -> Vec<u32> {
+        let mut map: FxMap<&str, u32> = FxMap::default();
+        let by_code: Vec<u32> = std::iter::once(0)
+            .chain(distinct.iter().map(|p| match f(p) {
+                None => 0,
+                Some(s) => {
+                    let n = map.len() as u32 + 1;
+                    *map.entry(s).or_insert(n)
+                }
+            }))
+            .collect();
+        codes.iter().map(|&c| by_code[c as usize]).collect()
+    };
+    let sectors = part(|p| p.sector());
+    let districts = part(|p| p.district());
+    [codes, sectors, districts]
+}
+
 impl HotSet {
     /// Numbers and packs some mentions (each kind of value is numbered in
     /// its own task; the numbers do not depend on the threads).
     pub fn build(list: &[Mention]) -> HotSet {
         type Numbered = (Vec<u32>, Vec<usize>);
-        let tasks: Vec<Numbered> = (0..12usize)
-            .into_par_iter()
-            .map(|task| match task {
-                0 => number(list, |m| {
-                    (!m.first.name.is_empty()).then_some(&*m.first.name)
-                }),
-                1 => number(list, |m| (!m.last.name.is_empty()).then_some(&*m.last.name)),
-                2 => number(list, |m| {
-                    m.postcode.as_ref().map(|x| (x.is_uk(), x.as_str()))
-                }),
-                3 => number(list, |m| m.postcode.as_ref().and_then(|x| x.sector())),
-                4 => number(list, |m| m.postcode.as_ref().and_then(|x| x.district())),
-                5 => number(list, |m| m.area.as_ref().map(|x| (x.is_uk(), x.as_str()))),
-                6 => number(list, |m| m.area.as_ref().and_then(|x| x.sector())),
-                7 => number(list, |m| m.area.as_ref().and_then(|x| x.district())),
-                8 => number(list, |m| m.phone.as_deref()),
-                9 => number(list, |m| m.address.house.as_deref()),
-                10 => number(list, |m| m.address.flat.as_deref()),
-                _ => number(list, |m| {
-                    (!m.address.street.is_empty()).then_some(&*m.address.street)
-                }),
-            })
-            .collect();
+        let (codes, tasks): (Vec<[Vec<u32>; 3]>, Vec<Numbered>) = rayon::join(
+            || {
+                [0, 1]
+                    .into_par_iter()
+                    .map(|t| match t {
+                        0 => number_postcodes(list, |m| m.postcode.as_ref()),
+                        _ => number_postcodes(list, |m| m.area.as_ref()),
+                    })
+                    .collect()
+            },
+            || {
+                // 0 first name, 1 last name, 2 phone, 3 house, 4 flat, 5 street.
+                (0..6usize)
+                    .into_par_iter()
+                    .map(|task| match task {
+                        0 => number(list, |m| {
+                            (!m.first.name.is_empty()).then_some(&*m.first.name)
+                        }),
+                        1 => number(list, |m| (!m.last.name.is_empty()).then_some(&*m.last.name)),
+                        2 => number(list, |m| m.phone.as_deref()),
+                        3 => number(list, |m| m.address.house.as_deref()),
+                        4 => number(list, |m| m.address.flat.as_deref()),
+                        _ => number(list, |m| {
+                            (!m.address.street.is_empty()).then_some(&*m.address.street)
+                        }),
+                    })
+                    .collect()
+            },
+        );
         let id = |t: usize, i: usize| tasks[t].0[i];
+        let pc = |f: usize, i: usize| [codes[f][0][i], codes[f][1][i], codes[f][2][i]];
         let hot = list
             .par_iter()
             .enumerate()
@@ -148,13 +182,13 @@ impl HotSet {
                     first: id(0, i),
                     last: id(1, i),
                     dob: m.dob,
-                    postcode: [id(2, i), id(3, i), id(4, i)],
-                    area: [id(5, i), id(6, i), id(7, i)],
+                    postcode: pc(0, i),
+                    area: pc(1, i),
                     point: m.point.unwrap_or_default(),
                     borough: m.borough,
-                    phone: id(8, i),
+                    phone: id(2, i),
                     counterpart: m.counterpart,
-                    address: [id(9, i), id(10, i), id(11, i)],
+                    address: [id(3, i), id(4, i), id(5, i)],
                     flags,
                 }
             })
@@ -172,7 +206,7 @@ impl HotSet {
                 .chain(tasks[1].1.iter().map(|&i| list[i].last.name.clone()))
                 .collect(),
             streets: std::iter::once(Box::from([]))
-                .chain(tasks[11].1.iter().map(|&i| list[i].address.street.clone()))
+                .chain(tasks[5].1.iter().map(|&i| list[i].address.street.clone()))
                 .collect(),
         }
     }

@@ -380,6 +380,8 @@ struct Prev {
     gammas: Vec<Gamma>,
     /// Match weights of the pairs (probabilistic mode; else empty).
     weights: Vec<f64>,
+    /// u and coverage per comparison (probabilistic mode; else empty).
+    u: (Vec<Vec<f64>>, Vec<f64>),
     per_rule: Vec<(String, u64)>,
 }
 
@@ -463,13 +465,14 @@ fn pass(
     let override_refs = rules.file.reference_override;
     let mut model = None;
     let mut weights: Vec<f64> = Vec::new();
+    let mut u_cover = (Vec::new(), Vec::new());
     // (pair index, weight, reason)
     let picked: Vec<(usize, f64, Reason)>;
     match rules.file.mode {
         Mode::Probabilistic => {
             let t = Instant::now();
-            let (u, cover, sampled) =
-                score::estimate_u_cover(&set, list, Some(hot), &rules.file.training);
+            let (u, cover, sampled) = estimate_u(&set, mentions, hot, rules, prev);
+            u_cover = (u.clone(), cover.clone());
             stats.comparisons += sampled;
             stats
                 .timings
@@ -637,6 +640,7 @@ fn pass(
         pairs: blocked.pairs,
         gammas,
         weights,
+        u: u_cover,
         per_rule: blocked.per_rule,
     };
     (clusters, decisions, set, model, prev)
@@ -685,6 +689,53 @@ fn attach_partial(
     }
     decisions.sort_by_key(|d| (d.a, d.b));
     attach::apply(clusters, &found);
+}
+
+/// u and coverage from random pairs. A second pass draws the same random
+/// pairs as the first, whose values have not changed but for the
+/// counterpart: only that comparison is counted again.
+fn estimate_u(
+    set: &ComparisonSet,
+    mentions: &Mentions,
+    hot: &hot::HotSet,
+    rules: &Rules,
+    prev: Option<&Prev>,
+) -> (Vec<Vec<f64>>, Vec<f64>, u64) {
+    let t = &rules.file.training;
+    let reuse = prev.filter(|p| {
+        p.u.0.len() + 1 == set.list.len() && set.position("counterpart") == Some(p.u.0.len())
+    });
+    match reuse {
+        Some(p) => {
+            let only = rules::Comparisons {
+                first_name: rules::NameSettings {
+                    enabled: false,
+                    ..Default::default()
+                },
+                last_name: rules::NameSettings {
+                    enabled: false,
+                    ..Default::default()
+                },
+                swapped_names: rules::Toggle { enabled: false },
+                dob: rules::Toggle { enabled: false },
+                postcode: rules::Toggle { enabled: false },
+                address: rules::AddressSettings {
+                    enabled: false,
+                    ..Default::default()
+                },
+                phone: rules::Toggle { enabled: false },
+                counterpart: rules::Counterpart { enabled: true },
+                area: rules::Counterpart { enabled: false },
+            };
+            let cp = ComparisonSet::from_settings(&only);
+            let (u, cover, n) = score::estimate_u_cover(&cp, &mentions.list, Some(hot), t);
+            let mut all = p.u.clone();
+            all.0.extend(u);
+            all.1.extend(cover);
+            (all.0, all.1, n)
+        }
+        None => score::estimate_u_cover(set, &mentions.list, Some(hot), t),
+    }
 }
 
 fn pass2_name(n: &'static str) -> &'static str {
