@@ -217,3 +217,36 @@ pub fn apply(clusters: &mut Clusters, attachments: &[Attachment]) {
     }
     clusters.persons = next as usize;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn att(from: u32, to: u32) -> Attachment {
+        Attachment {
+            from,
+            to,
+            pair: 0,
+            weight: 20.0,
+            runner_up: f64::NEG_INFINITY,
+        }
+    }
+
+    #[test]
+    fn attachments_follow_a_chain_and_persons_are_numbered_again() {
+        // Persons: 0 (partial), 1 (one full record), 2 (several), 3.
+        let mut c = Clusters {
+            person_of: vec![3, 0, 1, 2, 2, 3],
+            persons: 4,
+            ..Default::default()
+        };
+        // The partial person joins the single record, which joins person 2.
+        apply(&mut c, &[att(0, 1), att(1, 2)]);
+        assert_eq!(c.person_of, vec![0, 1, 1, 1, 1, 0]);
+        assert_eq!(c.persons, 2);
+        // No attachments: nothing changes.
+        let before = c.clone();
+        apply(&mut c, &[]);
+        assert_eq!(c, before);
+    }
+}

@@ -433,4 +433,24 @@ mod tests {
             sub.warnings[0]
         );
     }
+
+    #[test]
+    fn partial_rules_pair_only_records_lacking_a_name_part() {
+        let mut ms = vec![
+            m("Ann", "Smith", "E1 6AN"),
+            m("Alan", "Smith", "E1 6AN"),
+            m("", "Smith", "E1 6AN"),
+            m("Ann", "", "E1 6AN"),
+        ];
+        ms.push(m("Ann", "Smith", "N1 9GU"));
+        let mut r = rule("pc", &[KeyPart::Postcode], &[]);
+        let all = candidate_pairs(&ms, std::slice::from_ref(&r), 100);
+        assert_eq!(all.len(), 6);
+        r.partial = true;
+        let b = candidate_pairs(&ms, &[r], 100);
+        let pairs: Vec<(usize, usize)> = b.pairs.iter().map(|p| unpack(*p)).collect();
+        // Ann Smith ~ Alan Smith (both full names) is not a pair.
+        assert_eq!(pairs, vec![(0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]);
+        assert_eq!(b.per_rule, vec![("pc".to_string(), 5)]);
+    }
 }
