@@ -426,6 +426,16 @@ fn breakdown(l: &marac_link::Linkage<'_>, rules: &Rules, by_key: &HashMap<&str, 
                                         .to_string()
                                 }
                                 Some(_) => {
+                                    if m && std::env::var("DIAG_ONLY").is_ok() {
+                                        let o = if p == x { y } else { x };
+                                        let g = l.comparisons.gamma(&list[p], &list[o]);
+                                        println!(
+                                            "only-named miss: {} ~ {} | {}",
+                                            shape(&list[p]),
+                                            shape(&list[o]),
+                                            l.comparisons.describe(&g)
+                                        );
+                                    }
                                     "partial; the only named person of that name in its sector"
                                         .to_string()
                                 }
