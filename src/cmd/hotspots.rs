@@ -341,6 +341,16 @@ fn md_header(out: &mut String, title: &str, c: &Common) {
     }
 }
 
+/// The output in the chosen format, from the method's GeoJSON features, CSV
+/// and Markdown.
+fn formatted(format: Format, features: Vec<Value>, csv: CsvDoc, md: String) -> Result<Vec<u8>> {
+    Ok(match format {
+        Format::Geojson | Format::Json => gj::feature_collection(features).into_bytes(),
+        Format::Csv => csv.finish()?,
+        Format::Md => md.into_bytes(),
+    })
+}
+
 fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
     let mut features = Vec::new();
     let mut labels_doc = CsvDoc::new(&["incident_id", "cluster"])?;
@@ -413,11 +423,7 @@ fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
     if let Some(p) = &c.labels {
         write_atomic(p, &labels_doc.finish()?)?;
     }
-    Ok(match format {
-        Format::Geojson | Format::Json => gj::feature_collection(features).into_bytes(),
-        Format::Csv => csv.finish()?,
-        Format::Md => md.into_bytes(),
-    })
+    formatted(format, features, csv, md)
 }
 
 fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
@@ -505,11 +511,7 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
             md.push('\n');
         }
     }
-    Ok(match format {
-        Format::Geojson | Format::Json => gj::feature_collection(features).into_bytes(),
-        Format::Csv => csv.finish()?,
-        Format::Md => md.into_bytes(),
-    })
+    formatted(format, features, csv, md)
 }
 
 fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
@@ -578,11 +580,7 @@ fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
         }
         md.push('\n');
     }
-    Ok(match format {
-        Format::Geojson | Format::Json => gj::feature_collection(features).into_bytes(),
-        Format::Csv => csv.finish()?,
-        Format::Md => md.into_bytes(),
-    })
+    formatted(format, features, csv, md)
 }
 
 const SNAP_CAVEAT: &str = "data.police.uk coordinates are anonymised snap points: a repeat \
@@ -674,11 +672,7 @@ fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> R
             eprintln!("marac: hotspots: caveat: {SNAP_CAVEAT}");
         }
     }
-    Ok(match format {
-        Format::Geojson | Format::Json => gj::feature_collection(features).into_bytes(),
-        Format::Csv => csv.finish()?,
-        Format::Md => md.into_bytes(),
-    })
+    formatted(format, features, csv, md)
 }
 
 fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {

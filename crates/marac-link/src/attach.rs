@@ -47,8 +47,6 @@ pub struct Attachment {
     pub pair: usize,
     /// Its weight.
     pub weight: f64,
-    /// The best weight to any other identified person (`-inf` if none).
-    pub runner_up: f64,
 }
 
 /// Attachment settings, already resolved.
@@ -177,7 +175,6 @@ pub fn find(
                     to: b.1,
                     pair: b.3,
                     weight: b.2,
-                    runner_up: second,
                 });
             }
         }
@@ -228,7 +225,6 @@ mod tests {
             to,
             pair: 0,
             weight: 20.0,
-            runner_up: f64::NEG_INFINITY,
         }
     }
 

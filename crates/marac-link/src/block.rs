@@ -203,20 +203,6 @@ impl PartHashes {
     }
 }
 
-/// The blocking key of a mention under some key parts (`None` if a part is
-/// missing): equal for mentions that agree on every part.
-pub fn block_key(m: &Mention, parts: &[KeyPart]) -> Option<u64> {
-    let rules = [BlockRule {
-        name: String::new(),
-        keys: parts.to_vec(),
-        subblock: Vec::new(),
-        partial: false,
-    }];
-    let ph = PartHashes::new(std::slice::from_ref(m), &rules);
-    let cols: Vec<&[u64]> = parts.iter().map(|p| ph.of(*p)).collect();
-    ph.key(&cols, 0)
-}
-
 fn key_names(parts: &[KeyPart]) -> String {
     parts
         .iter()

@@ -116,7 +116,7 @@ impl Comparison for FirstNameCmp {
         self.level(
             (&x.name, x.initial_only, &x.formal),
             (&y.name, y.initial_only, &y.formal),
-            || same_name(a.first_id, b.first_id, &x.name, &y.name),
+            || x.name == y.name,
         )
     }
     fn compare_hot(&self, s: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
@@ -146,17 +146,6 @@ impl Comparison for FirstNameCmp {
             return None;
         }
         Some(jaro_winkler(&a.first.name, &b.first.name))
-    }
-}
-
-/// Whether two names are equal: by their numbers when both are numbered
-/// (no string is read), else by text.
-#[inline]
-fn same_name(i: u32, j: u32, x: &str, y: &str) -> bool {
-    if i != 0 && j != 0 {
-        i == j
-    } else {
-        x == y
     }
 }
 
@@ -213,7 +202,7 @@ impl Comparison for LastNameCmp {
         if x.name.is_empty() || y.name.is_empty() {
             return NULL;
         }
-        if same_name(a.last_id, b.last_id, &x.name, &y.name) {
+        if x.name == y.name {
             return 0;
         }
         let part = x.parts.iter().any(|p| *p == y.name || y.parts.contains(p))
@@ -691,6 +680,11 @@ impl ComparisonSet {
         if c.counterpart.enabled {
             list.push(Box::new(CounterpartCmp));
         }
+        ComparisonSet::of(list)
+    }
+
+    /// A set of these comparisons, in this order.
+    pub fn of(list: Vec<Box<dyn Comparison>>) -> ComparisonSet {
         let pos = |n: &str| list.iter().position(|c| c.name() == n);
         ComparisonSet {
             swap: pos("swapped_names"),

@@ -303,8 +303,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     if second {
         // Second pass: who the other party of each incident is, as found by
         // the first pass, becomes a comparison and a blocking key.
-        for (i, m) in mentions.list.iter_mut().enumerate() {
-            let _ = i;
+        for m in mentions.list.iter_mut() {
             let slots = incident_mentions[m.incident as usize];
             let other = match m.role {
                 Some(Role::Suspect) => slots[0],
@@ -343,7 +342,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     if rules.file.attach.enabled {
         if let Some(mdl) = &model {
             let t = Instant::now();
-            attach_partial(
+            stats.attached = attach_partial(
                 &mentions,
                 rules,
                 &set,
@@ -352,10 +351,6 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
                 &mut clusters,
                 &mut decisions,
             );
-            stats.attached = decisions
-                .iter()
-                .filter(|d| d.reason == Reason::Attach)
-                .count();
             stats.persons = clusters.persons;
             stats.timings.push(("attach", t.elapsed().as_secs_f64()));
         }
@@ -647,7 +642,7 @@ fn pass(
 }
 
 /// Attaches partial persons (see [`attach`]) and records each attachment
-/// as a decision.
+/// as a decision; returns how many were attached.
 fn attach_partial(
     mentions: &Mentions,
     rules: &Rules,
@@ -656,7 +651,7 @@ fn attach_partial(
     last: &Prev,
     clusters: &mut Clusters,
     decisions: &mut Vec<Decision>,
-) {
+) -> usize {
     let list = &mentions.list;
     let vetoed = |k: usize| {
         let (i, j) = unpack(last.pairs[k]);
@@ -689,6 +684,7 @@ fn attach_partial(
     }
     decisions.sort_by_key(|d| (d.a, d.b));
     attach::apply(clusters, &found);
+    found.len()
 }
 
 /// u and coverage from random pairs. A second pass draws the same random
@@ -707,27 +703,7 @@ fn estimate_u(
     });
     match reuse {
         Some(p) => {
-            let only = rules::Comparisons {
-                first_name: rules::NameSettings {
-                    enabled: false,
-                    ..Default::default()
-                },
-                last_name: rules::NameSettings {
-                    enabled: false,
-                    ..Default::default()
-                },
-                swapped_names: rules::Toggle { enabled: false },
-                dob: rules::Toggle { enabled: false },
-                postcode: rules::Toggle { enabled: false },
-                address: rules::AddressSettings {
-                    enabled: false,
-                    ..Default::default()
-                },
-                phone: rules::Toggle { enabled: false },
-                counterpart: rules::Counterpart { enabled: true },
-                area: rules::Counterpart { enabled: false },
-            };
-            let cp = ComparisonSet::from_settings(&only);
+            let cp = ComparisonSet::of(vec![Box::new(compare::CounterpartCmp)]);
             let (u, cover, n) = score::estimate_u_cover(&cp, &mentions.list, Some(hot), t);
             let mut all = p.u.clone();
             all.0.extend(u);

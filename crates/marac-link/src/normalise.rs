@@ -553,11 +553,6 @@ pub struct Mention {
     pub first_count: u32,
     /// How many mentions share this last name.
     pub last_count: u32,
-    /// A number per distinct first name (from 1, in order of first
-    /// appearance; 0 when not numbered): equal numbers are equal names.
-    pub first_id: u32,
-    /// A number per distinct last name, likewise.
-    pub last_id: u32,
 }
 
 impl Mention {
@@ -593,8 +588,6 @@ impl Mention {
             borough: None,
             first_count: 0,
             last_count: 0,
-            first_id: 0,
-            last_id: 0,
         }
     }
 
@@ -739,34 +732,32 @@ pub fn fill_context(list: &mut [Mention], incidents: &[Incident]) {
 
 /// Sets `first_count` and `last_count`: how many mentions share each value.
 pub fn fill_term_frequencies(list: &mut [Mention]) -> TfTotals {
-    // Name -> (count, number).
-    let mut first: FxMap<&str, (u32, u32)> = FxMap::default();
-    let mut last: FxMap<&str, (u32, u32)> = FxMap::default();
+    // Name -> count.
+    let mut first: FxMap<&str, u32> = FxMap::default();
+    let mut last: FxMap<&str, u32> = FxMap::default();
     let mut totals = TfTotals::default();
     for m in list.iter() {
         if !m.first.name.is_empty() && !m.first.initial_only {
-            let n = first.len() as u32 + 1;
-            first.entry(&m.first.name).or_insert((0, n)).0 += 1;
+            *first.entry(&m.first.name).or_insert(0) += 1;
             totals.first += 1;
         }
         if !m.last.name.is_empty() {
-            let n = last.len() as u32 + 1;
-            last.entry(&m.last.name).or_insert((0, n)).0 += 1;
+            *last.entry(&m.last.name).or_insert(0) += 1;
             totals.last += 1;
         }
     }
-    let found: Vec<[(u32, u32); 2]> = list
+    let found: Vec<[u32; 2]> = list
         .par_iter()
         .map(|m| {
             [
-                first.get(&*m.first.name).copied().unwrap_or((0, 0)),
-                last.get(&*m.last.name).copied().unwrap_or((0, 0)),
+                first.get(&*m.first.name).copied().unwrap_or(0),
+                last.get(&*m.last.name).copied().unwrap_or(0),
             ]
         })
         .collect();
     list.par_iter_mut().zip(found).for_each(|(m, [f, l])| {
-        (m.first_count, m.first_id) = f;
-        (m.last_count, m.last_id) = l;
+        m.first_count = f;
+        m.last_count = l;
     });
     totals
 }
