@@ -5,6 +5,14 @@
 //! ```text
 //! cargo run --release -p marac-link --example link_eval -- incidents.csv truth.csv [rules.toml]
 //! ```
+//!
+//! Environment: `DIAG=1` breaks the missed true pairs down (levels, shapes,
+//! sources, blocking, weight against the threshold) and lists wrong links;
+//! with it, `DIAG_STRONG=1` prints each missed pair over the threshold,
+//! `DIAG_CAL=1` counts the unvetoed candidate pairs that are true and false
+//! per 1-bit weight bin (a calibration check of the match weights), and
+//! `DIAG_ONLY=1` prints the misses whose partial record is the only one of
+//! its name in its sector.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::collections::HashMap;
@@ -118,6 +126,8 @@ fn main() {
         keys.sort();
         let mut shown = 0;
         let mut tally: HashMap<String, usize> = HashMap::new();
+        let mut strong_tally: HashMap<&str, usize> = HashMap::new();
+        let strong_cand = candidates(&l, &rules);
         for k in keys {
             let v = &by_key[*k];
             for a in 0..v.len() {
@@ -131,6 +141,21 @@ fn main() {
                     let w = scorer.weight(ma, mb, &g);
                     let d = l.comparisons.describe(&g);
                     *tally.entry(d.clone()).or_default() += 1;
+                    let strong = w >= l.stats.threshold_weight.unwrap_or(f64::INFINITY);
+                    let cls = match (strong, strong_cand.contains(&marac_link::block::pack(x, y))) {
+                        (true, true) => "strong, candidate",
+                        (true, false) => "strong, not a candidate",
+                        (false, true) => "weak, candidate",
+                        (false, false) => "weak, not a candidate",
+                    };
+                    *strong_tally.entry(cls).or_default() += 1;
+                    if strong && std::env::var("DIAG_STRONG").is_ok() {
+                        println!(
+                            "strong miss {cls} w={w:.1} {d} | {} ~ {}",
+                            shape(ma),
+                            shape(mb)
+                        );
+                    }
                     if shown < 25 {
                         shown += 1;
                         println!(
@@ -148,6 +173,54 @@ fn main() {
                 }
             }
         }
+        if std::env::var("DIAG_CAL").is_ok() {
+            // Every candidate pair by weight (1-bit bins): true and false.
+            let mut key_of = vec![""; l.mentions.list.len()];
+            for (k, v) in &by_key {
+                for &x in v {
+                    key_of[x] = k;
+                }
+            }
+            let mut bins: std::collections::BTreeMap<i64, (u64, u64)> = Default::default();
+            let mut pats: HashMap<String, (u64, u64)> = HashMap::new();
+            for &p in &strong_cand {
+                let (x, y) = marac_link::block::unpack(p);
+                let (ma, mb) = (&l.mentions.list[x], &l.mentions.list[y]);
+                let g = l.comparisons.gamma(ma, mb);
+                if marac_link::pair_vetoed(&rules, &l.comparisons, &g, ma, mb) {
+                    continue;
+                }
+                let w = scorer.weight(ma, mb, &g);
+                let t = !key_of[x].is_empty() && key_of[x] == key_of[y];
+                let e = bins.entry(w.floor() as i64).or_default();
+                if t {
+                    e.0 += 1
+                } else {
+                    e.1 += 1
+                }
+                if (5.0..25.0).contains(&w) {
+                    let e = pats.entry(l.comparisons.describe(&g)).or_default();
+                    if t {
+                        e.0 += 1
+                    } else {
+                        e.1 += 1
+                    }
+                }
+            }
+            println!("== candidate pairs by weight: bin true false");
+            for (b, (t, f)) in &bins {
+                println!("{b:4} {t:8} {f:8}");
+            }
+            let mut v: Vec<(String, (u64, u64))> = pats.into_iter().collect();
+            v.sort_by_key(|x| std::cmp::Reverse(x.1 .0 + x.1 .1));
+            println!("== candidate pairs 5..25 bits by levels: true false");
+            for (k, (t, f)) in v.iter().take(40) {
+                println!("{t:8} {f:8} {k}");
+            }
+        }
+        let mut st: Vec<(&str, usize)> = strong_tally.into_iter().collect();
+        st.sort();
+        println!("== missed pairs by weight (threshold) and blocking: {st:?}");
         let mut t: Vec<(String, usize)> = tally.into_iter().collect();
         t.sort_by_key(|x| std::cmp::Reverse(x.1));
         for (d, n) in t.iter().take(25) {
@@ -253,6 +326,22 @@ fn main() {
     }
 }
 
+/// The candidate pairs of both passes (the rules' blocks and the
+/// second pass's counterpart block), packed.
+fn candidates(l: &marac_link::Linkage<'_>, rules: &Rules) -> std::collections::HashSet<u64> {
+    let mut r = rules.file.blocking.rules.clone();
+    r.push(marac_link::rules::BlockRule {
+        name: "counterpart".into(),
+        keys: vec![marac_link::rules::KeyPart::Counterpart],
+        subblock: vec![marac_link::rules::KeyPart::FirstInitial],
+        partial: false,
+    });
+    marac_link::block::candidate_pairs(&l.mentions.list, &r, rules.file.blocking.max_block)
+        .pairs
+        .into_iter()
+        .collect()
+}
+
 /// The shape of a mention: role, then which identifying fields it holds.
 fn shape(m: &marac_link::normalise::Mention) -> String {
     let mut s = String::from(if m.role_str() == "suspect" {
@@ -312,16 +401,7 @@ fn show(title: &str, t: HashMap<String, (u64, u64)>, n: usize) {
 /// and blocking recall (true pairs that were candidates at all).
 fn breakdown(l: &marac_link::Linkage<'_>, rules: &Rules, by_key: &HashMap<&str, Vec<usize>>) {
     let list = &l.mentions.list;
-    let mut block_rules = rules.file.blocking.rules.clone();
-    block_rules.push(marac_link::rules::BlockRule {
-        name: "counterpart".into(),
-        keys: vec![marac_link::rules::KeyPart::Counterpart],
-        subblock: vec![marac_link::rules::KeyPart::FirstInitial],
-        partial: false,
-    });
-    let cand =
-        marac_link::block::candidate_pairs(list, &block_rules, rules.file.blocking.max_block);
-    let cands: std::collections::HashSet<u64> = cand.pairs.iter().copied().collect();
+    let cands = candidates(l, rules);
     let mut by_shape = HashMap::new();
     let mut by_src = HashMap::new();
     let mut by_size = HashMap::new();

@@ -269,6 +269,17 @@ fn vetoed(vetoes: &[(String, expr::Expr)], facts: &Facts<'_>) -> bool {
     vetoes.iter().any(|(_, e)| e.eval(facts))
 }
 
+/// Whether one of the rules' vetoes holds for a pair with levels `g`.
+pub fn pair_vetoed(
+    rules: &Rules,
+    set: &ComparisonSet,
+    g: &Gamma,
+    a: &Mention,
+    b: &Mention,
+) -> bool {
+    vetoed(&rules.vetoes, &Facts { set, g, a, b })
+}
+
 /// Links the person mentions of some incidents into persons.
 pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     let mut stats = Stats::default();
