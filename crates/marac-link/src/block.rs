@@ -84,6 +84,22 @@ fn part_bytes(m: &Mention, part: KeyPart, buf: &mut Vec<u8>) -> bool {
             }
             buf.extend_from_slice(m.last.name.as_bytes());
         }
+        KeyPart::NameSoundexes => {
+            if m.last.soundex[0] == 0 || m.first.initial_only || m.first.name.is_empty() {
+                return false;
+            }
+            let first = crate::normalise::soundex(&m.first.name);
+            if first[0] == 0 {
+                return false;
+            }
+            let (x, y) = if first <= m.last.soundex {
+                (first, m.last.soundex)
+            } else {
+                (m.last.soundex, first)
+            };
+            buf.extend_from_slice(&x);
+            buf.extend_from_slice(&y);
+        }
         KeyPart::FirstInitial => match m.first.initial() {
             Some(c) => buf.extend_from_slice(c.to_string().as_bytes()),
             None => return false,
@@ -418,6 +434,23 @@ mod tests {
             "{}",
             sub.warnings[0]
         );
+    }
+
+    #[test]
+    fn name_soundexes_pair_swapped_names() {
+        let ms = vec![
+            m("Wei", "Zhang", "E1 6AN"),
+            m("Zhang", "Wei", "N1 9GU"),
+            m("Wei", "Chang", "E1 6AN"),
+            m("W.", "Zhang", "E1 6AN"),
+            m("", "Zhang", "E1 6AN"),
+            m("Way", "Zang", "SE1 7PB"),
+        ];
+        let b = candidate_pairs(&ms, &[rule("names", &[KeyPart::NameSoundexes], &[])], 100);
+        let pairs: Vec<(usize, usize)> = b.pairs.iter().map(|p| unpack(*p)).collect();
+        // Zhang/Zang and Wei/Way share codes (Z520, W000) in either order;
+        // Chang (C520) does not, and an initial or a missing name is no key.
+        assert_eq!(pairs, vec![(0, 1), (0, 5), (1, 5)]);
     }
 
     #[test]

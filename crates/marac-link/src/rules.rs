@@ -64,6 +64,10 @@ pub enum KeyPart {
     LastSoundex,
     /// Folded last name.
     LastName,
+    /// The Soundex codes of the first and the last name, in sorted order, so
+    /// that a record with the names swapped has the same key (both names
+    /// needed; a first initial is not a name).
+    NameSoundexes,
     /// First letter of the first name.
     FirstInitial,
     /// Formal first name through the nickname table, else the folded first name.
@@ -99,6 +103,7 @@ impl KeyPart {
             KeyPart::BirthYear => "birth_year",
             KeyPart::LastSoundex => "last_soundex",
             KeyPart::LastName => "last_name",
+            KeyPart::NameSoundexes => "name_soundexes",
             KeyPart::FirstInitial => "first_initial",
             KeyPart::FirstFormal => "first_formal",
             KeyPart::Reference => "reference",

@@ -96,6 +96,36 @@ fn nickname_plus_typo_swapped_names_and_transposed_dob() {
 }
 
 #[test]
+fn swapped_names_link_without_a_shared_postcode() {
+    // The same woman, her names swapped in a record without her address:
+    // no postcode, surname or first-initial block holds both records, the
+    // swapped-name rules do.
+    let inc = incidents(
+        "M1,met-police,asb,2026-01-05,Camden,,Fatima,Singh,1985-12-26,4 Mill Lane,NW1 0NE,,,,,\n\
+         M2,victim-support,asb,2026-06-09,Camden,,Singh,Fatima,1985-12-26,,,,,,,\n",
+    );
+    let l = link(&inc, &Rules::default());
+    assert_eq!(victims(&l, 2), [0, 0]);
+    let d = l
+        .decisions
+        .iter()
+        .find(|d| (d.a, d.b) == (0, 1))
+        .expect("a decision for the pair");
+    assert_eq!(
+        l.comparisons.describe(&d.gamma),
+        "swapped_names=swapped;dob=exact;area=borough"
+    );
+    let mut no_swap = Rules::default();
+    no_swap
+        .file
+        .blocking
+        .rules
+        .retain(|r| !r.name.starts_with("swapped_names"));
+    let l = link(&inc, &no_swap);
+    assert_ne!(victims(&l, 2)[0], victims(&l, 2)[1], "not blocked together");
+}
+
+#[test]
 fn twins_and_father_and_son_stay_apart() {
     let inc = incidents(
         "W1,met-police,asb,2026-01-02,Camden,,Amara,Okoye,2001-04-04,9 Elm Grove,NW1 2CD,,,,,\n\
