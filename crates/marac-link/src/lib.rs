@@ -379,7 +379,32 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     }
 }
 
-/// One linkage pass: blocking, comparisons, scoring or rules, clustering.
+/// The union of two sorted lists without duplicates, and for each element
+/// of it, its index in `old` (`u32::MAX` when it is only in `new`).
+fn merge_sorted(old: &[u64], new: &[u64]) -> (Vec<u64>, Vec<u32>) {
+    let mut out = Vec::with_capacity(old.len() + new.len());
+    let mut from = Vec::with_capacity(old.len() + new.len());
+    let (mut i, mut j) = (0, 0);
+    while i < old.len() || j < new.len() {
+        let take_old = j == new.len() || (i < old.len() && old[i] <= new[j]);
+        if take_old {
+            if j < new.len() && old[i] == new[j] {
+                j += 1;
+            }
+            out.push(old[i]);
+            from.push(i as u32);
+            i += 1;
+        } else {
+            if out.last() != Some(&new[j]) {
+                out.push(new[j]);
+                from.push(u32::MAX);
+            }
+            j += 1;
+        }
+    }
+    (out, from)
+}
+
 /// The candidate pairs and agreement levels of a first pass, reused by the second.
 struct Prev {
     pairs: Vec<u64>,
@@ -409,12 +434,10 @@ fn pass(
 ) -> (Clusters, Vec<Decision>, ComparisonSet, Option<Model>, Prev) {
     let t = Instant::now();
     let mut blocked = candidate_pairs(&mentions.list, block_rules, rules.file.blocking.max_block);
+    // Where each candidate was in the previous pass (u32::MAX: new).
+    let mut reuse: Vec<u32> = Vec::new();
     if let Some(p) = prev {
-        let mut all = p.pairs.clone();
-        all.extend_from_slice(&blocked.pairs);
-        all.par_sort_unstable();
-        all.dedup();
-        blocked.pairs = all;
+        (blocked.pairs, reuse) = merge_sorted(&p.pairs, &blocked.pairs);
         let mut per_rule = p.per_rule.clone();
         per_rule.append(&mut blocked.per_rule);
         blocked.per_rule = per_rule;
@@ -426,27 +449,6 @@ fn pass(
 
     let t = Instant::now();
     let list = &mentions.list;
-    // Where each candidate was in the previous pass (both lists are sorted).
-    let reuse: Vec<u32> = match prev {
-        None => Vec::new(),
-        Some(p) => {
-            let mut k = 0usize;
-            blocked
-                .pairs
-                .iter()
-                .map(|x| {
-                    while k < p.pairs.len() && p.pairs[k] < *x {
-                        k += 1;
-                    }
-                    if k < p.pairs.len() && p.pairs[k] == *x {
-                        k as u32
-                    } else {
-                        u32::MAX
-                    }
-                })
-                .collect()
-        }
-    };
     let cp = set.position("counterpart");
     let gammas: Vec<Gamma> = blocked
         .pairs

@@ -440,3 +440,33 @@ fn compact_comparisons_give_exactly_the_levels_of_full_ones() {
         "levels never seen of {levels}: {missing:?}"
     );
 }
+
+#[test]
+fn merging_candidate_lists_keeps_order_and_previous_positions() {
+    let old = [1u64, 4, 5, 9];
+    let new = [0u64, 4, 6, 9, 12];
+    let (all, from) = crate::merge_sorted(&old, &new);
+    assert_eq!(all, [0, 1, 4, 5, 6, 9, 12]);
+    let m = u32::MAX;
+    assert_eq!(from, [m, 0, 1, 2, m, 3, m]);
+    assert_eq!(crate::merge_sorted(&[], &[3]), (vec![3], vec![m]));
+    assert_eq!(crate::merge_sorted(&[3], &[]), (vec![3], vec![0]));
+    // Against sort-and-dedup on random sorted sets.
+    let mut rng = marac_model::SplitMix64::new(7);
+    for _ in 0..200 {
+        let mut a: Vec<u64> = (0..rng.below(40)).map(|_| rng.below(60)).collect();
+        let mut b: Vec<u64> = (0..rng.below(40)).map(|_| rng.below(60)).collect();
+        a.sort_unstable();
+        a.dedup();
+        b.sort_unstable();
+        b.dedup();
+        let (all, from) = crate::merge_sorted(&a, &b);
+        let mut want = [a.clone(), b].concat();
+        want.sort_unstable();
+        want.dedup();
+        assert_eq!(all, want);
+        for (x, f) in all.iter().zip(&from) {
+            assert_eq!(a.iter().position(|y| y == x).map(|p| p as u32).unwrap_or(m), *f);
+        }
+    }
+}
