@@ -497,6 +497,15 @@ impl AddressCmp {
     }
 }
 
+/// The level of [`CounterpartCmp`] for two counterpart persons.
+#[inline]
+pub fn counterpart_level(a: Option<u32>, b: Option<u32>) -> u8 {
+    match (a, b) {
+        (Some(x), Some(y)) => u8::from(x != y),
+        _ => NULL,
+    }
+}
+
 /// The other party of each incident: the same person (after a first
 /// linkage pass) or not. Repeat disputes are between the same neighbours, so
 /// two sparse records of one suspect often share their victim.
@@ -511,16 +520,10 @@ impl Comparison for CounterpartCmp {
         &["same", "else"]
     }
     fn compare(&self, a: &Mention, b: &Mention) -> u8 {
-        match (a.counterpart, b.counterpart) {
-            (Some(x), Some(y)) => u8::from(x != y),
-            _ => NULL,
-        }
+        counterpart_level(a.counterpart, b.counterpart)
     }
     fn compare_hot(&self, _: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
-        match (a.counterpart, b.counterpart) {
-            (Some(x), Some(y)) => u8::from(x != y),
-            _ => NULL,
-        }
+        counterpart_level(a.counterpart, b.counterpart)
     }
     fn prior_m(&self) -> &'static [f64] {
         &[0.5, 0.5]

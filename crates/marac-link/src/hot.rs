@@ -68,6 +68,10 @@ pub struct HotSet {
     pub last_names: Vec<Box<str>>,
     /// Street words by number.
     pub streets: Vec<Box<[u64]>>,
+    /// The counterpart person of each mention, in mention order: a copy of
+    /// [`Hot::counterpart`] small enough to stay in cache when the second
+    /// pass compares only this.
+    pub counterparts: Vec<Option<u32>>,
 }
 
 /// Numbers the values `key` gives, in order of first appearance from 1 (0
@@ -208,6 +212,7 @@ impl HotSet {
             streets: std::iter::once(Box::from([]))
                 .chain(tasks[5].1.iter().map(|&i| list[i].address.street.clone()))
                 .collect(),
+            counterparts: list.iter().map(|m| m.counterpart).collect(),
         }
     }
 
@@ -217,6 +222,7 @@ impl HotSet {
             .par_iter_mut()
             .zip(list)
             .for_each(|(h, m)| h.counterpart = m.counterpart);
+        self.counterparts = list.iter().map(|m| m.counterpart).collect();
     }
 
     /// The first name of a mention.

@@ -458,9 +458,10 @@ fn pass(
             let (i, j) = unpack(*p);
             match (prev, reuse.get(n), cp) {
                 (Some(pv), Some(&k), Some(c)) if k != u32::MAX => {
+                    // Only the counterpart is new: read it from the small
+                    // array, not the whole compact mentions.
                     let mut g = pv.gammas[k as usize];
-                    g[c] =
-                        set.list[c].compare_hot(hot, &hot.hot[i], &hot.hot[j], &list[i], &list[j]);
+                    g[c] = compare::counterpart_level(hot.counterparts[i], hot.counterparts[j]);
                     g
                 }
                 _ => set.gamma_hot(hot, list, i, j),

@@ -466,7 +466,10 @@ fn merging_candidate_lists_keeps_order_and_previous_positions() {
         want.dedup();
         assert_eq!(all, want);
         for (x, f) in all.iter().zip(&from) {
-            assert_eq!(a.iter().position(|y| y == x).map(|p| p as u32).unwrap_or(m), *f);
+            assert_eq!(
+                a.iter().position(|y| y == x).map(|p| p as u32).unwrap_or(m),
+                *f
+            );
         }
     }
 }
