@@ -368,6 +368,42 @@ fn a_surname_at_an_address_with_two_such_people_stays_apart() {
 }
 
 #[test]
+fn a_partial_record_near_its_person_in_the_next_sector_is_a_candidate() {
+    // Irena Kowalczyk's incidents are at her home (NW5 1QT); a later report
+    // names only "Kowalczyk", 40 m away, at an incident postcode of the next
+    // sector (NW5 2). Only the grid-square rules make the pair a candidate
+    // (for linking or attachment).
+    use crate::block::{candidate_pairs, pack};
+    let rows = "K1,met-police,hate,2026-01-02,Camden,,Irena,Kowalczyk,1949-03-12,18 Rowan Court,NW5 1QT,,,,,,NW5 1QT,528620,185710\n\
+         K2,camden-asc,safeguarding,2026-01-20,Camden,,Irena,Kowalczyk,1949-03-12,18 Rowan Court,NW5 1QT,,,,,,NW5 1QT,528625,185705\n\
+         K3,camden-council,asb,2026-02-02,Camden,,,Kowalczyk,,,,,,,,,NW5 2AB,528650,185680\n";
+    let csv = format!(
+        "{HEADER},postcode,easting,northing\n{rows}{}",
+        background().replace('\n', ",,,\n")
+    );
+    let mut ing = Ingester::new(IngestOptions::default());
+    ing.add_bytes("t.csv", csv.as_bytes(), InputFormat::Csv)
+        .unwrap();
+    let out = ing.finish();
+    assert_eq!(out.rejected(), 0, "{:?}", out.rejects);
+    let ms = Mentions::from_incidents(&out.incidents);
+    let mut rules = Rules::default().file.blocking;
+    let with = candidate_pairs(&ms.list, &rules.rules, rules.max_block);
+    assert!(with.pairs.contains(&pack(0, 2)) && with.pairs.contains(&pack(1, 2)));
+    let cell = |name: &str| {
+        with.per_rule
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| *c)
+    };
+    assert_eq!(cell("partial_cell_surname"), Some(2));
+    assert_eq!(cell("partial_sector_surname"), Some(0));
+    rules.rules.retain(|r| !r.name.starts_with("partial_cell"));
+    let without = candidate_pairs(&ms.list, &rules.rules, rules.max_block);
+    assert!(!without.pairs.contains(&pack(0, 2)) && !without.pairs.contains(&pack(1, 2)));
+}
+
+#[test]
 fn a_partial_record_with_a_conflicting_date_of_birth_does_not_attach() {
     let inc = incidents(&format!(
         "{IRENA}K3,camden-council,asb,2026-02-02,Camden,,,Kowalczyk,2004-11-27,18 Rowan Court,NW5 1QT,,,,,\n"
