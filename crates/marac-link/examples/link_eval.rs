@@ -115,6 +115,15 @@ fn main() {
             }
         }
         println!("truth mentions without a linkage mention: {absent}");
+        // The truth key of each mention ("" when it has none), and the
+        // candidate pairs of both passes.
+        let mut key_of = vec![""; l.mentions.list.len()];
+        for (k, v) in &by_key {
+            for &x in v {
+                key_of[x] = k;
+            }
+        }
+        let cands = candidates(&l, &rules);
         let model = l.model.as_ref().unwrap();
         let scorer = marac_link::score::Scorer::new(
             &l.comparisons,
@@ -127,7 +136,6 @@ fn main() {
         let mut shown = 0;
         let mut tally: HashMap<String, usize> = HashMap::new();
         let mut strong_tally: HashMap<&str, usize> = HashMap::new();
-        let strong_cand = candidates(&l, &rules);
         for k in keys {
             let v = &by_key[*k];
             for a in 0..v.len() {
@@ -142,7 +150,7 @@ fn main() {
                     let d = l.comparisons.describe(&g);
                     *tally.entry(d.clone()).or_default() += 1;
                     let strong = w >= l.stats.threshold_weight.unwrap_or(f64::INFINITY);
-                    let cls = match (strong, strong_cand.contains(&marac_link::block::pack(x, y))) {
+                    let cls = match (strong, cands.contains(&marac_link::block::pack(x, y))) {
                         (true, true) => "strong, candidate",
                         (true, false) => "strong, not a candidate",
                         (false, true) => "weak, candidate",
@@ -175,15 +183,9 @@ fn main() {
         }
         if std::env::var("DIAG_CAL").is_ok() {
             // Every candidate pair by weight (1-bit bins): true and false.
-            let mut key_of = vec![""; l.mentions.list.len()];
-            for (k, v) in &by_key {
-                for &x in v {
-                    key_of[x] = k;
-                }
-            }
             let mut bins: std::collections::BTreeMap<i64, (u64, u64)> = Default::default();
             let mut pats: HashMap<String, (u64, u64)> = HashMap::new();
-            for &p in &strong_cand {
+            for &p in &cands {
                 let (x, y) = marac_link::block::unpack(p);
                 let (ma, mb) = (&l.mentions.list[x], &l.mentions.list[y]);
                 let g = l.comparisons.gamma(ma, mb);
@@ -226,14 +228,8 @@ fn main() {
         for (d, n) in t.iter().take(25) {
             println!("{n:7} {d}");
         }
-        breakdown(&l, &rules, &by_key);
+        breakdown(&l, &by_key, &key_of, &cands);
         // Wrong links: accepted decisions joining two true persons.
-        let mut key_of = vec![""; l.mentions.list.len()];
-        for (k, v) in &by_key {
-            for &x in v {
-                key_of[x] = k;
-            }
-        }
         let mut wrong: HashMap<String, (u64, u64)> = HashMap::new();
         let mut wrong_shape: HashMap<String, (u64, u64)> = HashMap::new();
         let (mut refused, mut refused_true) = (0u64, 0u64);
@@ -399,9 +395,13 @@ fn show(title: &str, t: HashMap<String, (u64, u64)>, n: usize) {
 
 /// Missed true pairs by mention shape, by source, by truth cluster size,
 /// and blocking recall (true pairs that were candidates at all).
-fn breakdown(l: &marac_link::Linkage<'_>, rules: &Rules, by_key: &HashMap<&str, Vec<usize>>) {
+fn breakdown(
+    l: &marac_link::Linkage<'_>,
+    by_key: &HashMap<&str, Vec<usize>>,
+    key_of: &[&str],
+    cands: &std::collections::HashSet<u64>,
+) {
     let list = &l.mentions.list;
-    let cands = candidates(l, rules);
     let mut by_shape = HashMap::new();
     let mut by_src = HashMap::new();
     let mut by_size = HashMap::new();
@@ -428,13 +428,11 @@ fn breakdown(l: &marac_link::Linkage<'_>, rules: &Rules, by_key: &HashMap<&str, 
             None
         }
     };
-    let mut key_of = vec![""; list.len()];
     let mut named: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut holders: HashMap<(bool, String, String), std::collections::HashSet<&str>> =
         HashMap::new();
     for (k, v) in by_key {
         for &x in v {
-            key_of[x] = k;
             if ident(x) {
                 named.insert(k);
                 let m = &list[x];

@@ -522,9 +522,6 @@ impl Comparison for CounterpartCmp {
     fn compare(&self, a: &Mention, b: &Mention) -> u8 {
         counterpart_level(a.counterpart, b.counterpart)
     }
-    fn compare_hot(&self, _: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
-        counterpart_level(a.counterpart, b.counterpart)
-    }
     fn prior_m(&self) -> &'static [f64] {
         &[0.5, 0.5]
     }

@@ -47,8 +47,6 @@ pub struct Hot {
     pub borough: Option<u32>,
     /// Number of the phone.
     pub phone: u32,
-    /// The counterpart person.
-    pub counterpart: Option<u32>,
     /// Numbers of the house number, the flat and the street words.
     pub address: [u32; 3],
     /// [`FIRST`], [`INITIAL_ONLY`], [`LAST`], [`PARTS`], [`POINT`].
@@ -68,9 +66,8 @@ pub struct HotSet {
     pub last_names: Vec<Box<str>>,
     /// Street words by number.
     pub streets: Vec<Box<[u64]>>,
-    /// The counterpart person of each mention, in mention order: a copy of
-    /// [`Hot::counterpart`] small enough to stay in cache when the second
-    /// pass compares only this.
+    /// The counterpart person of each mention, in mention order: a copy
+    /// small enough to stay in cache when the second pass compares only this.
     pub counterparts: Vec<Option<u32>>,
 }
 
@@ -191,7 +188,6 @@ impl HotSet {
                     point: m.point.unwrap_or_default(),
                     borough: m.borough,
                     phone: id(2, i),
-                    counterpart: m.counterpart,
                     address: [id(3, i), id(4, i), id(5, i)],
                     flags,
                 }
@@ -218,10 +214,6 @@ impl HotSet {
 
     /// Sets the counterparts again (after a first pass).
     pub fn set_counterparts(&mut self, list: &[Mention]) {
-        self.hot
-            .par_iter_mut()
-            .zip(list)
-            .for_each(|(h, m)| h.counterpart = m.counterpart);
         self.counterparts = list.iter().map(|m| m.counterpart).collect();
     }
 
