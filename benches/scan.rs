@@ -22,10 +22,7 @@ fn bench_scan(c: &mut Criterion) {
         });
         let rows =
             marac_link::link(&data.incidents, &marac_link::rules::Rules::default()).mention_rows();
-        let (mentions, persons) = mentions_from_rows(
-            &data.incidents,
-            rows.iter().map(|(i, r, p)| (i.as_str(), *r, p.as_str())),
-        );
+        let (mentions, persons) = mentions_from_rows(&data.incidents, &rows);
         let cfg = RiskConfig::default();
         g.throughput(Throughput::Elements(n as u64));
         g.bench_function(format!("score_{n}"), |b| {

@@ -52,9 +52,19 @@ pub fn load_areas(path: Option<&Path>) -> Result<Areas> {
 
 /// Reads every input; prints the summary on stderr unless quiet.
 pub fn load(args: &InputArgs, as_of: Option<NaiveDate>, quiet: bool) -> Result<Ingest> {
+    load_with_areas(args, as_of, quiet).map(|(ingest, _)| ingest)
+}
+
+/// Reads every input and returns the areas they were placed in too.
+pub fn load_with_areas(
+    args: &InputArgs,
+    as_of: Option<NaiveDate>,
+    quiet: bool,
+) -> Result<(Ingest, Areas)> {
+    let areas = load_areas(args.areas.as_deref())?;
     let opts = IngestOptions {
         profile: load_profile(&args.profile)?,
-        areas: load_areas(args.areas.as_deref())?,
+        areas: areas.clone(),
         as_of,
         strict: args.strict,
     };
@@ -81,7 +91,7 @@ pub fn load(args: &InputArgs, as_of: Option<NaiveDate>, quiet: bool) -> Result<I
     if !quiet {
         report(&ingest, args);
     }
-    Ok(ingest)
+    Ok((ingest, areas))
 }
 
 /// Writes diagnostics as CSV: `file,line,field,severity,reason`.

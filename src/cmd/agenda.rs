@@ -1,22 +1,18 @@
 //! `marac agenda`: the meeting pack of one BCU, or of each BCU.
 
-use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use marac_agenda::render::{csv, html_pack, markdown, MapData};
-use marac_agenda::{
-    build_pack, redact, Hotspot, Pack, PackIndex, PackInput, PreviousHearing, RepeatLocation,
-    ReviewDays,
-};
+use marac_agenda::render::{csv, html_pack, markdown};
+use marac_agenda::{redact, Pack, ReviewDays};
 use marac_geo::Areas;
-use marac_model::{Incident, Role};
-use marac_risk::Scan;
+use marac_pipeline::{pack_map, MeetingPlan, Packer};
 
-use crate::cmd::scan::{load_config, load_referrals, person_rows, run_scan};
-use crate::inputs::{load, load_areas, parse_date_flag, today};
+use crate::cmd::register::{open_at, reg_err};
+use crate::cmd::{pipeline_err, WeekFlags, WeekInputs};
+use crate::inputs::{load_areas, parse_date_flag, today};
 use crate::output::{create_private_dir, emit, write_atomic};
 use crate::{input_error, InputArgs};
 
@@ -100,146 +96,11 @@ pub struct AgendaArgs {
     out: Option<PathBuf>,
 }
 
-/// The login name, for the audit trail.
-pub fn user_name(flag: Option<&str>) -> String {
-    flag.map(str::to_string)
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("LOGNAME").ok())
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// Everything the packs of one run share.
-pub struct PackContext<'a> {
-    /// The areas (for BCU codes, boroughs and the map).
-    pub areas: &'a Areas,
-    /// All incidents.
-    pub incidents: &'a [Incident],
-    /// Who is victim and suspect where, built once for every pack.
-    pub index: &'a PackIndex<'a>,
-    /// The scan.
-    pub scan: &'a Scan,
-    /// person_id -> case reference.
-    pub case_refs: BTreeMap<String, String>,
-    /// case_ref -> last hearing.
-    pub hearings: BTreeMap<String, PreviousHearing>,
-    /// Open actions per BCU.
-    pub actions: BTreeMap<String, Vec<marac_agenda::ActionToReview>>,
-    /// Meeting date.
-    pub meeting: NaiveDate,
-    /// Review periods.
-    pub review: ReviewDays,
-    /// Chair.
-    pub chair: Option<String>,
-}
-
-/// Case references by the keyed hash of each person's earliest mention.
-pub fn keyed_case_refs(
-    secret: &[u8],
-    areas: &Areas,
-    incidents: &[Incident],
-    rows: &[(String, Role, String)],
-) -> BTreeMap<String, String> {
-    let by_id: HashMap<&str, &Incident> = incidents.iter().map(|i| (i.id.as_str(), i)).collect();
-    let mut earliest: BTreeMap<&str, (NaiveDate, &str, Role)> = BTreeMap::new();
-    for (iid, role, pid) in rows {
-        let Some(inc) = by_id.get(iid.as_str()) else {
-            continue;
-        };
-        let key = (inc.reported.date, iid.as_str(), *role);
-        earliest
-            .entry(pid.as_str())
-            .and_modify(|e| {
-                if (key.0, key.1) < (e.0, e.1) {
-                    *e = key;
-                }
-            })
-            .or_insert(key);
-    }
-    earliest
-        .into_iter()
-        .map(|(pid, (_, iid, role))| {
-            let code = by_id
-                .get(iid)
-                .and_then(|i| areas.resolve_bcu(&i.bcu))
-                .and_then(|b| b.code.as_deref().map(str::to_string))
-                .unwrap_or_else(|| "UN".into());
-            let mention = format!("{iid}|{}", role.as_str());
-            (
-                pid.to_string(),
-                marac_register::case_ref(secret, &code, &mention),
-            )
-        })
-        .collect()
-}
-
-/// The hot spots (Gi*, 250 m cells, 500 m band, hot classes only) and repeat
-/// locations of one BCU over the year to the scan date.
-fn bcu_hotspots(
-    incidents: &[Incident],
-    bcu: &str,
-    as_of: NaiveDate,
-) -> (Vec<Hotspot>, Vec<RepeatLocation>) {
-    crate::cmd::hotspot_summary(incidents, bcu, as_of)
-}
-
-/// Builds the pack of one BCU.
-pub fn pack_for(ctx: &PackContext<'_>, bcu_name: &str) -> Pack {
-    let bcu = ctx.areas.bcus().iter().find(|b| &*b.name == bcu_name);
-    let (hotspots, repeat_locations) = bcu_hotspots(ctx.incidents, bcu_name, ctx.scan.as_of);
-    let mut notes = Vec::new();
-    if ctx.areas.is_approximate() {
-        notes.push(
-            "Borough and BCU placement uses marac's approximate London boundaries; pass real boundaries with --areas for edge cases."
-                .to_string(),
-        );
-    }
-    if repeat_locations.iter().any(|r| r.snap_point) {
-        notes.push(
-            "data.police.uk coordinates are anonymised snap points, each standing for at least eight addresses: a repeat location there is not a victim's home."
-                .to_string(),
-        );
-    }
-    let input = PackInput {
-        meeting_date: ctx.meeting,
-        bcu: bcu_name,
-        bcu_code: bcu.and_then(|b| b.code.as_deref()),
-        boroughs: bcu
-            .map(|b| b.areas.iter().map(|a| a.to_string()).collect())
-            .unwrap_or_default(),
-        incidents: ctx.incidents,
-        index: ctx.index,
-        scan: ctx.scan,
-        case_refs: &ctx.case_refs,
-        hearings: &ctx.hearings,
-        actions: ctx.actions.get(bcu_name).cloned().unwrap_or_default(),
-        hotspots,
-        repeat_locations,
-        review: ctx.review,
-        notes,
-    };
-    let mut pack = build_pack(&input);
-    pack.meeting.chair = ctx.chair.clone();
-    pack
-}
-
-/// The area outlines of a BCU for the map.
-pub fn map_of(areas: &Areas, bcu: &str) -> MapData {
-    MapData {
-        areas: areas
-            .areas()
-            .iter()
-            .filter(|a| &*a.bcu == bcu)
-            .map(|a| (a.name.to_string(), a.polygon.clone()))
-            .collect(),
-    }
-}
-
 /// Renders a pack.
 pub fn render(pack: &Pack, format: PackFormat, areas: &Areas) -> Result<String> {
     Ok(match format {
         PackFormat::Md => markdown(pack),
-        PackFormat::Html => html_pack(pack, &map_of(areas, &pack.meeting.bcu)),
+        PackFormat::Html => html_pack(pack, &pack_map(areas, &pack.meeting.bcu)),
         PackFormat::Json => {
             let mut s = serde_json::to_string_pretty(pack)?;
             s.push('\n');
@@ -272,65 +133,54 @@ pub fn run(args: AgendaArgs, quiet: bool) -> Result<u8> {
             "--bcu all writes one pack per BCU: give --out DIR",
         ));
     }
-    let cfg = load_config(args.config.as_deref())?;
-    let referrals = load_referrals(args.refer.as_deref())?;
-    let ingest = load(&args.input, Some(as_of), quiet)?;
-    let rows = person_rows(
-        &ingest.incidents,
-        args.persons.as_deref(),
-        args.rules.as_deref(),
+    let inputs = WeekInputs::read(
+        &WeekFlags {
+            input: &args.input,
+            persons: args.persons.as_deref(),
+            rules: args.rules.as_deref(),
+            refer: args.refer.as_deref(),
+            config: args.config.as_deref(),
+        },
+        as_of,
+        quiet,
     )?;
-    let scan = run_scan(&ingest.incidents, &rows, &referrals, &cfg, as_of);
     let key_path = match (&args.key, &args.register) {
         (Some(k), _) => k.clone(),
         (None, Some(r)) => marac_register::default_secret_path(r),
         (None, None) => PathBuf::from("marac.key"),
     };
-    let secret =
-        marac_register::load_or_create_secret(&key_path).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut case_refs = keyed_case_refs(&secret, &areas, &ingest.incidents, &rows);
-    let mut hearings = BTreeMap::new();
-    let mut actions = BTreeMap::new();
-    if let Some(path) = &args.register {
-        let user = user_name(args.user.as_deref());
-        let view = crate::cmd::register_view(
-            path,
-            &user,
-            &ingest.incidents,
-            &rows,
-            &case_refs,
-            &bcus,
-            &areas,
-        )?;
-        case_refs = view.case_refs;
-        hearings = view.hearings;
-        actions = view.actions;
+    let secret = marac_register::load_or_create_secret(&key_path).map_err(reg_err)?;
+    let week = inputs.week(as_of);
+    let decisions = match &args.register {
+        None => week.decide(None, &secret),
+        Some(path) => {
+            let mut reg = open_at(path, args.user.as_deref())?;
+            week.decide(Some(&mut reg), &secret)
+        }
     }
-    let index = PackIndex::new(&ingest.incidents, &rows);
-    let ctx = PackContext {
-        areas: &areas,
-        incidents: &ingest.incidents,
-        index: &index,
-        scan: &scan,
-        case_refs,
-        hearings,
-        actions,
-        meeting,
-        review: ReviewDays {
-            high: args.review_high_days,
-            other: args.review_other_days,
+    .map_err(pipeline_err)?;
+    let packer = Packer::new(
+        &week,
+        &decisions,
+        MeetingPlan {
+            date: meeting,
+            review: ReviewDays {
+                high: args.review_high_days,
+                other: args.review_other_days,
+            },
+            chair: args.chair.clone(),
         },
-        chair: args.chair.clone(),
-    };
+    );
+    let areas = &inputs.areas;
     if let Some(dir) = &args.out {
         create_private_dir(dir)?;
     }
     for name in &bcus {
-        let mut pack = pack_for(&ctx, name);
+        let mut pack = packer.pack(name);
         if args.redact {
             pack = redact(pack);
         }
-        let text = render(&pack, args.format, &areas)?;
+        let text = render(&pack, args.format, areas)?;
         match &args.out {
             None => emit(None, text.as_bytes())?,
             Some(dir) => {

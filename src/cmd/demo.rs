@@ -9,9 +9,10 @@ use chrono::NaiveDate;
 use clap::Args;
 use marac_agenda::ReviewDays;
 use marac_ingest::{IngestOptions, Ingester, InputFormat};
+use marac_pipeline::{MeetingPlan, Packer, Week};
 use marac_risk::{Referrals, RiskConfig};
 
-use crate::cmd::agenda::{keyed_case_refs, pack_for, render, PackContext, PackFormat};
+use crate::cmd::agenda::{render, PackFormat};
 use crate::output::{create_private_dir, emit, write_atomic};
 
 /// The embedded fixture: `marac synth --seed 7 --incidents 2000 --end 2026-11-20`.
@@ -47,40 +48,43 @@ pub fn run(args: DemoArgs, quiet: bool) -> Result<u8> {
     let mut ing = Ingester::new(opts);
     ing.add_bytes("fixtures/demo/incidents.csv", FIXTURE, InputFormat::Csv)?;
     let ingest = ing.finish();
-    let rows = crate::cmd::link_rows(&ingest.incidents);
-    let scan = crate::cmd::scan::run_scan(
-        &ingest.incidents,
-        &rows,
-        &Referrals::default(),
-        &RiskConfig::default(),
+    let mentions = marac_pipeline::link(&ingest.incidents, &marac_link::rules::Rules::default());
+    let (referrals, config) = (Referrals::default(), RiskConfig::default());
+    let week = Week {
+        incidents: &ingest.incidents,
+        mentions: &mentions,
+        areas: &areas,
+        referrals: &referrals,
+        config: &config,
         as_of,
-    );
-    let persons: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.2.as_str()).collect();
+    };
+    let decisions = week
+        .decide(None, DEMO_KEY)
+        .map_err(crate::cmd::pipeline_err)?;
+    let scan = &decisions.scan;
+    let persons: std::collections::BTreeSet<&str> =
+        mentions.iter().map(|m| m.person_id.as_str()).collect();
     let eligible = scan.persons.iter().filter(|p| p.marac_eligible).count();
     if !quiet {
         eprintln!(
             "marac: demo: {} records ingested ({} rejected); {} mentions linked into {} persons; {} victims scanned, {} MARAC-eligible",
             ingest.read(),
             ingest.rejected(),
-            rows.len(),
+            mentions.len(),
             persons.len(),
             scan.persons.len(),
             eligible
         );
     }
-    let index = marac_agenda::PackIndex::new(&ingest.incidents, &rows);
-    let ctx = PackContext {
-        areas: &areas,
-        incidents: &ingest.incidents,
-        index: &index,
-        scan: &scan,
-        case_refs: keyed_case_refs(DEMO_KEY, &areas, &ingest.incidents, &rows),
-        hearings: BTreeMap::new(),
-        actions: BTreeMap::new(),
-        meeting,
-        review: ReviewDays::default(),
-        chair: None,
-    };
+    let packer = Packer::new(
+        &week,
+        &decisions,
+        MeetingPlan {
+            date: meeting,
+            review: ReviewDays::default(),
+            chair: None,
+        },
+    );
     let bcu = match &args.bcu {
         Some(name) => areas
             .resolve_bcu(name)
@@ -104,12 +108,12 @@ pub fn run(args: DemoArgs, quiet: bool) -> Result<u8> {
         ingest.accepted(),
         ingest.incidents.iter().map(|i| &*i.source).collect::<std::collections::BTreeSet<_>>().len()
     );
-    out.push_str(&render(&pack_for(&ctx, &bcu), PackFormat::Md, &areas)?);
+    out.push_str(&render(&packer.pack(&bcu), PackFormat::Md, &areas)?);
     emit(None, out.as_bytes())?;
     if let Some(dir) = &args.html {
         create_private_dir(dir)?;
         for b in areas.bcus() {
-            let pack = pack_for(&ctx, &b.name);
+            let pack = packer.pack(&b.name);
             let code = b.code.as_deref().unwrap_or("X");
             let path = dir.join(format!("marac-pack-{code}-{meeting}.html"));
             write_atomic(&path, render(&pack, PackFormat::Html, &areas)?.as_bytes())?;

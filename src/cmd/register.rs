@@ -48,7 +48,12 @@ pub fn reg_err(e: RegisterError) -> anyhow::Error {
 
 /// Opens the register of `opts`.
 pub fn open(opts: &RegisterOpts) -> Result<Register> {
-    Register::open(&opts.register, &user_name(opts.user.as_deref())).map_err(reg_err)
+    open_at(&opts.register, opts.user.as_deref())
+}
+
+/// Opens the register at `path` for `--user` (default: the login name).
+pub fn open_at(path: &Path, user: Option<&str>) -> Result<Register> {
+    Register::open(path, &user_name(user)).map_err(reg_err)
 }
 
 /// Arguments of `marac register`.
@@ -807,142 +812,4 @@ pub fn changes_md(c: &Changes) -> String {
         s.push('\n');
     }
     s
-}
-
-/// The secret file of a register (for case references).
-pub fn secret_path(register: &Path) -> PathBuf {
-    marac_register::default_secret_path(register)
-}
-
-/// A BCU's short code: from the areas, else the initials of its name.
-fn bcu_code(areas: &marac_geo::Areas, bcu: &str) -> String {
-    if let Some(code) = areas.resolve_bcu(bcu).and_then(|b| b.code.clone()) {
-        return code.to_string();
-    }
-    let initials: String = bcu
-        .split_whitespace()
-        .filter_map(|w| w.chars().find(|c| c.is_ascii_alphanumeric()))
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    if initials.is_empty() {
-        "XX".into()
-    } else {
-        initials
-    }
-}
-
-/// What `marac scan --register` did.
-pub struct ScanRegister {
-    /// Person id -> case reference.
-    pub refs: std::collections::BTreeMap<String, String>,
-    /// The changes since the previous saved scan (with `--since-last`).
-    pub changes: Option<Changes>,
-}
-
-/// `marac scan --register FILE`: gives every victim a stable case reference,
-/// flags repeat MARAC cases (`repeat_marac`, which also makes the case
-/// MARAC-eligible), computes the changes since the last saved scan if asked,
-/// then saves the scan.
-#[allow(clippy::too_many_arguments)]
-pub fn scan_register(
-    result: &mut marac_risk::Scan,
-    incidents: &[marac_model::Incident],
-    rows: &[(String, marac_model::Role, String)],
-    areas: &marac_geo::Areas,
-    path: &Path,
-    user: Option<&str>,
-    since_last: bool,
-) -> Result<ScanRegister> {
-    use std::collections::{BTreeMap, HashMap};
-
-    use marac_register::{
-        case_ref, is_repeat_marac, load_or_create_secret, PersonMentions, ScanEntry,
-    };
-
-    let mut reg = Register::open(path, &user_name(user)).map_err(reg_err)?;
-    let secret = load_or_create_secret(&secret_path(path)).map_err(reg_err)?;
-    let date_of: HashMap<&str, NaiveDate> = incidents
-        .iter()
-        .map(|i| (i.id.as_str(), i.reported.date))
-        .collect();
-    let mut by_person: HashMap<&str, Vec<(String, marac_model::Role)>> = HashMap::new();
-    for (iid, role, pid) in rows {
-        by_person
-            .entry(pid.as_str())
-            .or_default()
-            .push((iid.clone(), *role));
-    }
-    let persons: Vec<PersonMentions> = result
-        .persons
-        .iter()
-        .map(|p| PersonMentions {
-            person_id: p.person_id.clone(),
-            mentions: by_person
-                .get(p.person_id.as_str())
-                .cloned()
-                .unwrap_or_default(),
-        })
-        .collect();
-    let bcu_by_person: HashMap<&str, &str> = result
-        .persons
-        .iter()
-        .map(|p| (p.person_id.as_str(), p.bcu.as_str()))
-        .collect();
-    let bcu_of = |pid: &str| -> String {
-        bcu_by_person
-            .get(pid)
-            .map(|b| b.to_string())
-            .unwrap_or_default()
-    };
-    let proposed = |pm: &PersonMentions| -> String {
-        let earliest = pm.mentions.iter().min_by(|a, b| {
-            let da = date_of.get(a.0.as_str()).copied().unwrap_or(NaiveDate::MAX);
-            let db = date_of.get(b.0.as_str()).copied().unwrap_or(NaiveDate::MAX);
-            da.cmp(&db).then_with(|| a.0.cmp(&b.0)).then(a.1.cmp(&b.1))
-        });
-        let code = bcu_code(areas, &bcu_of(&pm.person_id));
-        match earliest {
-            Some((iid, role)) => case_ref(&secret, &code, &PersonMentions::mention_key(iid, *role)),
-            None => format!("PERSON-{}", pm.person_id),
-        }
-    };
-    let refs: BTreeMap<String, String> = reg
-        .resolve_case_refs(&bcu_of, &persons, &proposed)
-        .map_err(reg_err)?;
-    let mut entries = Vec::with_capacity(result.persons.len());
-    for p in &mut result.persons {
-        let Some(r) = refs.get(&p.person_id) else {
-            continue;
-        };
-        let latest = p
-            .incidents
-            .iter()
-            .filter_map(|i| date_of.get(i.as_str()).copied())
-            .max();
-        let last = reg.last_hearing(r).map_err(reg_err)?;
-        if latest.is_some_and(|l| is_repeat_marac(last.as_ref(), result.as_of, l)) {
-            p.flags.push(marac_risk::Flag::RepeatMarac);
-            p.flags.sort();
-            p.flags.dedup();
-            if !p.eligible_by.contains(&"repeat_marac") {
-                p.eligible_by.push("repeat_marac");
-            }
-            p.marac_eligible = true;
-        }
-        entries.push(ScanEntry {
-            case_ref: r.clone(),
-            person_id: p.person_id.clone(),
-            bcu: p.bcu.clone(),
-            level: p.level.as_str().to_string(),
-            score: p.score,
-            flags: p.flags.iter().map(|f| f.as_str().to_string()).collect(),
-        });
-    }
-    let changes = if since_last {
-        Some(reg.changes_since(result.as_of, &entries).map_err(reg_err)?)
-    } else {
-        None
-    };
-    reg.save_scan(result.as_of, &entries).map_err(reg_err)?;
-    Ok(ScanRegister { refs, changes })
 }

@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::Args;
-use marac_model::{Incident, Role};
-use marac_risk::{mentions_from_rows, scan, Referrals, RiskConfig, Scan};
+use marac_model::{Incident, PersonMention, Role};
+use marac_risk::{Referrals, RiskConfig, Scan};
 
 use crate::cmd::validate::md_cell;
-use crate::inputs::{load, load_areas, parse_date_flag, today};
+use crate::cmd::{pipeline_err, WeekFlags, WeekInputs};
+use crate::inputs::{parse_date_flag, today};
 use crate::output::{emit, CsvDoc};
 use crate::{input_error, InputArgs, ReportFormat};
 
@@ -95,23 +96,22 @@ struct EvalArgs {
 }
 
 fn run_eval(args: EvalArgs, quiet: bool) -> Result<u8> {
-    let cfg = load_config(args.config.as_deref())?;
-    let ingest = load(&args.input, Some(args.as_of), quiet)?;
     let t = std::time::Instant::now();
-    let rows = person_rows(
-        &ingest.incidents,
-        args.persons.as_deref(),
-        args.rules.as_deref(),
+    let inputs = WeekInputs::read(
+        &WeekFlags {
+            input: &args.input,
+            persons: args.persons.as_deref(),
+            rules: args.rules.as_deref(),
+            refer: None,
+            config: args.config.as_deref(),
+        },
+        args.as_of,
+        quiet,
     )?;
     let link_s = t.elapsed().as_secs_f64();
+    let rows = &inputs.mentions;
     let t = std::time::Instant::now();
-    let result = run_scan(
-        &ingest.incidents,
-        &rows,
-        &Referrals::default(),
-        &cfg,
-        args.as_of,
-    );
+    let result = inputs.week(args.as_of).scan();
     let scan_s = t.elapsed().as_secs_f64();
     let truth = read_persons(&args.truth)?;
     let mut rdr = csv::Reader::from_path(&args.planted)
@@ -123,7 +123,7 @@ fn run_eval(args: EvalArgs, quiet: bool) -> Result<u8> {
             planted.push((k.to_string(), p.to_string()));
         }
     }
-    let e = marac_risk::evaluate_planted(&result, &rows, &truth, &planted);
+    let e = marac_risk::evaluate_planted(&result, rows, &truth, &planted);
     let mut v = serde_json::to_value(&e)?;
     v["link_seconds"] = serde_json::json!((link_s * 1000.0).round() / 1000.0);
     v["scan_seconds"] = serde_json::json!((scan_s * 1000.0).round() / 1000.0);
@@ -134,7 +134,7 @@ fn run_eval(args: EvalArgs, quiet: bool) -> Result<u8> {
 }
 
 /// Reads `incident_id,role,person_id` rows.
-pub fn read_persons(path: &std::path::Path) -> Result<Vec<(String, Role, String)>> {
+pub fn read_persons(path: &std::path::Path) -> Result<Vec<PersonMention>> {
     let mut rdr = csv::Reader::from_path(path)
         .map_err(|e| input_error(format!("{}: {e}", path.display())))?;
     let mut rows = Vec::new();
@@ -149,7 +149,7 @@ pub fn read_persons(path: &std::path::Path) -> Result<Vec<(String, Role, String)
         };
         let role = Role::parse(role)
             .map_err(|e| input_error(format!("{}:{line}: role: {e}", path.display())))?;
-        rows.push((iid.to_string(), role, pid.to_string()));
+        rows.push(PersonMention::new(iid, role, pid));
     }
     Ok(rows)
 }
@@ -160,29 +160,14 @@ pub fn person_rows(
     incidents: &[Incident],
     persons: Option<&std::path::Path>,
     rules: Option<&str>,
-) -> Result<Vec<(String, Role, String)>> {
+) -> Result<Vec<PersonMention>> {
     match persons {
         Some(p) => read_persons(p),
-        None => Ok(crate::cmd::link_rows_with(
+        None => Ok(marac_pipeline::link(
             incidents,
             &crate::cmd::link::load_rules(rules)?,
         )),
     }
-}
-
-/// Runs the scan over loaded incidents.
-pub fn run_scan(
-    incidents: &[Incident],
-    rows: &[(String, Role, String)],
-    referrals: &Referrals,
-    cfg: &RiskConfig,
-    as_of: NaiveDate,
-) -> Scan {
-    let (mentions, person_ids) = mentions_from_rows(
-        incidents,
-        rows.iter().map(|(i, r, p)| (i.as_str(), *r, p.as_str())),
-    );
-    scan(incidents, &mentions, &person_ids, referrals, cfg, as_of)
 }
 
 /// Loads `--refer FILE` (none: no referrals).
@@ -214,37 +199,45 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
         return run_eval(e, quiet);
     }
     let as_of = args.as_of.unwrap_or_else(today);
-    let cfg = load_config(args.config.as_deref())?;
-    let referrals = load_referrals(args.refer.as_deref())?;
+    let inputs = WeekInputs::read(
+        &WeekFlags {
+            input: &args.input,
+            persons: args.persons.as_deref(),
+            rules: args.rules.as_deref(),
+            refer: args.refer.as_deref(),
+            config: args.config.as_deref(),
+        },
+        as_of,
+        quiet,
+    )?;
     let bcu_filter = match &args.bcu {
         None => None,
         Some(name) if name.eq_ignore_ascii_case("all") => None,
         Some(name) => {
-            let areas = load_areas(args.input.areas.as_deref())?;
-            let bcu = areas
+            let bcu = inputs
+                .areas
                 .resolve_bcu(name)
                 .ok_or_else(|| input_error(format!("--bcu {name}: no such BCU")))?;
             Some(bcu.name.to_string())
         }
     };
-    let ingest = load(&args.input, Some(as_of), quiet)?;
-    let rows = person_rows(
-        &ingest.incidents,
-        args.persons.as_deref(),
-        args.rules.as_deref(),
-    )?;
-    let mut result = run_scan(&ingest.incidents, &rows, &referrals, &cfg, as_of);
-    let register = match &args.register {
-        None => None,
-        Some(path) => Some(crate::cmd::register::scan_register(
-            &mut result,
-            &ingest.incidents,
-            &rows,
-            &load_areas(args.input.areas.as_deref())?,
-            path,
-            args.user.as_deref(),
-            args.since_last,
-        )?),
+    let week = inputs.week(as_of);
+    let ingest = &inputs.ingest;
+    let rows = &inputs.mentions;
+    // With a register: stable case references, repeat MARAC, the scan saved.
+    let (mut result, register) = match &args.register {
+        None => (week.scan(), None),
+        Some(path) => {
+            let mut reg = crate::cmd::register::open_at(path, args.user.as_deref())?;
+            let secret =
+                marac_register::load_or_create_secret(&marac_register::default_secret_path(path))
+                    .map_err(crate::cmd::register::reg_err)?;
+            let d = week.decide(Some(&mut reg), &secret).map_err(pipeline_err)?;
+            let changes = d
+                .save_scan(&mut reg, args.since_last)
+                .map_err(pipeline_err)?;
+            (d.scan, Some((d.case_refs, changes)))
+        }
     };
     if let Some(b) = &bcu_filter {
         result.persons.retain(|p| &p.bcu == b);
@@ -266,11 +259,11 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
                     "--explain {pid}: no victim with that person id in this scan"
                 ))
             })?;
-        let text = explain(p, &ingest.incidents, &rows, &result);
+        let text = explain(p, &ingest.incidents, rows, &result);
         emit(args.out.as_deref(), text.as_bytes())?;
         return Ok(0);
     }
-    if let Some(mut changes) = register.as_ref().and_then(|r| r.changes.clone()) {
+    if let Some(mut changes) = register.as_ref().and_then(|r| r.1.clone()) {
         if let Some(b) = &bcu_filter {
             for list in [
                 &mut changes.new_high,
@@ -296,7 +289,7 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
     let bytes = match args.format {
         ReportFormat::Json if register.is_some() => {
             // With a register, each person carries its stable case reference.
-            let refs = register.as_ref().map(|r| &r.refs);
+            let refs = register.as_ref().map(|r| &r.0);
             let mut v = serde_json::to_value(&result).context("json")?;
             if let (Some(list), Some(refs)) = (v["persons"].as_array_mut(), refs) {
                 for p in list {
@@ -381,7 +374,7 @@ fn markdown(s: &Scan) -> String {
 fn explain(
     p: &marac_risk::PersonRisk,
     incidents: &[Incident],
-    rows: &[(String, Role, String)],
+    rows: &[PersonMention],
     s: &Scan,
 ) -> String {
     let by_id: std::collections::HashMap<&str, &Incident> =
@@ -438,8 +431,8 @@ fn explain(
         };
         let suspects: Vec<&str> = rows
             .iter()
-            .filter(|(r, role, _)| r == iid && *role == Role::Suspect)
-            .map(|(_, _, pid)| pid.as_str())
+            .filter(|m| &m.incident_id == iid && m.role == Role::Suspect)
+            .map(|m| m.person_id.as_str())
             .collect();
         let _ = writeln!(
             out,

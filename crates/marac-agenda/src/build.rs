@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDate};
-use marac_model::{Incident, Role};
+use marac_model::{Incident, PersonMention, Role};
 use marac_risk::{Flag, Level, PersonRisk, Scan};
 
 use crate::pack::*;
@@ -47,6 +47,10 @@ pub struct PackInput<'a> {
     pub case_refs: &'a BTreeMap<String, String>,
     /// case reference -> last hearing, from the register.
     pub hearings: &'a BTreeMap<String, PreviousHearing>,
+    /// person_id -> agenda section, for every person to be listed: the
+    /// caller's one decision (marac-pipeline's `Decisions::sections`). A
+    /// scanned person without a section is not listed.
+    pub sections: &'a BTreeMap<String, Section>,
     /// Open actions of the BCU, from the register.
     pub actions: Vec<ActionToReview>,
     /// Hot spots of the BCU.
@@ -86,8 +90,8 @@ pub struct PackIndex<'a> {
 }
 
 impl<'a> PackIndex<'a> {
-    /// Indexes incidents and person mentions `(incident_id, role, person_id)`.
-    pub fn new(incidents: &'a [Incident], mentions: &'a [(String, Role, String)]) -> Self {
+    /// Indexes incidents and person mentions.
+    pub fn new(incidents: &'a [Incident], mentions: &'a [PersonMention]) -> Self {
         let mut l = PackIndex {
             by_id: incidents.iter().map(|i| (i.id.as_str(), i)).collect(),
             victim_in: HashMap::new(),
@@ -95,8 +99,9 @@ impl<'a> PackIndex<'a> {
             suspect_in: HashMap::new(),
             victims_of: HashMap::new(),
         };
-        for (iid, role, pid) in mentions {
-            match role {
+        for m in mentions {
+            let (iid, pid) = (m.incident_id.as_str(), m.person_id.as_str());
+            match m.role {
                 Role::Victim => {
                     l.victim_in.entry(pid).or_default().push(iid);
                     l.victims_of.entry(iid).or_default().push(pid);
@@ -122,33 +127,33 @@ pub fn build_pack(input: &PackInput<'_>) -> Pack {
         .filter(|p| p.bcu == input.bcu)
         .collect();
 
-    let mut cases = Vec::new();
-    for p in in_bcu.iter().filter(|p| p.marac_eligible) {
+    let listed = |p: &&PersonRisk| input.sections.get(&p.person_id).copied();
+    let case_of = |p: &PersonRisk, section: Section| {
         let case_ref = input
             .case_refs
             .get(&p.person_id)
             .cloned()
             .unwrap_or_else(|| p.person_id.clone());
         let hearing = input.hearings.get(&case_ref).cloned();
-        let latest = p
-            .incidents
-            .iter()
-            .filter_map(|id| l.by_id.get(id.as_str()))
-            .map(|i| i.reported.date)
-            .max();
-        let section = match (&hearing, latest) {
-            (Some(h), Some(latest)) if (as_of - h.date).num_days() <= 365 => {
-                if latest > h.date {
-                    Section::RepeatCase
-                } else {
-                    // Heard, nothing new since: its actions are reviewed, the case is not re-heard.
-                    continue;
-                }
-            }
-            _ => Section::NewReferral,
-        };
-        cases.push(build_case(input, l, p, case_ref, hearing, section));
-    }
+        build_case(input, l, p, case_ref, hearing, section)
+    };
+    let mut cases: Vec<Case> = in_bcu
+        .iter()
+        .filter_map(|p| listed(p).map(|s| case_of(p, s)))
+        .collect();
+    let mut unplaced: Vec<Case> = input
+        .scan
+        .persons
+        .iter()
+        .filter(|p| p.bcu == marac_model::UNASSIGNED)
+        .filter_map(|p| listed(&p).map(|s| case_of(p, s)))
+        .collect();
+    unplaced.sort_by(|a, b| {
+        a.section
+            .cmp(&b.section)
+            .then(b.score.cmp(&a.score))
+            .then_with(|| a.case_ref.cmp(&b.case_ref))
+    });
     cases.sort_by(|a, b| {
         a.section
             .cmp(&b.section)
@@ -178,6 +183,11 @@ pub fn build_pack(input: &PackInput<'_>) -> Pack {
         .iter()
         .filter(|c| c.section == Section::RepeatCase)
         .count() as u64;
+    figures.no_new_incident = cases
+        .iter()
+        .filter(|c| c.section == Section::NoNewIncident)
+        .count() as u64;
+    figures.unplaced = unplaced.len() as u64;
 
     let with_flag = |f: &str| -> Vec<String> {
         cases
@@ -202,6 +212,7 @@ pub fn build_pack(input: &PackInput<'_>) -> Pack {
         no_safeguarding_referral: with_flag(Flag::NoSafeguardingReferral.as_str()),
         figures,
         cases,
+        unplaced,
         actions_to_review: input.actions.clone(),
         hotspots: input.hotspots.clone(),
         repeat_locations: input.repeat_locations.clone(),
@@ -414,7 +425,7 @@ fn build_case(
 /// Keeps case references, initials, risk, flags, kinds, dates and agencies.
 pub fn redact(mut pack: Pack) -> Pack {
     pack.redacted = true;
-    for c in &mut pack.cases {
+    for c in pack.cases.iter_mut().chain(pack.unplaced.iter_mut()) {
         // The person id is a run-local number, but it links rows of other
         // outputs (persons.csv) back to names: not in a redacted pack.
         c.person_id = String::new();

@@ -26,6 +26,10 @@ pub struct Pack {
     pub figures: Figures,
     /// Cases on the agenda, by section then risk.
     pub cases: Vec<Case>,
+    /// Eligible cases none of whose incidents is placed in a BCU: every
+    /// BCU's pack lists them (for the meeting to claim), none hears them.
+    #[serde(default)]
+    pub unplaced: Vec<Case>,
     /// Open actions from earlier meetings due for review.
     pub actions_to_review: Vec<ActionToReview>,
     /// Case references with a possible unrecognised hate incident.
@@ -75,6 +79,12 @@ pub struct Figures {
     pub new_referrals: u64,
     /// Cases in the repeat section.
     pub repeat_cases: u64,
+    /// Cases heard in the last 12 months with no new incident since.
+    #[serde(default)]
+    pub no_new_incident: u64,
+    /// Eligible cases placed in no BCU (the same list in every pack).
+    #[serde(default)]
+    pub unplaced: u64,
 }
 
 /// Where a case sits on the agenda.
@@ -85,14 +95,27 @@ pub enum Section {
     NewReferral,
     /// Heard in the last 12 months with a new incident since: a repeat MARAC.
     RepeatCase,
+    /// Still eligible, heard in the last 12 months and no new incident
+    /// since: listed so that its actions are reviewed, not heard again
+    /// (`marac register record` records no hearing for it unless the
+    /// chair's decisions say it was heard).
+    NoNewIncident,
 }
 
 impl Section {
+    /// Every section, in agenda order.
+    pub const ALL: [Section; 3] = [
+        Section::NewReferral,
+        Section::RepeatCase,
+        Section::NoNewIncident,
+    ];
+
     /// The section's JSON name.
     pub fn as_str(self) -> &'static str {
         match self {
             Section::NewReferral => "new_referral",
             Section::RepeatCase => "repeat_case",
+            Section::NoNewIncident => "no_new_incident",
         }
     }
 
@@ -101,7 +124,36 @@ impl Section {
         match self {
             Section::NewReferral => "New referrals",
             Section::RepeatCase => "Repeat cases",
+            Section::NoNewIncident => "Heard in the last 12 months, no new incident (review only)",
         }
+    }
+}
+
+/// The heading of the unplaced list, shown in every BCU's pack.
+pub const UNPLACED_HEADING: &str = "Eligible, not placed in any BCU (for the meeting to claim)";
+
+impl Pack {
+    /// The case lists in agenda order, each with its heading: the sections
+    /// of [`Pack::cases`], then [`Pack::unplaced`]. New referrals and repeat
+    /// cases are always listed (an empty one says so); the review-only
+    /// section and the unplaced list only when they hold a case.
+    pub fn case_groups(&self) -> Vec<(&'static str, Vec<&Case>)> {
+        let mut groups: Vec<(&'static str, Vec<&Case>)> = Section::ALL
+            .iter()
+            .map(|&s| {
+                (
+                    s.heading(),
+                    self.cases.iter().filter(|c| c.section == s).collect(),
+                )
+            })
+            .collect();
+        groups.push((UNPLACED_HEADING, self.unplaced.iter().collect()));
+        groups.retain(|(heading, cases)| {
+            !cases.is_empty()
+                || *heading == Section::NewReferral.heading()
+                || *heading == Section::RepeatCase.heading()
+        });
+        groups
     }
 }
 

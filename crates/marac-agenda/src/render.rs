@@ -67,6 +67,29 @@ fn list_or(items: &[String], none: &str) -> String {
     }
 }
 
+/// The agenda's items in order, with their counts.
+fn agenda_items(p: &Pack) -> Vec<String> {
+    let mut items: Vec<String> = p
+        .case_groups()
+        .into_iter()
+        .map(|(heading, cases)| format!("{heading} ({})", cases.len()))
+        .collect();
+    items.extend([
+        format!("Actions due for review ({})", p.actions_to_review.len()),
+        format!(
+            "Possible unrecognised hate incidents ({})",
+            p.possible_hate_incidents.len()
+        ),
+        format!(
+            "Vulnerable adults with no safeguarding referral ({})",
+            p.no_safeguarding_referral.len()
+        ),
+        "Hotspots and repeat locations".to_string(),
+        "Figures for the period".to_string(),
+    ]);
+    items
+}
+
 /// The Markdown pack.
 pub fn markdown(p: &Pack) -> String {
     let mut o = String::new();
@@ -96,29 +119,12 @@ pub fn markdown(p: &Pack) -> String {
     let _ = writeln!(o, "Chair: {}. Attendance and apologies: to be recorded. Confidentiality statement signed by every attendee: to be confirmed.\n", m.chair.as_deref().map(md).unwrap_or_else(|| "________".into()));
 
     let _ = writeln!(o, "## Agenda\n");
-    let _ = writeln!(o, "1. New referrals ({})", p.figures.new_referrals);
-    let _ = writeln!(o, "2. Repeat cases ({})", p.figures.repeat_cases);
-    let _ = writeln!(
-        o,
-        "3. Actions due for review ({})",
-        p.actions_to_review.len()
-    );
-    let _ = writeln!(
-        o,
-        "4. Possible unrecognised hate incidents ({})",
-        p.possible_hate_incidents.len()
-    );
-    let _ = writeln!(
-        o,
-        "5. Vulnerable adults with no safeguarding referral ({})",
-        p.no_safeguarding_referral.len()
-    );
-    let _ = writeln!(o, "6. Hotspots and repeat locations");
-    let _ = writeln!(o, "7. Figures for the period\n");
-
-    for section in [Section::NewReferral, Section::RepeatCase] {
-        let cases: Vec<&Case> = p.cases.iter().filter(|c| c.section == section).collect();
-        let _ = writeln!(o, "## {} ({})\n", section.heading(), cases.len());
+    for (n, item) in agenda_items(p).iter().enumerate() {
+        let _ = writeln!(o, "{}. {item}", n + 1);
+    }
+    o.push('\n');
+    for (heading, cases) in p.case_groups() {
+        let _ = writeln!(o, "## {heading} ({})\n", cases.len());
         if cases.is_empty() {
             let _ = writeln!(o, "None.\n");
             continue;
@@ -388,10 +394,11 @@ fn case_md(o: &mut String, c: &Case) {
 /// The CSV case list.
 pub fn csv(p: &Pack) -> String {
     let mut o = String::from("case_ref,section,level,score,flags,referring_agency,referral_date,review_date,previous_hearing\n");
-    for c in &p.cases {
+    let rows = p.cases.iter().map(|c| (c, c.section.as_str()));
+    for (c, section) in rows.chain(p.unplaced.iter().map(|c| (c, "unplaced"))) {
         let cells = [
             c.case_ref.clone(),
-            c.section.as_str().to_string(),
+            section.to_string(),
             c.level.clone(),
             c.score.to_string(),
             c.flags.join(";"),
@@ -569,11 +576,13 @@ fn markdown_sections_html(p: &Pack) -> String {
     );
     let _ = write!(o, "<p>Chair: {}. Attendance by agency, apologies and the confidentiality statement: recorded at the meeting.</p>", m.chair.as_deref().map(html).unwrap_or_else(|| "________".into()));
     let f = &p.figures;
-    let _ = write!(o, "<h2>Agenda</h2><ol><li>New referrals ({})</li><li>Repeat cases ({})</li><li>Actions due for review ({})</li><li>Possible unrecognised hate incidents ({})</li><li>Vulnerable adults with no safeguarding referral ({})</li><li>Hotspots and repeat locations</li><li>Figures for the period</li></ol>",
-        f.new_referrals, f.repeat_cases, p.actions_to_review.len(), p.possible_hate_incidents.len(), p.no_safeguarding_referral.len());
-    for section in [Section::NewReferral, Section::RepeatCase] {
-        let cases: Vec<&Case> = p.cases.iter().filter(|c| c.section == section).collect();
-        let _ = write!(o, "<h2>{} ({})</h2>", section.heading(), cases.len());
+    o.push_str("<h2>Agenda</h2><ol>");
+    for item in agenda_items(p) {
+        let _ = write!(o, "<li>{}</li>", html(&item));
+    }
+    o.push_str("</ol>");
+    for (heading, cases) in p.case_groups() {
+        let _ = write!(o, "<h2>{} ({})</h2>", html(heading), cases.len());
         if cases.is_empty() {
             o.push_str("<p>None.</p>");
         }

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use marac_model::{
-    HateStrandSet, Incident, IncidentKind, PersonDetails, Postcode, Role, VulnerabilitySet,
+    HateStrandSet, Incident, IncidentKind, PersonDetails, PersonMention, Postcode, Role,
+    VulnerabilitySet,
 };
 use marac_risk::{scan, Mention, Referrals, RiskConfig};
 
@@ -36,7 +37,7 @@ fn person(
 
 struct World {
     incidents: Vec<Incident>,
-    rows: Vec<(String, Role, String)>,
+    rows: Vec<PersonMention>,
 }
 
 /// Two victims in Central North: Ann (disabled, harassed by Carl, three
@@ -102,8 +103,8 @@ fn world() -> World {
             i.children_present = Some(true);
         }
         incidents.push(i);
-        rows.push((id.to_string(), Role::Victim, "P1".to_string()));
-        rows.push((id.to_string(), Role::Suspect, "P9".to_string()));
+        rows.push(PersonMention::new(id, Role::Victim, "P1"));
+        rows.push(PersonMention::new(id, Role::Suspect, "P9"));
     }
     for (id, date) in [
         ("C1", "2026-08-01"),
@@ -123,17 +124,14 @@ fn world() -> World {
         i.vulnerabilities = VulnerabilitySet::parse_list("older_person;lives_alone").unwrap();
         i.summary = Some("Youths at the door".into());
         incidents.push(i);
-        rows.push((id.to_string(), Role::Victim, "P2".to_string()));
+        rows.push(PersonMention::new(id, Role::Victim, "P2"));
     }
     World { incidents, rows }
 }
 
 fn pack_of(w: &World, redacted: bool) -> Pack {
     let as_of = d("2026-11-20");
-    let (mentions, ids) = marac_risk::mentions_from_rows(
-        &w.incidents,
-        w.rows.iter().map(|(i, r, p)| (i.as_str(), *r, p.as_str())),
-    );
+    let (mentions, ids) = marac_risk::mentions_from_rows(&w.incidents, &w.rows);
     let _: &[Mention] = &mentions;
     let s = scan(
         &w.incidents,
@@ -160,6 +158,19 @@ fn pack_of(w: &World, redacted: bool) -> Pack {
     )]
     .into_iter()
     .collect();
+    // The caller's decision (marac-pipeline): Ann heard 2026-10-01 with a
+    // new incident since is a repeat case; Bo is new.
+    let sections: BTreeMap<String, Section> = [
+        ("P1".to_string(), Section::RepeatCase),
+        ("P2".to_string(), Section::NewReferral),
+    ]
+    .into_iter()
+    .filter(|(p, _)| {
+        s.persons
+            .iter()
+            .any(|x| &x.person_id == p && x.marac_eligible)
+    })
+    .collect();
     let index = PackIndex::new(&w.incidents, &w.rows);
     let input = PackInput {
         meeting_date: d("2026-11-27"),
@@ -171,6 +182,7 @@ fn pack_of(w: &World, redacted: bool) -> Pack {
         scan: &s,
         case_refs: &refs,
         hearings: &hearings,
+        sections: &sections,
         actions: vec![ActionToReview {
             action_id: 3,
             case_ref: "CN-AAAA0001".into(),

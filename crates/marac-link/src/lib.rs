@@ -37,7 +37,7 @@
 
 use std::time::Instant;
 
-use marac_model::{Incident, Role};
+use marac_model::{Incident, PersonMention, Role};
 use rayon::prelude::*;
 
 pub mod attach;
@@ -186,9 +186,9 @@ impl<'a> Linkage<'a> {
             })
     }
 
-    /// One `(incident_id, role, person_id)` per person mention, in input
-    /// order: the shape the risk scan and the agenda take.
-    pub fn mention_rows(&self) -> Vec<(String, Role, String)> {
+    /// One [`PersonMention`] per person mention, in input order: the shape
+    /// the risk scan, the register and the agenda take.
+    pub fn mention_rows(&self) -> Vec<PersonMention> {
         self.rows()
             .map(|r| {
                 let role = if r.role == "suspect" {
@@ -196,7 +196,11 @@ impl<'a> Linkage<'a> {
                 } else {
                     Role::Victim
                 };
-                (r.incident_id, role, r.person_id)
+                PersonMention {
+                    incident_id: r.incident_id,
+                    role,
+                    person_id: r.person_id,
+                }
             })
             .collect()
     }

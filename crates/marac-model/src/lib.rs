@@ -239,6 +239,31 @@ enumeration! {
     }
 }
 
+/// One person mention as linkage gives it: the person `person_id` plays
+/// `role` in incident `incident_id`. The one shape every stage after linkage
+/// (risk scan, register, packs) takes; `marac link` writes it as
+/// `incident_id,role,person_id`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PersonMention {
+    /// The incident.
+    pub incident_id: String,
+    /// Victim or suspect.
+    pub role: Role,
+    /// The linked person (this run's id).
+    pub person_id: String,
+}
+
+impl PersonMention {
+    /// A mention from its three parts.
+    pub fn new(incident_id: impl Into<String>, role: Role, person_id: impl Into<String>) -> Self {
+        PersonMention {
+            incident_id: incident_id.into(),
+            role,
+            person_id: person_id.into(),
+        }
+    }
+}
+
 enumeration! {
     /// The part a person plays in an incident.
     Role {
@@ -519,6 +544,13 @@ pub struct Incident {
 }
 
 impl Incident {
+    /// The BCU the incident was placed in, or `None` when it lies outside
+    /// every area ([`UNASSIGNED`]) or has no location.
+    pub fn placed_bcu(&self) -> Option<&str> {
+        let b = &*self.bcu;
+        (!b.is_empty() && b != UNASSIGNED).then_some(b)
+    }
+
     /// The incident as canonical CSV fields, in [`FIELDS`] order.
     ///
     /// Coordinates are written as given: WGS84 when known, else BNG.

@@ -62,7 +62,7 @@ mod stats;
 pub use actions::{ActionFilter, ActionRow, ActionStatus, IncompleteReason};
 pub use audit::AuditRow;
 pub use cases::{CaseEvent, CaseHistory, CaseSummary, HistoryHearing, HistoryScan};
-pub use meetings::{is_repeat_marac, Hearing, MeetingInfo, RecordSummary};
+pub use meetings::{heard_within_year, is_repeat_marac, Hearing, MeetingInfo, RecordSummary};
 pub use refs::{case_ref, default_secret_path, load_or_create_secret, PersonMentions};
 pub use retention::RetentionReport;
 pub use scans::{ChangeRow, Changes, ScanEntry};

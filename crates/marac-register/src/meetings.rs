@@ -36,12 +36,13 @@ pub fn is_repeat_marac(
     as_of: NaiveDate,
     latest_incident: NaiveDate,
 ) -> bool {
-    match last {
-        None => false,
-        Some(h) => {
-            h.date <= as_of && (as_of - h.date).num_days() <= 365 && latest_incident > h.date
-        }
-    }
+    last.is_some_and(|h| heard_within_year(h, as_of) && latest_incident > h.date)
+}
+
+/// Whether a hearing falls in the 12 months up to `as_of` (both ends
+/// included; a hearing after `as_of` is not seen).
+pub fn heard_within_year(h: &Hearing, as_of: NaiveDate) -> bool {
+    h.date <= as_of && (as_of - h.date).num_days() <= 365
 }
 
 /// What the meeting itself records beyond the pack (`marac register record` flags).
@@ -229,6 +230,16 @@ impl Register {
         last_hearing_on(&self.conn, case_ref, None)
     }
 
+    /// The latest hearing of a case on or before `date` (a scan as of
+    /// `date` does not see meetings held after it).
+    pub fn last_hearing_as_of(
+        &self,
+        case_ref: &str,
+        date: NaiveDate,
+    ) -> Result<Option<Hearing>, RegisterError> {
+        last_hearing_on(&self.conn, case_ref, date.succ_opt())
+    }
+
     /// Records a meeting from its pack (`marac-pack/1`) with the chair from
     /// the pack; see [`Register::record_pack_with`].
     pub fn record_pack(&mut self, pack_json: &str) -> Result<RecordSummary, RegisterError> {
@@ -238,8 +249,10 @@ impl Register {
     /// Records a meeting: the meeting, every case it heard (level, score,
     /// flags, factors; no names or summaries), the incident ids and dates of
     /// each chronology, and each case's `decisions` (a case with no decisions
-    /// is heard with no actions; `"heard": false` records it as deferred).
-    /// All in one transaction; a meeting already recorded is refused.
+    /// is heard with no actions; `"heard": false` records it as deferred;
+    /// a case in section `no_new_incident` with no decisions is listed for
+    /// review only and not recorded). Cases in the pack's `unplaced` list
+    /// are never recorded. All in one transaction; a meeting already recorded is refused.
     pub fn record_pack_with(
         &mut self,
         pack_json: &str,
@@ -324,6 +337,10 @@ impl Register {
             actions: 0,
         };
         for c in &pack.cases {
+            if c.section.as_deref() == Some("no_new_incident") && c.decisions.is_empty() {
+                // Listed for its actions to be reviewed, not heard again.
+                continue;
+            }
             let case_ref = c.case_ref.trim();
             let created = tx.execute(
                 "INSERT OR IGNORE INTO cases (case_ref, bcu, created, person_key) VALUES (?1, ?2, ?3, ?4)",

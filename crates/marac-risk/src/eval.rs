@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use marac_model::Role;
+use marac_model::{PersonMention, Role};
 use serde::Serialize;
 
 use crate::{Flag, Scan};
@@ -65,24 +65,24 @@ fn majority<'a>(votes: impl Iterator<Item = &'a str>) -> Option<&'a str> {
         .map(|(k, _)| k)
 }
 
-/// Compares a scan with the truth: `rows` are the linked mentions
-/// `(incident_id, role, person_id)`, `truth` the true ones
-/// `(incident_id, role, person_key)`, `planted` the `(person_key, pattern)`
+/// Compares a scan with the truth: `rows` are the linked mentions,
+/// `truth` the true ones (the person id is the synth's person key), `planted` the `(person_key, pattern)`
 /// rows of planted.csv.
 pub fn evaluate_planted(
     scan: &Scan,
-    rows: &[(String, Role, String)],
-    truth: &[(String, Role, String)],
+    rows: &[PersonMention],
+    truth: &[PersonMention],
     planted: &[(String, String)],
 ) -> PlantedEval {
     let linked: HashMap<(&str, Role), &str> = rows
         .iter()
-        .map(|(i, r, p)| ((i.as_str(), *r), p.as_str()))
+        .map(|m| ((m.incident_id.as_str(), m.role), m.person_id.as_str()))
         .collect();
     let mut votes_for_key: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut votes_for_person: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (iid, role, key) in truth.iter().filter(|t| t.1 == Role::Victim) {
-        if let Some(p) = linked.get(&(iid.as_str(), *role)) {
+    for t in truth.iter().filter(|t| t.role == Role::Victim) {
+        if let Some(p) = linked.get(&(t.incident_id.as_str(), t.role)) {
+            let key = t.person_id.as_str();
             votes_for_key.entry(key).or_default().push(p);
             votes_for_person.entry(p).or_default().push(key);
         }

@@ -22,7 +22,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use marac_model::{HateStrand, Incident, IncidentKind, Role, VulnerabilitySet};
+use marac_model::{HateStrand, Incident, IncidentKind, PersonMention, Role, VulnerabilitySet};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -134,7 +134,8 @@ pub struct Reason {
 pub struct PersonRisk {
     /// The linked person's id.
     pub person_id: String,
-    /// The BCU of the person's latest incident as victim.
+    /// The BCU of the latest of the person's incidents (as victim) that is
+    /// placed in a BCU; `unassigned` when none is.
     pub bcu: String,
     /// Sum of the reasons' points.
     pub score: u32,
@@ -642,10 +643,17 @@ impl Ctx<'_> {
         if referred {
             eligible_by.push("referral");
         }
-        let latest = all[all.len() - 1];
+        // The person's BCU: that of the latest incident placed in one; a
+        // person none of whose incidents is placed keeps `unassigned`.
+        let bcu = all
+            .iter()
+            .rev()
+            .find_map(|&i| inc[i].placed_bcu())
+            .unwrap_or(marac_model::UNASSIGNED)
+            .to_string();
         Some(PersonRisk {
             person_id,
-            bcu: inc[latest].bcu.to_string(),
+            bcu,
             score,
             level,
             marac_eligible: !eligible_by.is_empty(),
@@ -667,11 +675,11 @@ fn first_per<K: Ord>(list: &[usize], key: impl Fn(usize) -> K) -> Vec<usize> {
         .collect()
 }
 
-/// Builds mention indices from `(incident_id, role, person_id)` rows, the
-/// output of `marac link`; unknown incident ids are skipped.
-pub fn mentions_from_rows<'a>(
+/// Builds mention indices from linked person mentions, the output of
+/// `marac link`; unknown incident ids are skipped.
+pub fn mentions_from_rows(
     incidents: &[Incident],
-    rows: impl IntoIterator<Item = (&'a str, Role, &'a str)>,
+    rows: &[PersonMention],
 ) -> (Vec<Mention>, Vec<String>) {
     let by_id: HashMap<&str, usize> = incidents
         .iter()
@@ -681,17 +689,18 @@ pub fn mentions_from_rows<'a>(
     let mut person_index: HashMap<String, usize> = HashMap::new();
     let mut person_ids = Vec::new();
     let mut mentions = Vec::new();
-    for (iid, role, pid) in rows {
-        let Some(&incident) = by_id.get(iid) else {
+    for m in rows {
+        let Some(&incident) = by_id.get(m.incident_id.as_str()) else {
             continue;
         };
+        let pid = m.person_id.as_str();
         let person = *person_index.entry(pid.to_string()).or_insert_with(|| {
             person_ids.push(pid.to_string());
             person_ids.len() - 1
         });
         mentions.push(Mention {
             incident,
-            role,
+            role: m.role,
             person,
         });
     }

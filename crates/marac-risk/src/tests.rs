@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::testkit::incident;
-use marac_model::{HateStrandSet, Vulnerability, VulnerabilitySet};
+use marac_model::{HateStrandSet, PersonMention, Vulnerability, VulnerabilitySet};
 
 const AS_OF: &str = "2026-11-20";
 
@@ -478,20 +478,20 @@ fn planted_evaluation_counts_recall_precision_and_flags() {
     }
     w.add("G", &days_before(5), "P3", None, |_| {});
     let s = w.scan();
-    let rows: Vec<(String, Role, String)> = w
+    let rows: Vec<PersonMention> = w
         .mentions
         .iter()
         .map(|m| {
-            (
+            PersonMention::new(
                 w.incidents[m.incident].id.clone(),
                 m.role,
                 w.persons[m.person].clone(),
             )
         })
         .collect();
-    let truth: Vec<(String, Role, String)> = rows
+    let truth: Vec<PersonMention> = rows
         .iter()
-        .map(|(i, r, p)| (i.clone(), *r, p.replace('P', "K")))
+        .map(|m| PersonMention::new(m.incident_id.clone(), m.role, m.person_id.replace('P', "K")))
         .collect();
     let planted = vec![
         ("K1".to_string(), "repeat_victim".to_string()),
