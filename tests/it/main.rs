@@ -6,6 +6,7 @@ mod demo;
 mod help;
 mod hotspots;
 mod link;
+mod pipeline;
 mod register;
 mod scan;
 mod synth;
