@@ -81,7 +81,16 @@ pub fn load_with_areas(
             Err(e) => return Err(input_error(e.to_string())),
         }
     }
-    let ingest = ing.finish();
+    let mut ingest = ing.finish();
+    // Canonical order (incident ids are unique in a run): every stage after
+    // this sees the same records in the same order, however the rows and
+    // files came.
+    {
+        use rayon::slice::ParallelSliceMut;
+        if !ingest.incidents.windows(2).all(|w| w[0].id <= w[1].id) {
+            ingest.incidents.par_sort_by(|a, b| a.id.cmp(&b.id));
+        }
+    }
     if let Some(p) = &args.rejects {
         write_diagnostics(p, &ingest.rejects)?;
     }

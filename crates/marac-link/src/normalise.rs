@@ -634,22 +634,26 @@ impl Mentions {
     /// Extracts and normalises the mentions of some incidents (in parallel;
     /// the result does not depend on the number of threads).
     pub fn from_incidents(incidents: &[Incident]) -> Mentions {
+        // Canonical order: by incident id (unique within a run), victim
+        // first, so that nothing downstream (source numbers, the random u
+        // sample, tie-breaks, person numbers) depends on the order in which
+        // rows or files came.
+        let order = canonical_order(incidents);
         let mut sources: Vec<Arc<str>> = Vec::new();
         let mut source_ids: FxMap<Arc<str>, u32> = FxMap::default();
-        let ids: Vec<u32> = incidents
-            .iter()
-            .map(|inc| {
-                *source_ids.entry(inc.source.clone()).or_insert_with(|| {
-                    sources.push(inc.source.clone());
-                    (sources.len() - 1) as u32
-                })
-            })
-            .collect();
-        let mut list: Vec<Mention> = incidents
+        let mut ids: Vec<u32> = vec![0; incidents.len()];
+        for &i in &order {
+            let inc = &incidents[i as usize];
+            ids[i as usize] = *source_ids.entry(inc.source.clone()).or_insert_with(|| {
+                sources.push(inc.source.clone());
+                (sources.len() - 1) as u32
+            });
+        }
+        let mut list: Vec<Mention> = order
             .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, inc)| {
-                let src = ids[i];
+            .flat_map_iter(|&i| {
+                let inc = &incidents[i as usize];
+                let src = ids[i as usize];
                 [(Role::Victim, &inc.victim), (Role::Suspect, &inc.suspect)]
                     .into_iter()
                     .filter_map(move |(role, p)| {
@@ -657,7 +661,7 @@ impl Mentions {
                         if p.is_empty() {
                             return None;
                         }
-                        let m = Mention::from_details(i as u32, role, src, p);
+                        let m = Mention::from_details(i, role, src, p);
                         m.is_usable().then_some(m)
                     })
             })
@@ -682,8 +686,25 @@ impl Mentions {
     }
 }
 
+/// The incidents' indices in canonical order: by incident id, then by the
+/// index (ids are unique within a run; the index only breaks ties between
+/// equal ids given to the library directly).
+pub fn canonical_order(incidents: &[Incident]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..incidents.len() as u32).collect();
+    if !incidents.windows(2).all(|w| w[0].id <= w[1].id) {
+        order.par_sort_by(|&a, &b| {
+            incidents[a as usize]
+                .id
+                .cmp(&incidents[b as usize].id)
+                .then(a.cmp(&b))
+        });
+    }
+    order
+}
+
 /// Sets [`Mention::area`] and [`Mention::point`] from each mention's incident
-/// and the incident's other party. `list` is in incident order, victim first.
+/// and the incident's other party. The mentions of one incident are
+/// adjacent in `list`, victim first.
 pub fn fill_context(list: &mut [Mention], incidents: &[Incident]) {
     // Boroughs as written are few: fold and hash each distinct text once.
     let mut boroughs: FxMap<&str, Option<u32>> = FxMap::default();

@@ -508,3 +508,36 @@ fn merging_candidate_lists_keeps_order_and_previous_positions() {
         }
     }
 }
+
+#[test]
+fn persons_do_not_depend_on_the_order_of_the_records() {
+    let data = marac_synth::generate(&marac_synth::SynthConfig {
+        seed: 33,
+        incidents: 3000,
+        end: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+    });
+    let rows_of = |incidents: &[Incident]| {
+        let mut rows: Vec<(String, &'static str, String)> = link(incidents, &Rules::default())
+            .rows()
+            .map(|r| (r.incident_id, r.role, r.person_id))
+            .collect();
+        rows.sort();
+        rows
+    };
+    let base = rows_of(&data.incidents);
+    assert!(base.len() > 2000);
+    let mut reversed = data.incidents.clone();
+    reversed.reverse();
+    assert_eq!(rows_of(&reversed), base, "reversed input");
+    let mut shuffled = data.incidents.clone();
+    let mut rng = marac_model::SplitMix64::new(9);
+    for i in (1..shuffled.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        shuffled.swap(i, j);
+    }
+    assert_eq!(rows_of(&shuffled), base, "shuffled input");
+    // Rows come in canonical order too: by incident id, victim first.
+    let l = link(&shuffled, &Rules::default());
+    let ids: Vec<String> = l.rows().map(|r| r.incident_id).collect();
+    assert!(ids.windows(2).all(|w| w[0] <= w[1]));
+}
