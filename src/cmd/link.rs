@@ -174,10 +174,34 @@ fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
     );
     match s.threshold_weight {
         Some(w) => eprintln!(
-            "marac: link: threshold probability {} (match weight {w:.2} bits)",
-            s.threshold
+            "marac: link: threshold probability {:.4} (match weight {w:.2} bits){}",
+            s.threshold,
+            if s.threshold_chosen {
+                ", chosen from the model (best expected F1)"
+            } else {
+                ", from the rules"
+            }
         ),
         None => eprintln!("marac: link: deterministic rules"),
+    }
+    for (n, v) in s.vetoes.iter().enumerate() {
+        let learned = match v.share {
+            Some(share) => format!(
+                "{:.1} % of {} near-certain matches hold it",
+                share * 100.0,
+                v.evidence
+            ),
+            None => "names no level or has no near-certain matches".to_string(),
+        };
+        eprintln!(
+            "marac: link: veto {}: {} ({learned})",
+            n + 1,
+            if v.active {
+                "kept"
+            } else {
+                "dropped, priced by weight"
+            }
+        );
     }
     eprintln!(
         "marac: link: {} linking pairs, {} merges refused by the chaining guard, {} partial persons attached, {} persons found",

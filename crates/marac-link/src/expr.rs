@@ -122,6 +122,24 @@ impl Expr {
         Ok(e)
     }
 
+    /// The level a veto is about: the first `level(field) == "value"` that
+    /// must hold for the expression to hold (looking through `and`, never
+    /// into `not` or `or`), as `(field, value)`.
+    ///
+    /// ```
+    /// use marac_link::expr::Expr;
+    /// let e = Expr::parse("level(dob) == \"else\" and not exact(phone)").unwrap();
+    /// assert_eq!(e.primary_level(), Some(("dob", "else")));
+    /// assert_eq!(Expr::parse("missing(first_name)").unwrap().primary_level(), None);
+    /// ```
+    pub fn primary_level(&self) -> Option<(&'static str, &str)> {
+        match self {
+            Expr::Level(field, true, value) => Some((field, value.as_str())),
+            Expr::And(a, b) => a.primary_level().or_else(|| b.primary_level()),
+            _ => None,
+        }
+    }
+
     /// Evaluates the expression on a pair.
     pub fn eval(&self, f: &dyn PairFacts) -> bool {
         match self {

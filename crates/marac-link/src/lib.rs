@@ -83,6 +83,9 @@ pub struct Stats {
     pub threshold: f64,
     /// The threshold as a match weight in bits (probabilistic mode).
     pub threshold_weight: Option<f64>,
+    /// Whether the threshold was chosen from the model (no `threshold` in
+    /// the rules).
+    pub threshold_chosen: bool,
     /// Pairs at or above the threshold, or matched by a rule or reference.
     pub links: usize,
     /// Merges refused by the chaining guard.
@@ -91,8 +94,26 @@ pub struct Stats {
     pub attached: usize,
     /// Persons found.
     pub persons: usize,
+    /// Each veto with how often near-certain matches hold it and whether it
+    /// stayed a wall (see [`rules::RulesFile::veto_max_share`]).
+    pub vetoes: Vec<VetoStat>,
     /// Seconds per stage.
     pub timings: Vec<(&'static str, f64)>,
+}
+
+/// What the data said of one veto.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VetoStat {
+    /// The veto's expression.
+    pub text: String,
+    /// The share of near-certain matches (pairs agreeing on every other
+    /// identity field) that show the level the veto is about (`None`: the
+    /// veto names no level, or no such pair).
+    pub share: Option<f64>,
+    /// How many near-certain matches the share is taken over.
+    pub evidence: u64,
+    /// Whether it stayed a wall (else the comparisons' weights price it).
+    pub active: bool,
 }
 
 /// A pair that linked (or would have, but for the chaining guard).
@@ -531,9 +552,6 @@ fn pass(
             stats.timings.push(("em", t.elapsed().as_secs_f64()));
             let t = Instant::now();
             let scorer = Scorer::new(&set, &mdl, mentions.totals, rules.file.training.clone());
-            let min_w = mdl.weight_for(rules.file.threshold);
-            stats.threshold = rules.file.threshold;
-            stats.threshold_weight = Some(min_w);
             // Compact per-mention inputs, so scoring reads two small arrays
             // instead of two whole mentions per pair.
             let adj: Vec<[f64; 2]> = list.par_iter().map(|m| scorer.adjustments(m)).collect();
@@ -543,6 +561,22 @@ fn pass(
                 .par_iter()
                 .zip(&gammas)
                 .map(|(p, g)| scorer.weight_with(g, &adj[unpack(*p).0]))
+                .collect();
+            let threshold = rules
+                .file
+                .threshold
+                .unwrap_or_else(|| best_expected_f1(&weights, &mdl));
+            let min_w = mdl.weight_for(threshold);
+            stats.threshold = threshold;
+            stats.threshold_weight = Some(min_w);
+            stats.threshold_chosen = rules.file.threshold.is_none();
+            stats.vetoes = learn_vetoes(rules, &set, &gammas);
+            let walls: Vec<(String, expr::Expr)> = rules
+                .vetoes
+                .iter()
+                .zip(&stats.vetoes)
+                .filter(|(_, v)| v.active)
+                .map(|(x, _)| x.clone())
                 .collect();
             picked = blocked
                 .pairs
@@ -556,7 +590,7 @@ fn pass(
                         Some((k, w, Reason::Reference))
                     } else if w >= min_w && {
                         let (a, b) = (&list[i], &list[j]);
-                        !vetoed(&rules.vetoes, &Facts { set: &set, g, a, b })
+                        !vetoed(&walls, &Facts { set: &set, g, a, b })
                     } {
                         Some((k, w, Reason::Model))
                     } else {
@@ -619,7 +653,18 @@ fn pass(
         Mode::Probabilistic => stats.threshold_weight,
         Mode::Deterministic => None,
     };
-    let clusters = cluster(&mentions.list, &sorted, &rules.file.cluster, min_weight);
+    // A relaxed date-of-birth veto relaxes the guard's date-of-birth check:
+    // in such data, conflicting dates are typos, not two people.
+    let mut guard = rules.file.cluster;
+    if rules
+        .vetoes
+        .iter()
+        .zip(&stats.vetoes)
+        .any(|((_, e), v)| !v.active && e.primary_level().map(|l| l.0) == Some("dob"))
+    {
+        guard.refuse_conflicting_dob = false;
+    }
+    let clusters = cluster(&mentions.list, &sorted, &guard, min_weight);
     let mut refused = vec![false; edges.len()];
     for (pos, &x) in order.iter().enumerate() {
         refused[x as usize] = clusters.refused[pos];
@@ -657,6 +702,101 @@ fn pass(
         per_rule: blocked.per_rule,
     };
     (clusters, decisions, set, model, prev)
+}
+
+/// Lowest and highest threshold [`best_expected_f1`] chooses.
+const AUTO_THRESHOLD: (f64, f64) = (0.5, 0.99);
+
+/// The match probability threshold that maximises the expected F1 of the
+/// candidate pairs under the model's own probabilities: linking the pairs
+/// of probability at least t, the expected true links are the sum of their
+/// probabilities, the expected matches the sum over all candidates, so the
+/// expected F1 is 2·Σ_{p ≥ t} p / (#{p ≥ t} + Σ p). Kept within 0.5–0.99.
+fn best_expected_f1(weights: &[f64], model: &Model) -> f64 {
+    let mut p: Vec<f64> = weights.par_iter().map(|w| model.probability(*w)).collect();
+    p.par_sort_unstable_by(|a, b| b.total_cmp(a));
+    let total: f64 = p.iter().sum();
+    let (mut best, mut best_f1, mut tp) = (AUTO_THRESHOLD.1, -1.0, 0.0);
+    for (k, &pk) in p.iter().enumerate() {
+        tp += pk;
+        let f1 = 2.0 * tp / ((k + 1) as f64 + total);
+        if f1 > best_f1 {
+            best_f1 = f1;
+            best = pk;
+        }
+    }
+    best.clamp(AUTO_THRESHOLD.0, AUTO_THRESHOLD.1)
+}
+
+/// The identity fields whose agreement makes a pair a near-certain match
+/// when a veto is learned.
+const IDENTITY: &[&str] = &["first_name", "last_name", "dob", "postcode", "address"];
+
+/// Fewest near-certain pairs a veto is learned from; with fewer it stays a wall.
+const MIN_EVIDENCE: u64 = 20;
+
+/// Learns each veto from the data. For a veto about a level (its
+/// [`expr::Expr::primary_level`], e.g. `first_name` = `else`), the evidence
+/// is the candidate pairs that agree at the top level on every other
+/// identity field they both hold (at least three of them, the date of birth
+/// among them — both names for the date-of-birth veto — so that a
+/// household sharing a surname and an address is no evidence) and hold the
+/// veto's field: near-certain matches. The share of them whose field shows
+/// the veto's level is how often this data's matches contradict there: a
+/// typo-ridden file (FEBRL) shows it often, a world where those pairs are
+/// twins or a father and son shows it seldom. The veto stays a wall while
+/// the share is at most [`rules::RulesFile::veto_max_share`] or there are
+/// fewer than twenty such pairs; a veto about no level (e.g.
+/// `missing(first_name)`) is always a wall.
+fn learn_vetoes(rules: &Rules, set: &ComparisonSet, gammas: &[Gamma]) -> Vec<VetoStat> {
+    let identity: Vec<usize> = IDENTITY.iter().filter_map(|f| set.position(f)).collect();
+    let pos = |f: &str| set.position(f);
+    rules
+        .vetoes
+        .iter()
+        .map(|(text, e)| {
+            let target = e.primary_level().and_then(|(field, value)| {
+                let k = set.position(field)?;
+                let l = set.list[k].levels().iter().position(|x| *x == value)?;
+                Some((k, l as u8))
+            });
+            let (mut held, mut evidence) = (0u64, 0u64);
+            if let Some((k, l)) = target {
+                let anchors: Vec<usize> = if Some(k) == pos("dob") {
+                    [pos("first_name"), pos("last_name")]
+                        .into_iter()
+                        .flatten()
+                        .collect()
+                } else {
+                    pos("dob").into_iter().collect()
+                };
+                for g in gammas {
+                    if g[k] == NULL {
+                        continue;
+                    }
+                    let others = identity.iter().filter(|&&o| o != k && g[o] != NULL);
+                    let (n, top) = others.fold((0, true), |(n, top), &o| (n + 1, top && g[o] == 0));
+                    // Identity, not a household: the date of birth agrees
+                    // (for the dob veto, both names do).
+                    let anchored = anchors.iter().all(|&a| a == k || g[a] == 0);
+                    if n >= 3 && top && anchored {
+                        evidence += 1;
+                        held += u64::from(g[k] == l);
+                    }
+                }
+            }
+            let share = (evidence > 0).then(|| held as f64 / evidence as f64);
+            VetoStat {
+                text: text.clone(),
+                share,
+                evidence,
+                active: match (rules.file.veto_max_share, share) {
+                    (Some(max), Some(s)) if evidence >= MIN_EVIDENCE => s <= max,
+                    _ => true,
+                },
+            }
+        })
+        .collect()
 }
 
 /// Attaches partial persons (see [`attach`]) and records each attachment

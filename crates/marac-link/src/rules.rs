@@ -389,13 +389,22 @@ pub struct RulesFile {
     pub name: Option<String>,
     /// Probabilistic or deterministic.
     pub mode: Mode,
-    /// Match probability at or above which a pair links (probabilistic mode).
-    pub threshold: f64,
+    /// Match probability at or above which a pair links (probabilistic
+    /// mode). `None` (the default): chosen from the model, as the one that
+    /// maximises the expected F1 under the model's own probabilities.
+    pub threshold: Option<f64>,
     /// Same reference within one source means same person, whatever else.
     pub reference_override: bool,
     /// Expressions that stop a pair linking, whatever its weight or rule
     /// (a reference override still links it).
     pub vetoes: Vec<String>,
+    /// Learned vetoes (probabilistic mode): a veto stays a wall only while
+    /// at most this share of the near-certain matches (candidate pairs that
+    /// agree on every other identity field) show the level it is about
+    /// (e.g. `first_name` = `else`); in data where that contradiction is
+    /// common among matches (typos, replaced values), the veto is dropped
+    /// and the level's own weight prices it. `None`: every veto is a wall.
+    pub veto_max_share: Option<f64>,
     /// Blocking.
     pub blocking: Blocking,
     /// Comparisons.
@@ -417,9 +426,10 @@ impl Default for RulesFile {
         RulesFile {
             name: None,
             mode: Mode::Probabilistic,
-            threshold: 0.95,
+            threshold: None,
             reference_override: true,
             vetoes: Vec::new(),
+            veto_max_share: None,
             blocking: Blocking::default(),
             comparisons: Comparisons::default(),
             training: Training::default(),
@@ -470,7 +480,7 @@ impl Rules {
             name: name.to_string(),
             message,
         };
-        if !(file.threshold > 0.0 && file.threshold < 1.0) {
+        if file.threshold.is_some_and(|t| !(t > 0.0 && t < 1.0)) {
             return Err(invalid(
                 "threshold must be between 0 and 1 (exclusive)".into(),
             ));
