@@ -14,11 +14,11 @@ use marac_hotspot::{
     dbscan, geojson as gj, gistar, kde, knox, pai, repeat, Event, GroupSummary, HotspotError,
 };
 use marac_model::{Incident, IncidentKind, UNASSIGNED};
+use marac_render::{escape, CsvDoc};
 use serde_json::{json, Map, Value};
 
-use crate::cmd::validate::md_cell;
 use crate::inputs::{load, load_areas, parse_date_flag};
-use crate::output::{emit, write_atomic, CsvDoc};
+use crate::output::{emit, write_atomic};
 use crate::{input_error, InputArgs};
 
 /// Arguments of `marac hotspots`.
@@ -379,7 +379,7 @@ fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
         let _ = writeln!(
             md,
             "## {}\n\n{} incidents, {} cluster(s), {} noise.\n",
-            md_cell(&set.name),
+            escape::md(&set.name),
             set.events.len(),
             clusters.len(),
             noise
@@ -439,7 +439,7 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
         c,
     );
     for set in sets {
-        let _ = writeln!(md, "## {}\n", md_cell(&set.name));
+        let _ = writeln!(md, "## {}\n", escape::md(&set.name));
         if set.events.is_empty() {
             let _ = writeln!(md, "No incidents with coordinates.\n");
             continue;
@@ -527,7 +527,7 @@ fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
         c,
     );
     for set in sets {
-        let _ = writeln!(md, "## {}\n", md_cell(&set.name));
+        let _ = writeln!(md, "## {}\n", escape::md(&set.name));
         if set.events.is_empty() {
             let _ = writeln!(md, "No incidents with coordinates.\n");
             continue;
@@ -623,7 +623,7 @@ fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> R
         let _ = writeln!(
             md,
             "## {}\n\n{} incidents, {} repeat location(s).\n",
-            md_cell(&set.name),
+            escape::md(&set.name),
             set.events.len(),
             places.len()
         );
@@ -654,7 +654,7 @@ fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> R
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {} |",
-                md_cell(&pl.label),
+                escape::md(&pl.label),
                 s.count,
                 s.kinds_text(),
                 date(s.first),
@@ -713,7 +713,7 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
         let _ = writeln!(
             md,
             "## {}\n\n{} incidents, {} pairs within {} m.\n",
-            md_cell(&set.name),
+            escape::md(&set.name),
             t.events,
             t.close_pairs,
             c.space_bands.iter().copied().fold(0.0, f64::max)
@@ -861,7 +861,7 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
         let _ = writeln!(
             md,
             "## {}\n\n{} training, {} test incidents.\n",
-            md_cell(&set.name),
+            escape::md(&set.name),
             train.len(),
             test.len()
         );

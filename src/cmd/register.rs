@@ -10,11 +10,12 @@ use clap::{Args, Subcommand, ValueEnum};
 use marac_register::{
     ActionFilter, ActionRow, Changes, IncompleteReason, MeetingInfo, Register, RegisterError, Stats,
 };
+use marac_render::escape::{html, md};
+use marac_render::CsvDoc;
 
-use crate::cmd::validate::md_cell;
 use crate::input_error;
 use crate::inputs::{parse_date_flag, today};
-use crate::output::{emit, CsvDoc};
+use crate::output::emit;
 
 /// Where the register is and who writes to it (shared by every command that uses it).
 #[derive(Args, Debug, Clone)]
@@ -301,12 +302,12 @@ pub fn run(args: RegisterArgs, quiet: bool) -> Result<u8> {
                         let _ = writeln!(
                             s,
                             "| {} | {} | {} | {} | {} | {} |",
-                            md_cell(&c.case_ref),
-                            md_cell(&c.bcu),
+                            md(&c.case_ref),
+                            md(&c.bcu),
                             c.hearings,
                             c.last_hearing.map(|d| d.to_string()).unwrap_or_default(),
                             c.open_actions,
-                            md_cell(c.merged_into.as_deref().unwrap_or(""))
+                            md(c.merged_into.as_deref().unwrap_or(""))
                         );
                     }
                     s.into_bytes()
@@ -393,10 +394,10 @@ pub fn run(args: RegisterArgs, quiet: bool) -> Result<u8> {
                             s,
                             "| {} | {} | {} | {} | {} |",
                             r.id,
-                            md_cell(&r.at),
-                            md_cell(&r.user),
-                            md_cell(&r.command),
-                            md_cell(&r.detail)
+                            md(&r.at),
+                            md(&r.user),
+                            md(&r.command),
+                            md(&r.detail)
                         );
                     }
                     s.into_bytes()
@@ -496,11 +497,11 @@ fn actions_md(rows: &[ActionRow], as_of: NaiveDate) -> String {
             s,
             "| {} | {} | {} | {} | {} | {} |",
             r.id,
-            md_cell(&r.case_ref),
-            md_cell(&r.owner),
+            md(&r.case_ref),
+            md(&r.owner),
             r.due,
             status,
-            md_cell(&r.text)
+            md(&r.text)
         );
     }
     s
@@ -508,19 +509,19 @@ fn actions_md(rows: &[ActionRow], as_of: NaiveDate) -> String {
 
 fn history_md(h: &marac_register::CaseHistory) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# Case {}\n", md_cell(&h.case_ref));
+    let _ = writeln!(s, "# Case {}\n", md(&h.case_ref));
     let _ = writeln!(
         s,
         "BCU {}; in the register since {}; {} mentions; first report {}.{}\n",
-        md_cell(&h.bcu),
-        md_cell(&h.created),
+        md(&h.bcu),
+        md(&h.created),
         h.mentions,
         h.first_report
             .map(|d| d.to_string())
             .unwrap_or_else(|| "unknown".into()),
         h.merged_into
             .as_deref()
-            .map(|m| format!(" Merged into {}.", md_cell(m)))
+            .map(|m| format!(" Merged into {}.", md(m)))
             .unwrap_or_default()
     );
     let _ = writeln!(s, "## Meetings\n\n| date | meeting | case | section | level | score | flags | repeat MARAC | heard |\n| --- | --- | --- | --- | --- | ---: | --- | --- | --- |");
@@ -529,12 +530,12 @@ fn history_md(h: &marac_register::CaseHistory) -> String {
             s,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             x.date,
-            md_cell(&x.meeting_ref),
-            md_cell(&x.case_ref),
-            md_cell(x.section.as_deref().unwrap_or("")),
-            md_cell(&x.level),
+            md(&x.meeting_ref),
+            md(&x.case_ref),
+            md(x.section.as_deref().unwrap_or("")),
+            md(&x.level),
             x.score,
-            md_cell(&x.flags.join(", ")),
+            md(&x.flags.join(", ")),
             if x.repeat_marac { "yes" } else { "no" },
             if x.heard { "yes" } else { "deferred" }
         );
@@ -545,11 +546,11 @@ fn history_md(h: &marac_register::CaseHistory) -> String {
             s,
             "| {} | {} | {} | {} | {} | {} |",
             a.id,
-            md_cell(&a.owner),
+            md(&a.owner),
             a.due,
             a.status.as_str(),
             a.reason.map(|r| r.as_str()).unwrap_or(""),
-            md_cell(&a.text)
+            md(&a.text)
         );
     }
     let _ = writeln!(
@@ -561,9 +562,9 @@ fn history_md(h: &marac_register::CaseHistory) -> String {
             s,
             "| {} | {} | {} | {} |",
             x.as_of,
-            md_cell(&x.level),
+            md(&x.level),
             x.score,
-            md_cell(&x.flags.join(", "))
+            md(&x.flags.join(", "))
         );
     }
     let _ = writeln!(
@@ -574,10 +575,10 @@ fn history_md(h: &marac_register::CaseHistory) -> String {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} |",
-            md_cell(&e.at),
-            md_cell(&e.kind),
-            md_cell(&e.case_ref),
-            md_cell(&e.other_ref),
+            md(&e.at),
+            md(&e.kind),
+            md(&e.case_ref),
+            md(&e.other_ref),
             e.mentions
         );
     }
@@ -597,7 +598,7 @@ fn stats_md(st: &Stats) -> String {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            md_cell(&r.bcu),
+            md(&r.bcu),
             r.cases_heard,
             r.repeat_cases,
             pct(r.repeat_rate),
@@ -647,24 +648,7 @@ fn stats_csv(st: &Stats) -> Result<Vec<u8>> {
             r.actions_overdue.to_string(),
         ])?;
     }
-    doc.finish()
-}
-
-/// Escapes text for SVG/XML.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    Ok(doc.finish()?)
 }
 
 /// A self-contained SVG bar chart of cases heard per month (all selected BCUs).
@@ -705,7 +689,7 @@ fn stats_svg(st: &Stats, bcu: Option<&str>) -> String {
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">"
     );
-    let _ = writeln!(s, "<title>{}</title>", xml(&title));
+    let _ = writeln!(s, "<title>{}</title>", html(&title));
     let _ = writeln!(
         s,
         "<rect x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>"
@@ -713,7 +697,7 @@ fn stats_svg(st: &Stats, bcu: Option<&str>) -> String {
     let _ = writeln!(
         s,
         "<text x=\"{left}\" y=\"24\" font-size=\"14\" font-weight=\"bold\">{}</text>",
-        xml(&title)
+        html(&title)
     );
     let base = top + plot_h;
     let _ = writeln!(
@@ -740,7 +724,7 @@ fn stats_svg(st: &Stats, bcu: Option<&str>) -> String {
             s,
             "<rect x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{h}\" fill=\"#1d70b8\"><title>{}: {n}</title></rect>",
             base - h,
-            xml(month)
+            html(month)
         );
         if n > 0 {
             let _ = writeln!(
@@ -757,7 +741,7 @@ fn stats_svg(st: &Stats, bcu: Option<&str>) -> String {
             base + 14,
             x + bar / 2,
             base + 14,
-            xml(month)
+            html(month)
         );
     }
     s.push_str("</svg>\n");
@@ -792,16 +776,16 @@ pub fn changes_md(c: &Changes) -> String {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} | {} | {} |",
-                md_cell(&r.case_ref),
-                md_cell(&r.person_id),
-                md_cell(&r.bcu),
-                md_cell(&r.level),
-                md_cell(r.previous_level.as_deref().unwrap_or("–")),
+                md(&r.case_ref),
+                md(&r.person_id),
+                md(&r.bcu),
+                md(&r.level),
+                md(r.previous_level.as_deref().unwrap_or("–")),
                 r.score,
                 r.previous_score
                     .map(|x| x.to_string())
                     .unwrap_or_else(|| "–".into()),
-                md_cell(&r.flags.join(", "))
+                md(&r.flags.join(", "))
             );
         }
         s.push('\n');

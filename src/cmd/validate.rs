@@ -7,6 +7,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use marac_ingest::{Diagnostic, Ingest, Summary};
+use marac_render::escape::md;
 use serde::Serialize;
 
 use crate::inputs::{load, parse_date_flag, today};
@@ -87,16 +88,12 @@ fn table(out: &mut String, title: &str, rows: &std::collections::BTreeMap<String
         "\n## By {title}\n\n| {title} | incidents |\n| --- | ---: |"
     );
     for (k, v) in rows {
-        let _ = writeln!(out, "| {} | {v} |", md_cell(k));
+        let _ = writeln!(out, "| {} | {v} |", md(k));
     }
 }
 
-/// Escapes a Markdown table cell.
-pub fn md_cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
+/// The one Markdown escaper, under its old name for `cmd/scan.rs`.
+pub use marac_render::escape::md as md_cell;
 
 fn markdown(r: &Report<'_>, ingest: &Ingest) -> String {
     let mut out = String::new();
@@ -114,7 +111,7 @@ fn markdown(r: &Report<'_>, ingest: &Ingest) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
-            md_cell(&f.file),
+            md(&f.file),
             f.read,
             f.accepted,
             f.rejected,
@@ -134,7 +131,7 @@ fn markdown(r: &Report<'_>, ingest: &Ingest) -> String {
             let _ = writeln!(out, "None.");
         }
         for d in list {
-            let _ = writeln!(out, "- {}", md_cell(&d.to_string()));
+            let _ = writeln!(out, "- {}", md(&d.to_string()));
         }
     }
     out
