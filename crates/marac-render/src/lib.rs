@@ -7,6 +7,9 @@
 //!   (spreadsheet formulas).
 //! * [`CsvDoc`]: the one CSV writer; every cell goes through
 //!   [`escape::csv_cell`].
+//! * [`register`]: the case register's reports (cases, actions, a case's
+//!   history, figures as Markdown, CSV and an SVG chart, the audit trail, the
+//!   weekly changes).
 //!
 //! Architecture invariant: the one place that escapes; no I/O (documents
 //! are built in memory and returned), no printing.
@@ -20,6 +23,7 @@
 
 mod csv_doc;
 pub mod escape;
+pub mod register;
 
 /// What can go wrong writing a [`CsvDoc`] (a row of the wrong length).
 pub use csv::Error as CsvError;
