@@ -10,6 +10,7 @@
 //! * [`register`]: the case register's reports (cases, actions, a case's
 //!   history, figures as Markdown, CSV and an SVG chart, the audit trail, the
 //!   weekly changes).
+//! * [`validate`]: the report of `marac validate`.
 //!
 //! Architecture invariant: the one place that escapes; no I/O (documents
 //! are built in memory and returned), no printing.
@@ -24,6 +25,7 @@
 mod csv_doc;
 pub mod escape;
 pub mod register;
+pub mod validate;
 
 /// What can go wrong writing a [`CsvDoc`] (a row of the wrong length).
 pub use csv::Error as CsvError;
