@@ -10,6 +10,8 @@
 //! * [`register`]: the case register's reports (cases, actions, a case's
 //!   history, figures as Markdown, CSV and an SVG chart, the audit trail, the
 //!   weekly changes).
+//! * [`hotspot`]: the Markdown of `marac hotspots` and the number formats
+//!   its CSV and JSON share.
 //! * [`validate`]: the report of `marac validate`.
 //!
 //! Architecture invariant: the one place that escapes; no I/O (documents
@@ -24,6 +26,7 @@
 
 mod csv_doc;
 pub mod escape;
+pub mod hotspot;
 pub mod register;
 pub mod validate;
 
