@@ -449,8 +449,8 @@ fn nickname_table() -> &'static NicknameTable {
             }
             next += 1;
         }
-        for (_, formal) in NICKNAMES {
-            formal_id.entry(formal).or_insert_with(|| {
+        for n in NICKNAMES {
+            formal_id.entry(n.formal).or_insert_with(|| {
                 next += 1;
                 next
             });
@@ -459,9 +459,9 @@ fn nickname_table() -> &'static NicknameTable {
         for (formal, id) in &formal_id {
             ids.entry(formal).or_default().push(*id);
         }
-        for (nick, formal) in NICKNAMES {
-            let id = formal_id[formal];
-            let e = ids.entry(nick).or_default();
+        for n in NICKNAMES {
+            let id = formal_id[n.formal];
+            let e = ids.entry(n.nick).or_default();
             if !e.contains(&id) {
                 e.push(id);
             }
