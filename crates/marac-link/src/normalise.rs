@@ -794,6 +794,26 @@ mod tests {
         assert_eq!(&*LastName::parse("Zoë Brontë").name, "zoebronte");
     }
 
+    /// One table: whatever nickname the synthetic data writes for a first
+    /// name, linkage reads as that name.
+    #[test]
+    fn every_nickname_the_synth_writes_is_known_to_linkage() {
+        let pairs = marac_synth::nickname_pairs();
+        assert!(pairs.len() >= 100, "{}", pairs.len());
+        for (nick, first) in &pairs {
+            assert!(
+                nickname_match(
+                    &FirstName::parse(nick).formal,
+                    &FirstName::parse(first).formal
+                ),
+                "{nick} for {first} is not known to linkage"
+            );
+        }
+        assert!(pairs
+            .iter()
+            .any(|(n, f)| n == "Gosia" && *f == "Małgorzata"));
+    }
+
     #[test]
     fn nicknames_map_to_formal_names() {
         let peggy = FirstName::parse("Peggy");
