@@ -9,8 +9,9 @@ use marac_geo::Areas;
 use marac_ingest::{
     expand_inputs, Diagnostic, Ingest, IngestError, IngestOptions, Ingester, Profile,
 };
+use marac_render::CsvDoc;
 
-use crate::output::{write_atomic, CsvDoc};
+use crate::output::write_atomic;
 use crate::{input_error, InputArgs};
 
 /// How many diagnostics are printed on stderr when no file is asked for.

@@ -77,59 +77,9 @@ pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Neutralises a CSV cell that a spreadsheet would run as a formula: a cell
-/// starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`.
-/// A plain number (`-1`, `-0.5`) is left alone: it is data, not a formula.
-pub fn csv_safe(cell: &str) -> String {
-    // One rule for every CSV marac writes: the agenda's renderer owns it.
-    marac_agenda::render::csv_cell(cell)
-}
-
-/// Builds a CSV document in memory, neutralising formula cells.
-pub struct CsvDoc {
-    w: csv::Writer<Vec<u8>>,
-}
-
-impl CsvDoc {
-    /// A document with a header row.
-    pub fn new(header: &[&str]) -> Result<Self> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(header)?;
-        Ok(CsvDoc { w })
-    }
-
-    /// Adds a row; each cell is neutralised.
-    pub fn row<I, S>(&mut self, cells: I) -> Result<()>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let cells: Vec<String> = cells.into_iter().map(|c| csv_safe(c.as_ref())).collect();
-        self.w.write_record(&cells)?;
-        Ok(())
-    }
-
-    /// The document's bytes.
-    pub fn finish(self) -> Result<Vec<u8>> {
-        self.w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formula_cells_are_neutralised() {
-        assert_eq!(csv_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(csv_safe("+44 20"), "'+44 20");
-        assert_eq!(csv_safe("-1"), "-1");
-        assert_eq!(csv_safe("-1+cmd|' /C calc'!A0"), "'-1+cmd|' /C calc'!A0");
-        assert_eq!(csv_safe("@SUM"), "'@SUM");
-        assert_eq!(csv_safe("\tx"), "'\tx");
-        assert_eq!(csv_safe("plain"), "plain");
-        assert_eq!(csv_safe(""), "");
-    }
 
     #[cfg(unix)]
     #[test]

@@ -3,7 +3,6 @@
 //! method on a train/test split). The methods live in `marac-hotspot`.
 
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -14,11 +13,12 @@ use marac_hotspot::{
     dbscan, geojson as gj, gistar, kde, knox, pai, repeat, Event, GroupSummary, HotspotError,
 };
 use marac_model::{Incident, IncidentKind, UNASSIGNED};
+use marac_render::hotspot::{self as hmd, date, f6, fp, r6, SNAP_CAVEAT};
+use marac_render::CsvDoc;
 use serde_json::{json, Map, Value};
 
-use crate::cmd::validate::md_cell;
 use crate::inputs::{load, load_areas, parse_date_flag};
-use crate::output::{emit, write_atomic, CsvDoc};
+use crate::output::{emit, write_atomic};
 use crate::{input_error, InputArgs};
 
 /// Arguments of `marac hotspots`.
@@ -257,33 +257,6 @@ fn bcu_list(c: &Common) -> Result<Vec<Arc<str>>> {
     }
 }
 
-fn r6(v: f64) -> f64 {
-    let r = (v * 1e6).round() / 1e6;
-    if r == 0.0 {
-        0.0
-    } else {
-        r
-    }
-}
-
-fn f6(v: f64) -> String {
-    format!("{:.6}", r6(v))
-}
-
-/// A p-value: 6 decimals, or 4 significant digits in scientific notation below 0.0001.
-fn fp(p: f64) -> String {
-    if p > 0.0 && p < 1e-4 {
-        format!("{p:.3e}")
-    } else {
-        format!("{p:.6}")
-    }
-}
-
-fn date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
-}
-
 fn props(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
@@ -324,21 +297,16 @@ fn run_method(method: Method, c: Common, quiet: bool) -> Result<u8> {
     Ok(0)
 }
 
-fn md_header(out: &mut String, title: &str, c: &Common) {
-    let _ = writeln!(out, "# {title}\n");
-    let mut filters = Vec::new();
-    if !c.kinds.is_empty() {
-        filters.push(format!("kinds {}", c.kinds.join(",")));
-    }
-    if let Some(s) = c.since {
-        filters.push(format!("since {s}"));
-    }
-    if let Some(u) = c.until {
-        filters.push(format!("until {u}"));
-    }
-    if !filters.is_empty() {
-        let _ = writeln!(out, "Filters: {}.\n", filters.join(", "));
-    }
+/// The report's title and filters in Markdown.
+fn md_header(title: &str, c: &Common) -> String {
+    hmd::header(
+        title,
+        &hmd::Filters {
+            kinds: &c.kinds,
+            since: c.since,
+            until: c.until,
+        },
+    )
 }
 
 /// The output in the chosen format, from the method's GeoJSON features, CSV
@@ -357,9 +325,7 @@ fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
     let mut csv = CsvDoc::new(&[
         "bcu", "cluster", "count", "kinds", "first", "last", "x", "y",
     ])?;
-    let mut md = String::new();
-    md_header(
-        &mut md,
+    let mut md = md_header(
         &format!(
             "DBSCAN clusters (eps {} m, min points {})",
             c.eps, c.min_points
@@ -376,20 +342,14 @@ fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
             labels_doc.row([inc.id.clone(), g.to_string()])?;
         }
         let noise = labels.iter().filter(|&&l| l < 0).count();
-        let _ = writeln!(
-            md,
-            "## {}\n\n{} incidents, {} cluster(s), {} noise.\n",
-            md_cell(&set.name),
+        hmd::dbscan_bcu(
+            &mut md,
+            &set.name,
             set.events.len(),
-            clusters.len(),
-            noise
+            &clusters,
+            offset,
+            noise,
         );
-        if !clusters.is_empty() {
-            let _ = writeln!(
-                md,
-                "| cluster | count | kinds | first | last |\n| ---: | ---: | --- | --- | --- |"
-            );
-        }
         for cl in &clusters {
             let id = cl.id + offset;
             let s = &cl.summary;
@@ -406,17 +366,6 @@ fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
                 format!("{:.0}", cl.centroid[0]),
                 format!("{:.0}", cl.centroid[1]),
             ])?;
-            let _ = writeln!(
-                md,
-                "| {id} | {} | {} | {} | {} |",
-                s.count,
-                s.kinds_text(),
-                date(s.first),
-                date(s.last)
-            );
-        }
-        if !clusters.is_empty() {
-            md.push('\n');
         }
         offset += clusters.len() as i32;
     }
@@ -429,9 +378,7 @@ fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
 fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
     let mut features = Vec::new();
     let mut csv = CsvDoc::new(&["bcu", "x", "y", "count", "gi_z", "p", "class"])?;
-    let mut md = String::new();
-    md_header(
-        &mut md,
+    let mut md = md_header(
         &format!(
             "Getis-Ord Gi* hot spots ({} m cells, {} m band, FDR corrected)",
             c.cell, c.band
@@ -439,16 +386,13 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
         c,
     );
     for set in sets {
-        let _ = writeln!(md, "## {}\n", md_cell(&set.name));
         if set.events.is_empty() {
-            let _ = writeln!(md, "No incidents with coordinates.\n");
+            hmd::no_incidents(&mut md, &set.name);
             continue;
         }
         let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
         let g = gistar::gi_star(&xy, c.cell, c.band).map_err(lib_err)?;
-        let mut per_class: std::collections::BTreeMap<gistar::GiClass, usize> = Default::default();
         for cell in &g.cells {
-            *per_class.entry(cell.class).or_default() += 1;
             if matches!(format, Format::Geojson | Format::Json) {
                 let p = props(vec![
                     ("bcu", json!(&*set.name)),
@@ -473,43 +417,7 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
                 ])?;
             }
         }
-        let classes: Vec<String> = per_class
-            .iter()
-            .map(|(k, v)| format!("{} {v}", k.as_str()))
-            .collect();
-        let _ = writeln!(
-            md,
-            "{} incidents, {} cells ({} × {}): {}.\n",
-            set.events.len(),
-            g.cells.len(),
-            g.grid.nx,
-            g.grid.ny,
-            classes.join(", ")
-        );
-        let mut hot: Vec<&gistar::GiCell> = g.cells.iter().filter(|c| c.class.is_hot()).collect();
-        hot.sort_by(|a, b| b.z.total_cmp(&a.z).then(a.index.cmp(&b.index)));
-        if !hot.is_empty() {
-            let _ = writeln!(
-                md,
-                "| x | y | count | Gi* z | p | class |\n| ---: | ---: | ---: | ---: | ---: | --- |"
-            );
-            for h in hot.iter().take(10) {
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {} | {} | {} | {} |",
-                    h.x,
-                    h.y,
-                    h.count,
-                    f6(h.z),
-                    fp(h.p),
-                    h.class.as_str()
-                );
-            }
-            if hot.len() > 10 {
-                let _ = writeln!(md, "\n… and {} more hot cells.", hot.len() - 10);
-            }
-            md.push('\n');
-        }
+        hmd::gistar_bcu(&mut md, &set.name, set.events.len(), &g);
     }
     formatted(format, features, csv, md)
 }
@@ -517,9 +425,7 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
 fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
     let mut features = Vec::new();
     let mut csv = CsvDoc::new(&["bcu", "x", "y", "density_per_km2", "bandwidth_m"])?;
-    let mut md = String::new();
-    md_header(
-        &mut md,
+    let mut md = md_header(
         &format!(
             "Quartic kernel density ({} m cells, incidents per km²)",
             c.cell
@@ -527,15 +433,14 @@ fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
         c,
     );
     for set in sets {
-        let _ = writeln!(md, "## {}\n", md_cell(&set.name));
         if set.events.is_empty() {
-            let _ = writeln!(md, "No incidents with coordinates.\n");
+            hmd::no_incidents(&mut md, &set.name);
             continue;
         }
         let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
         let k = kde::kde(&xy, c.cell, c.bandwidth).map_err(lib_err)?;
         let bw = r6(k.bandwidth);
-        let mut cells: Vec<usize> = (0..k.density.len())
+        let cells: Vec<usize> = (0..k.density.len())
             .filter(|&i| k.density[i] > 0.0)
             .collect();
         for &i in &cells {
@@ -561,30 +466,10 @@ fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
                 )),
             }
         }
-        let _ = writeln!(
-            md,
-            "{} incidents; bandwidth {bw:.0} m ({}); {} cells with density > 0.\n",
-            set.events.len(),
-            if k.rule {
-                "ArcGIS default search radius rule"
-            } else {
-                "given"
-            },
-            cells.len()
-        );
-        cells.sort_by(|&a, &b| k.density[b].total_cmp(&k.density[a]).then(a.cmp(&b)));
-        let _ = writeln!(md, "| x | y | density per km² |\n| ---: | ---: | ---: |");
-        for &i in cells.iter().take(10) {
-            let [x, y] = k.grid.centre(i);
-            let _ = writeln!(md, "| {x} | {y} | {:.3} |", k.density[i]);
-        }
-        md.push('\n');
+        hmd::kde_bcu(&mut md, &set.name, set.events.len(), &k, &cells);
     }
     formatted(format, features, csv, md)
 }
-
-const SNAP_CAVEAT: &str = "data.police.uk coordinates are anonymised snap points: a repeat \
-location there is a snap point standing for many addresses, not an address";
 
 fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> Result<Vec<u8>> {
     let mut features = Vec::new();
@@ -599,9 +484,7 @@ fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> R
         "x",
         "y",
     ])?;
-    let mut md = String::new();
-    md_header(
-        &mut md,
+    let mut md = md_header(
         &format!("Repeat locations (at least {} incidents)", c.min),
         c,
     );
@@ -620,16 +503,7 @@ fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> R
             })
             .collect();
         let places = repeat::repeat_locations(&keys, &set.events, c.min);
-        let _ = writeln!(
-            md,
-            "## {}\n\n{} incidents, {} repeat location(s).\n",
-            md_cell(&set.name),
-            set.events.len(),
-            places.len()
-        );
-        if !places.is_empty() {
-            let _ = writeln!(md, "| place | count | kinds | first | last | snap point |\n| --- | ---: | --- | --- | --- | --- |");
-        }
+        hmd::repeat_bcu(&mut md, &set.name, set.events.len(), &places);
         for pl in &places {
             any_snap |= pl.snap_point;
             let s = &pl.summary;
@@ -651,23 +525,10 @@ fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> R
                 format!("{:.0}", pl.centroid[0]),
                 format!("{:.0}", pl.centroid[1]),
             ])?;
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {} |",
-                md_cell(&pl.label),
-                s.count,
-                s.kinds_text(),
-                date(s.first),
-                date(s.last),
-                if pl.snap_point { "yes" } else { "no" }
-            );
-        }
-        if !places.is_empty() {
-            md.push('\n');
         }
     }
     if any_snap {
-        let _ = writeln!(md, "> **Caveat:** {SNAP_CAVEAT}.");
+        hmd::snap_caveat(&mut md);
         if !quiet {
             eprintln!("marac: hotspots: caveat: {SNAP_CAVEAT}");
         }
@@ -691,9 +552,7 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
         "knox_ratio",
         "p",
     ])?;
-    let mut md = String::new();
-    md_header(
-        &mut md,
+    let mut md = md_header(
         &format!(
             "Near repeat (Knox test, {} permutations, seed {})",
             c.iterations, c.seed
@@ -710,36 +569,16 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
             .collect();
         let t = knox::knox(&xy, &days, &params).map_err(lib_err)?;
         let cols = t.time_labels.len();
-        let _ = writeln!(
-            md,
-            "## {}\n\n{} incidents, {} pairs within {} m.\n",
-            md_cell(&set.name),
-            t.events,
-            t.close_pairs,
-            c.space_bands.iter().copied().fold(0.0, f64::max)
+        hmd::knox_bcu(
+            &mut md,
+            &set.name,
+            &t,
+            c.space_bands.iter().copied().fold(0.0, f64::max),
         );
-        let mut head = String::from("| distance |");
-        let mut rule = String::from("| --- |");
-        for l in &t.time_labels {
-            let _ = write!(head, " {l} |");
-            rule.push_str(" ---: |");
-        }
-        let _ = writeln!(md, "Observed / expected (Knox ratio), Monte Carlo p in brackets; * p <= 0.05.\n\n{head}\n{rule}");
         let mut rows = Vec::new();
         for (r, label) in t.space_labels.iter().enumerate() {
-            let _ = write!(md, "| {label} |");
             for k in 0..cols {
                 let cell = &t.cells[r * cols + k];
-                let ratio = cell
-                    .ratio
-                    .map(|v| format!("{v:.2}"))
-                    .unwrap_or_else(|| "n/a".into());
-                let star = if cell.p <= 0.05 { "*" } else { "" };
-                let _ = write!(
-                    md,
-                    " {} / {:.2} = {ratio} (p {:.3}){star} |",
-                    cell.observed, cell.expected, cell.p
-                );
                 csv.row([
                     set.name.to_string(),
                     label.clone(),
@@ -758,9 +597,7 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
                     "p": r6(cell.p),
                 }));
             }
-            md.push('\n');
         }
-        md.push('\n');
         json_bcus.push(json!({
             "bcu": &*set.name,
             "incidents": t.events,
@@ -822,9 +659,7 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
         bandwidth: c.bandwidth,
         min_repeat: c.min,
     };
-    let mut md = String::new();
-    md_header(
-        &mut md,
+    let mut md = md_header(
         &format!(
             "Predictive Accuracy Index: trained to {}, tested ({}, {}], area budget {} of the study grid ({} m cells)",
             e.train_until, e.train_until, e.test_until, e.area_share, c.cell
@@ -858,35 +693,15 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
                 test.push(*ev);
             }
         }
-        let _ = writeln!(
-            md,
-            "## {}\n\n{} training, {} test incidents.\n",
-            md_cell(&set.name),
-            train.len(),
-            test.len()
-        );
         if train.is_empty() && test.is_empty() {
+            hmd::eval_bcu(&mut md, &set.name, 0, 0, None);
             out.push(json!({"bcu": &*set.name, "train": 0, "test": 0, "methods": []}));
             continue;
         }
         let rows = pai::evaluate(&train, &train_keys, &test, &params).map_err(lib_err)?;
-        let _ = writeln!(md, "| method | cells | area share | hits | hit rate | PAI |\n| --- | ---: | ---: | ---: | ---: | ---: |");
+        hmd::eval_bcu(&mut md, &set.name, train.len(), test.len(), Some(&rows));
         let mut jrows = Vec::new();
         for r in &rows {
-            let opt = |v: Option<f64>, d: usize| {
-                v.map(|v| format!("{v:.d$}"))
-                    .unwrap_or_else(|| "n/a".into())
-            };
-            let _ = writeln!(
-                md,
-                "| {} | {} | {:.4} | {} | {} | {} |",
-                r.method,
-                r.cells,
-                r.area_share,
-                r.hits,
-                opt(r.hit_rate, 3),
-                opt(r.pai, 2)
-            );
             csv.row([
                 set.name.to_string(),
                 r.method.to_string(),
@@ -909,7 +724,6 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
                 "pai": r.pai.map(r6),
             }));
         }
-        md.push('\n');
         out.push(
             json!({"bcu": &*set.name, "train": train.len(), "test": test.len(), "methods": jrows}),
         );

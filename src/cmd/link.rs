@@ -11,11 +11,12 @@ use clap::{Args, Subcommand, ValueEnum};
 use marac_link::eval::{evaluate, Metrics};
 use marac_link::rules::Rules;
 use marac_link::{link, person_id, Linkage};
+use marac_render::escape::md;
+use marac_render::CsvDoc;
 use serde::Serialize;
 
-use crate::cmd::validate::md_cell;
 use crate::inputs::load;
-use crate::output::{emit, write_atomic, CsvDoc};
+use crate::output::{emit, write_atomic};
 use crate::{input_error, InputArgs};
 
 /// Arguments of `marac link`.
@@ -154,7 +155,7 @@ fn explain(l: &Linkage<'_>) -> Result<Vec<u8>> {
             &l.decided_by(d),
         ])?;
     }
-    doc.finish()
+    Ok(doc.finish()?)
 }
 
 /// Counts on standard error; never a personal value.
@@ -335,7 +336,7 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
 fn markdown(rows: &[EvalRow]) -> String {
     let mut out = String::from("| metric |");
     for r in rows {
-        let _ = write!(out, " {} |", md_cell(&r.rules));
+        let _ = write!(out, " {} |", md(&r.rules));
     }
     out.push_str("\n| --- |");
     for _ in rows {

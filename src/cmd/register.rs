@@ -1,20 +1,17 @@
 //! `marac register`: the case register (meetings, cases, actions, scans,
 //! figures, retention) in an embedded SQLite file.
 
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
-use marac_register::{
-    ActionFilter, ActionRow, Changes, IncompleteReason, MeetingInfo, Register, RegisterError, Stats,
-};
+use marac_register::{ActionFilter, IncompleteReason, MeetingInfo, Register, RegisterError};
+use marac_render::register as report;
 
-use crate::cmd::validate::md_cell;
 use crate::input_error;
 use crate::inputs::{parse_date_flag, today};
-use crate::output::{emit, CsvDoc};
+use crate::output::emit;
 
 /// Where the register is and who writes to it (shared by every command that uses it).
 #[derive(Args, Debug, Clone)]
@@ -279,43 +276,8 @@ pub fn run(args: RegisterArgs, quiet: bool) -> Result<u8> {
             let cases = reg.cases(bcu.as_deref()).map_err(reg_err)?;
             let bytes = match format {
                 Format::Json => json(&cases)?,
-                Format::Csv => {
-                    let mut doc = CsvDoc::new(&[
-                        "case_ref",
-                        "bcu",
-                        "hearings",
-                        "last_hearing",
-                        "open_actions",
-                        "merged_into",
-                    ])?;
-                    for c in &cases {
-                        doc.row([
-                            c.case_ref.clone(),
-                            c.bcu.clone(),
-                            c.hearings.to_string(),
-                            c.last_hearing.map(|d| d.to_string()).unwrap_or_default(),
-                            c.open_actions.to_string(),
-                            c.merged_into.clone().unwrap_or_default(),
-                        ])?;
-                    }
-                    doc.finish()?
-                }
-                _ => {
-                    let mut s = String::from("# Cases\n\n| case | BCU | hearings | last hearing | open actions | merged into |\n| --- | --- | ---: | --- | ---: | --- |\n");
-                    for c in &cases {
-                        let _ = writeln!(
-                            s,
-                            "| {} | {} | {} | {} | {} | {} |",
-                            md_cell(&c.case_ref),
-                            md_cell(&c.bcu),
-                            c.hearings,
-                            c.last_hearing.map(|d| d.to_string()).unwrap_or_default(),
-                            c.open_actions,
-                            md_cell(c.merged_into.as_deref().unwrap_or(""))
-                        );
-                    }
-                    s.into_bytes()
-                }
+                Format::Csv => report::cases_csv(&cases)?,
+                _ => report::cases_md(&cases).into_bytes(),
             };
             emit(out.as_deref(), &bytes)?;
         }
@@ -326,7 +288,7 @@ pub fn run(args: RegisterArgs, quiet: bool) -> Result<u8> {
             let bytes = match format {
                 Format::Json => json(&h)?,
                 Format::Csv => return Err(input_error("history: --format md or json")),
-                _ => history_md(&h).into_bytes(),
+                _ => report::history_md(&h).into_bytes(),
             };
             emit(out.as_deref(), &bytes)?;
         }
@@ -344,9 +306,9 @@ pub fn run(args: RegisterArgs, quiet: bool) -> Result<u8> {
             let stats = reg.stats(bcu.as_deref(), from, to).map_err(reg_err)?;
             let bytes = match format {
                 Format::Json => json(&stats)?,
-                Format::Csv => stats_csv(&stats)?,
-                Format::Md => stats_md(&stats).into_bytes(),
-                Format::Svg => stats_svg(&stats, bcu.as_deref()).into_bytes(),
+                Format::Csv => report::stats_csv(&stats)?,
+                Format::Md => report::stats_md(&stats).into_bytes(),
+                Format::Svg => report::stats_svg(&stats, bcu.as_deref()).into_bytes(),
             };
             emit(out.as_deref(), &bytes)?;
         }
@@ -378,34 +340,8 @@ pub fn run(args: RegisterArgs, quiet: bool) -> Result<u8> {
             let rows = reg.audit_log().map_err(reg_err)?;
             let bytes = match format {
                 Format::Json => json(&rows)?,
-                Format::Csv => {
-                    let mut doc = CsvDoc::new(&["id", "at", "user", "command", "detail"])?;
-                    for r in &rows {
-                        doc.row([
-                            r.id.to_string(),
-                            r.at.clone(),
-                            r.user.clone(),
-                            r.command.clone(),
-                            r.detail.clone(),
-                        ])?;
-                    }
-                    doc.finish()?
-                }
-                _ => {
-                    let mut s = String::from("# Audit trail\n\n| id | at (UTC) | user | command | detail |\n| ---: | --- | --- | --- | --- |\n");
-                    for r in &rows {
-                        let _ = writeln!(
-                            s,
-                            "| {} | {} | {} | {} | {} |",
-                            r.id,
-                            md_cell(&r.at),
-                            md_cell(&r.user),
-                            md_cell(&r.command),
-                            md_cell(&r.detail)
-                        );
-                    }
-                    s.into_bytes()
-                }
+                Format::Csv => report::audit_csv(&rows)?,
+                _ => report::audit_md(&rows).into_bytes(),
             };
             emit(None, &bytes)?;
         }
@@ -461,355 +397,11 @@ fn action(opts: &RegisterOpts, a: ActionCommand) -> Result<u8> {
                 .map_err(reg_err)?;
             let bytes = match format {
                 Format::Json => json(&rows)?,
-                Format::Csv => {
-                    let mut doc = CsvDoc::new(&[
-                        "id", "case_ref", "owner", "due", "status", "overdue", "reason", "text",
-                    ])?;
-                    for r in &rows {
-                        doc.row([
-                            r.id.to_string(),
-                            r.case_ref.clone(),
-                            r.owner.clone(),
-                            r.due.to_string(),
-                            r.status.as_str().to_string(),
-                            r.is_overdue(as_of).to_string(),
-                            r.reason.map(|x| x.as_str()).unwrap_or("").to_string(),
-                            r.text.clone(),
-                        ])?;
-                    }
-                    doc.finish()?
-                }
-                _ => actions_md(&rows, as_of).into_bytes(),
+                Format::Csv => report::actions_csv(&rows, as_of)?,
+                _ => report::actions_md(&rows, as_of).into_bytes(),
             };
             emit(out.as_deref(), &bytes)?;
         }
     }
     Ok(0)
-}
-
-fn actions_md(rows: &[ActionRow], as_of: NaiveDate) -> String {
-    let mut s = format!(
-        "# Actions (as of {as_of})\n\n| id | case | owner | due | status | text |\n| ---: | --- | --- | --- | --- | --- |\n"
-    );
-    for r in rows {
-        let status = match (r.is_overdue(as_of), r.reason) {
-            (true, _) => "**overdue**".to_string(),
-            (false, Some(reason)) => format!("{} ({})", r.status.as_str(), reason.as_str()),
-            (false, None) => r.status.as_str().to_string(),
-        };
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} |",
-            r.id,
-            md_cell(&r.case_ref),
-            md_cell(&r.owner),
-            r.due,
-            status,
-            md_cell(&r.text)
-        );
-    }
-    s
-}
-
-fn history_md(h: &marac_register::CaseHistory) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "# Case {}\n", md_cell(&h.case_ref));
-    let _ = writeln!(
-        s,
-        "BCU {}; in the register since {}; {} mentions; first report {}.{}\n",
-        md_cell(&h.bcu),
-        md_cell(&h.created),
-        h.mentions,
-        h.first_report
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "unknown".into()),
-        h.merged_into
-            .as_deref()
-            .map(|m| format!(" Merged into {}.", md_cell(m)))
-            .unwrap_or_default()
-    );
-    let _ = writeln!(s, "## Meetings\n\n| date | meeting | case | section | level | score | flags | repeat MARAC | heard |\n| --- | --- | --- | --- | --- | ---: | --- | --- | --- |");
-    for x in &h.hearings {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            x.date,
-            md_cell(&x.meeting_ref),
-            md_cell(&x.case_ref),
-            md_cell(x.section.as_deref().unwrap_or("")),
-            md_cell(&x.level),
-            x.score,
-            md_cell(&x.flags.join(", ")),
-            if x.repeat_marac { "yes" } else { "no" },
-            if x.heard { "yes" } else { "deferred" }
-        );
-    }
-    let _ = writeln!(s, "\n## Actions\n\n| id | owner | due | status | reason | text |\n| ---: | --- | --- | --- | --- | --- |");
-    for a in &h.actions {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} |",
-            a.id,
-            md_cell(&a.owner),
-            a.due,
-            a.status.as_str(),
-            a.reason.map(|r| r.as_str()).unwrap_or(""),
-            md_cell(&a.text)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "\n## Risk over time\n\n| scan | level | score | flags |\n| --- | --- | ---: | --- |"
-    );
-    for x in &h.scans {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} |",
-            x.as_of,
-            md_cell(&x.level),
-            x.score,
-            md_cell(&x.flags.join(", "))
-        );
-    }
-    let _ = writeln!(
-        s,
-        "\n## Merges and splits\n\n| at (UTC) | kind | case | other case | mentions |\n| --- | --- | --- | --- | ---: |"
-    );
-    for e in &h.events {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} |",
-            md_cell(&e.at),
-            md_cell(&e.kind),
-            md_cell(&e.case_ref),
-            md_cell(&e.other_ref),
-            e.mentions
-        );
-    }
-    s
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
-}
-
-fn stats_md(st: &Stats) -> String {
-    let mut s = format!(
-        "# Register figures, {} to {}\n\n| BCU | cases heard | repeat MARAC | repeat rate | disability hate | share | first hearings | median days to first hearing | actions overdue |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
-        st.from, st.to
-    );
-    for r in &st.bcus {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            md_cell(&r.bcu),
-            r.cases_heard,
-            r.repeat_cases,
-            pct(r.repeat_rate),
-            r.disability_hate_cases,
-            pct(r.disability_hate_share),
-            r.first_hearings,
-            r.median_days_to_first_hearing
-                .map(|d| format!("{d}"))
-                .unwrap_or_else(|| "–".into()),
-            r.actions_overdue
-        );
-    }
-    if st.bcus.is_empty() {
-        s.push_str("\nNo meetings or overdue actions in the period.\n");
-    }
-    s
-}
-
-fn stats_csv(st: &Stats) -> Result<Vec<u8>> {
-    let mut doc = CsvDoc::new(&[
-        "bcu",
-        "from",
-        "to",
-        "cases_heard",
-        "repeat_cases",
-        "repeat_rate",
-        "disability_hate_cases",
-        "disability_hate_share",
-        "first_hearings",
-        "median_days_to_first_hearing",
-        "actions_overdue",
-    ])?;
-    for r in &st.bcus {
-        doc.row([
-            r.bcu.clone(),
-            st.from.to_string(),
-            st.to.to_string(),
-            r.cases_heard.to_string(),
-            r.repeat_cases.to_string(),
-            format!("{:.4}", r.repeat_rate),
-            r.disability_hate_cases.to_string(),
-            format!("{:.4}", r.disability_hate_share),
-            r.first_hearings.to_string(),
-            r.median_days_to_first_hearing
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            r.actions_overdue.to_string(),
-        ])?;
-    }
-    doc.finish()
-}
-
-/// Escapes text for SVG/XML.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A self-contained SVG bar chart of cases heard per month (all selected BCUs).
-fn stats_svg(st: &Stats, bcu: Option<&str>) -> String {
-    // Every month of the period, so gaps show as zero.
-    let mut months: Vec<String> = Vec::new();
-    let (mut y, mut m) = (st.from.year(), st.from.month());
-    while (y, m) <= (st.to.year(), st.to.month()) && months.len() < 600 {
-        months.push(format!("{y:04}-{m:02}"));
-        if m == 12 {
-            y += 1;
-            m = 1;
-        } else {
-            m += 1;
-        }
-    }
-    let counts: Vec<u64> = months
-        .iter()
-        .map(|k| {
-            st.bcus
-                .iter()
-                .map(|r| r.cases_heard_by_month.get(k).copied().unwrap_or(0))
-                .sum()
-        })
-        .collect();
-    let max = counts.iter().copied().max().unwrap_or(0).max(1);
-    let (left, top, bar, gap, plot_h) = (50usize, 50usize, 28usize, 10usize, 200usize);
-    let width = left + months.len() * (bar + gap) + 20;
-    let height = top + plot_h + 70;
-    let title = format!(
-        "Cases heard per month, {} to {}{}",
-        st.from,
-        st.to,
-        bcu.map(|b| format!(", {b}")).unwrap_or_default()
-    );
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">"
-    );
-    let _ = writeln!(s, "<title>{}</title>", xml(&title));
-    let _ = writeln!(
-        s,
-        "<rect x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>"
-    );
-    let _ = writeln!(
-        s,
-        "<text x=\"{left}\" y=\"24\" font-size=\"14\" font-weight=\"bold\">{}</text>",
-        xml(&title)
-    );
-    let base = top + plot_h;
-    let _ = writeln!(
-        s,
-        "<line x1=\"{left}\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\" stroke=\"#333\"/>",
-        width - 10
-    );
-    let _ = writeln!(
-        s,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{max}</text>",
-        left - 6,
-        top + 4
-    );
-    let _ = writeln!(
-        s,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>",
-        left - 6,
-        base + 4
-    );
-    for (i, (month, &n)) in months.iter().zip(&counts).enumerate() {
-        let x = left + gap / 2 + i * (bar + gap);
-        let h = (n as usize * plot_h) / max as usize;
-        let _ = writeln!(
-            s,
-            "<rect x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{h}\" fill=\"#1d70b8\"><title>{}: {n}</title></rect>",
-            base - h,
-            xml(month)
-        );
-        if n > 0 {
-            let _ = writeln!(
-                s,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{n}</text>",
-                x + bar / 2,
-                base - h - 4
-            );
-        }
-        let _ = writeln!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" transform=\"rotate(-45 {} {})\">{}</text>",
-            x + bar / 2,
-            base + 14,
-            x + bar / 2,
-            base + 14,
-            xml(month)
-        );
-    }
-    s.push_str("</svg>\n");
-    s
-}
-
-/// `marac scan --since-last`: the changes as Markdown.
-pub fn changes_md(c: &Changes) -> String {
-    let mut s = String::new();
-    match (c.previous_scan, c.previous_as_of) {
-        (Some(id), Some(d)) => {
-            let _ = writeln!(s, "# Changes since the last saved scan ({id}, as of {d})\n");
-        }
-        _ => s.push_str("# Changes: no earlier scan in the register\n\n"),
-    }
-    let sections = [
-        ("New high-risk cases", &c.new_high),
-        ("Risen levels", &c.risen),
-        ("New flags", &c.new_flags),
-        ("Closed (in the last scan, not now)", &c.closed),
-    ];
-    for (title, rows) in sections {
-        let _ = writeln!(s, "## {title} ({})\n", rows.len());
-        if rows.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            s,
-            "| case | person | BCU | level | was | score | was | flags |\n| --- | --- | --- | --- | --- | ---: | ---: | --- |"
-        );
-        for r in rows.iter() {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
-                md_cell(&r.case_ref),
-                md_cell(&r.person_id),
-                md_cell(&r.bcu),
-                md_cell(&r.level),
-                md_cell(r.previous_level.as_deref().unwrap_or("–")),
-                r.score,
-                r.previous_score
-                    .map(|x| x.to_string())
-                    .unwrap_or_else(|| "–".into()),
-                md_cell(&r.flags.join(", "))
-            );
-        }
-        s.push('\n');
-    }
-    s
 }

@@ -9,11 +9,12 @@ use clap::Args;
 use marac_model::{Incident, PersonMention, Role};
 use marac_risk::{Referrals, RiskConfig, Scan};
 
-use crate::cmd::validate::md_cell;
 use crate::cmd::{pipeline_err, WeekFlags, WeekInputs};
 use crate::inputs::{parse_date_flag, today};
-use crate::output::{emit, CsvDoc};
+use crate::output::emit;
 use crate::{input_error, InputArgs, ReportFormat};
+use marac_render::escape::md as md_cell;
+use marac_render::CsvDoc;
 
 /// Arguments of `marac scan`.
 #[derive(Args, Debug)]
@@ -275,7 +276,7 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
             }
         }
         let bytes = match args.format {
-            ReportFormat::Md => crate::cmd::register::changes_md(&changes).into_bytes(),
+            ReportFormat::Md => marac_render::register::changes_md(&changes).into_bytes(),
             ReportFormat::Json => {
                 let mut s = serde_json::to_string_pretty(&changes).context("json")?;
                 s.push('\n');

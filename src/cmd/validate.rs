@@ -1,13 +1,12 @@
 //! `marac validate`: a coordinator's check of a week's exports.
 
-use std::fmt::Write;
 use std::path::PathBuf;
 
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use marac_ingest::{Diagnostic, Ingest, Summary};
-use serde::Serialize;
+use marac_ingest::Summary;
+use marac_render::validate::{markdown, Report};
 
 use crate::inputs::{load, parse_date_flag, today};
 use crate::output::emit;
@@ -35,20 +34,6 @@ enum Format {
     Json,
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
-    as_of: NaiveDate,
-    read: u64,
-    accepted: u64,
-    rejected: u64,
-    warnings: u64,
-    inputs: &'a [marac_ingest::FileCounts],
-    #[serde(flatten)]
-    summary: Summary,
-    rejects: &'a [Diagnostic],
-    warning_list: &'a [Diagnostic],
-}
-
 /// Runs the command; exit 2 when any row was rejected.
 pub fn run(args: ValidateArgs, quiet: bool) -> Result<u8> {
     let as_of = args.as_of.unwrap_or_else(today);
@@ -70,7 +55,7 @@ pub fn run(args: ValidateArgs, quiet: bool) -> Result<u8> {
             s.push('\n');
             s
         }
-        Format::Md => markdown(&report, &ingest),
+        Format::Md => markdown(&report),
     };
     emit(args.out.as_deref(), text.as_bytes())?;
     let code = if ingest.rejected() > 0 { EXIT_INPUT } else { 0 };
@@ -79,63 +64,4 @@ pub fn run(args: ValidateArgs, quiet: bool) -> Result<u8> {
     drop(text);
     std::mem::forget(ingest);
     Ok(code)
-}
-
-fn table(out: &mut String, title: &str, rows: &std::collections::BTreeMap<String, u64>) {
-    let _ = writeln!(
-        out,
-        "\n## By {title}\n\n| {title} | incidents |\n| --- | ---: |"
-    );
-    for (k, v) in rows {
-        let _ = writeln!(out, "| {} | {v} |", md_cell(k));
-    }
-}
-
-/// Escapes a Markdown table cell.
-pub fn md_cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
-
-fn markdown(r: &Report<'_>, ingest: &Ingest) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# Validation report (as of {})\n", r.as_of);
-    let _ = writeln!(
-        out,
-        "Read {} records: {} accepted, {} rejected; {} warnings.\n",
-        r.read, r.accepted, r.rejected, r.warnings
-    );
-    let _ = writeln!(
-        out,
-        "| input | read | accepted | rejected | warnings |\n| --- | ---: | ---: | ---: | ---: |"
-    );
-    for f in r.inputs {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            md_cell(&f.file),
-            f.read,
-            f.accepted,
-            f.rejected,
-            f.warnings
-        );
-    }
-    table(&mut out, "kind", &r.summary.by_kind);
-    table(&mut out, "source", &r.summary.by_source);
-    table(&mut out, "BCU", &r.summary.by_bcu);
-    table(&mut out, "month", &r.summary.by_month);
-    for (title, list) in [
-        ("Rejected rows", &ingest.rejects),
-        ("Warnings", &ingest.warnings),
-    ] {
-        let _ = writeln!(out, "\n## {title} ({})\n", list.len());
-        if list.is_empty() {
-            let _ = writeln!(out, "None.");
-        }
-        for d in list {
-            let _ = writeln!(out, "- {}", md_cell(&d.to_string()));
-        }
-    }
-    out
 }

@@ -458,57 +458,57 @@ fn set_user_version(path: &Path, v: u32) {
     std::fs::write(path, bytes).unwrap();
 }
 
-#[test]
-fn actions_cli_add_done_incomplete_and_retention() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    ok(d, &["register", "init", "--user", "admin"]);
+/// Records a meeting of 9 January 2026 that heard `case_ref` (one action agreed).
+fn record_january_case(d: &Path, case_ref: &str) {
     write(
         d,
         "p.json",
         &pack(
             "2026-01-09",
-            "CN-00000001",
+            case_ref,
             "high",
             &[("A1", "2026-01-02")],
             "2026-01-23",
         ),
     );
     ok(d, &["register", "record", "p.json"]);
-    let r = run_in(
+}
+
+/// `marac register action add` of an action due on 1 February 2026.
+fn add_action(d: &Path, case_ref: &str, owner: &str, text: &str) -> Run {
+    run_in(
         d,
         &[
             "register",
             "action",
             "add",
             "--case",
-            "CN-NOPE",
+            case_ref,
             "--owner",
-            "nhs",
+            owner,
             "--due",
             "2026-02-01",
             "--text",
-            "x",
+            text,
         ],
-    );
+    )
+}
+
+#[test]
+fn actions_cli_add_done_incomplete_and_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["register", "init", "--user", "admin"]);
+    record_january_case(d, "CN-00000001");
+    let r = add_action(d, "CN-NOPE", "nhs", "x");
     assert_eq!(r.code, 2);
-    let out = ok(
-        d,
-        &[
-            "register",
-            "action",
-            "add",
-            "--case",
-            "CN-00000001",
-            "--owner",
-            "nhs",
-            "--due",
-            "2026-02-01",
-            "--text",
-            "GP review",
-        ],
+    let r = add_action(d, "CN-00000001", "nhs", "GP review");
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "added action 2\n"),
+        "{}",
+        r.stderr
     );
-    assert_eq!(out, "added action 2\n");
     let out = ok(
         d,
         &[
@@ -656,4 +656,45 @@ fn a_writer_killed_mid_record_leaves_the_register_consistent() {
     // The meeting can be recorded now.
     let out = ok(d, &["register", "record", "p.json"]);
     assert!(out.contains("recorded meeting CN-2026-11-13"), "{out}");
+}
+
+/// An action's text is input: the register's Markdown reports escape it, so
+/// a Markdown viewer shows the tag as text and never runs it.
+#[test]
+fn register_reports_escape_html_in_markdown() {
+    const TAG: &str = "<img src=x onerror=alert(1)>";
+    const ESCAPED: &str = "&lt;img src=x onerror=alert(1)&gt;";
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["register", "init"]);
+    record_january_case(d, "CN-00000001");
+    assert_eq!(add_action(d, "CN-00000001", "nhs|gp", TAG).code, 0);
+    let history = ok(d, &["register", "history", "CN-00000001"]);
+    let list = ok(
+        d,
+        &[
+            "register",
+            "action",
+            "list",
+            "--as-of",
+            "2026-01-20",
+            "--format",
+            "md",
+        ],
+    );
+    for (what, md) in [("history", &history), ("action list", &list)] {
+        assert!(md.contains(ESCAPED), "{what}: {md}");
+        assert!(!md.contains("<img"), "{what} prints the raw tag: {md}");
+        assert!(
+            md.contains("| nhs\\|gp |"),
+            "{what}: a pipe stays in its cell: {md}"
+        );
+    }
+    // JSON carries the text as it was written.
+    let json: Value =
+        serde_json::from_str(&ok(d, &["register", "action", "list", "--format", "json"])).unwrap();
+    assert!(
+        json.as_array().unwrap().iter().any(|a| a["text"] == TAG),
+        "{json}"
+    );
 }

@@ -8,10 +8,11 @@
 //! (schema `marac-pack/1`, docs/PACK.md) and a CSV case list.
 //!
 //! Architecture invariant: no I/O, and everything from the input is escaped
-//! by the renderer that writes it.
+//! by the renderer that writes it, with `marac_render::escape` (the one
+//! escaper per format) and `marac_render::CsvDoc` (the one CSV writer).
 //!
 //! ```
-//! use marac_agenda::render::{html, md, csv_cell};
+//! use marac_render::escape::{csv_cell, html, md};
 //! assert_eq!(html("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
 //! assert_eq!(md("a|b <i>"), "a\\|b &lt;i&gt;");
 //! assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");

@@ -1,63 +1,18 @@
 //! Renderers: Markdown, self-contained HTML (inline CSS and an SVG map, a
 //! print stylesheet), CSV case list. JSON is the pack serialised.
 //!
-//! Everything from the input is escaped: HTML text and attributes, Markdown
-//! control characters (and raw HTML, which Markdown viewers would run), and
-//! spreadsheet formulas in CSV cells.
+//! Everything from the input is escaped by `marac_render::escape` (HTML text
+//! and attributes, Markdown control characters and raw HTML, which Markdown
+//! viewers would run), and the CSV case list is written by
+//! `marac_render::CsvDoc`, which neutralises spreadsheet formulas.
 
 use std::fmt::Write;
 
 use geo::MultiPolygon;
+use marac_render::escape::{html, md};
+use marac_render::{CsvDoc, CsvError};
 
 use crate::pack::*;
-
-/// Escapes text for HTML content and attribute values.
-pub fn html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes text for a Markdown table cell or line: control characters are
-/// backslash-escaped and `<`, `>`, `&` become entities, so no viewer renders
-/// input as HTML or as links, emphasis or table structure.
-pub fn md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '#' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Neutralises a CSV cell a spreadsheet would run as a formula.
-pub fn csv_cell(s: &str) -> String {
-    if s.parse::<f64>().is_ok_and(f64::is_finite) {
-        return s.to_string();
-    }
-    match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}"),
-        _ => s.to_string(),
-    }
-}
 
 fn list_or(items: &[String], none: &str) -> String {
     if items.is_empty() {
@@ -393,10 +348,25 @@ fn case_md(o: &mut String, c: &Case) {
 
 /// The CSV case list.
 pub fn csv(p: &Pack) -> String {
-    let mut o = String::from("case_ref,section,level,score,flags,referring_agency,referral_date,review_date,previous_hearing\n");
+    let doc = case_list(p).expect("every row has the header's nine cells");
+    String::from_utf8(doc).expect("CSV written from strings is UTF-8")
+}
+
+fn case_list(p: &Pack) -> Result<Vec<u8>, CsvError> {
+    let mut doc = CsvDoc::new(&[
+        "case_ref",
+        "section",
+        "level",
+        "score",
+        "flags",
+        "referring_agency",
+        "referral_date",
+        "review_date",
+        "previous_hearing",
+    ])?;
     let rows = p.cases.iter().map(|c| (c, c.section.as_str()));
     for (c, section) in rows.chain(p.unplaced.iter().map(|c| (c, "unplaced"))) {
-        let cells = [
+        doc.row([
             c.case_ref.clone(),
             section.to_string(),
             c.level.clone(),
@@ -409,20 +379,9 @@ pub fn csv(p: &Pack) -> String {
                 .as_ref()
                 .map(|h| h.date.to_string())
                 .unwrap_or_default(),
-        ];
-        let row: Vec<String> = cells.iter().map(|c| quote(&csv_cell(c))).collect();
-        o.push_str(&row.join(","));
-        o.push('\n');
+        ])?;
     }
-    o
-}
-
-fn quote(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    doc.finish()
 }
 
 /// The map of one BCU: area outlines in BNG metres.

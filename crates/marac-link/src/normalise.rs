@@ -449,8 +449,8 @@ fn nickname_table() -> &'static NicknameTable {
             }
             next += 1;
         }
-        for (_, formal) in NICKNAMES {
-            formal_id.entry(formal).or_insert_with(|| {
+        for n in NICKNAMES {
+            formal_id.entry(n.formal).or_insert_with(|| {
                 next += 1;
                 next
             });
@@ -459,9 +459,9 @@ fn nickname_table() -> &'static NicknameTable {
         for (formal, id) in &formal_id {
             ids.entry(formal).or_default().push(*id);
         }
-        for (nick, formal) in NICKNAMES {
-            let id = formal_id[formal];
-            let e = ids.entry(nick).or_default();
+        for n in NICKNAMES {
+            let id = formal_id[n.formal];
+            let e = ids.entry(n.nick).or_default();
             if !e.contains(&id) {
                 e.push(id);
             }
@@ -813,6 +813,26 @@ mod tests {
         assert_eq!(&*dbl.name, "smithjones");
         assert_eq!(dbl.parts.len(), 2);
         assert_eq!(&*LastName::parse("Zoë Brontë").name, "zoebronte");
+    }
+
+    /// One table: whatever nickname the synthetic data writes for a first
+    /// name, linkage reads as that name.
+    #[test]
+    fn every_nickname_the_synth_writes_is_known_to_linkage() {
+        let pairs = marac_synth::nickname_pairs();
+        assert!(pairs.len() >= 100, "{}", pairs.len());
+        for (nick, first) in &pairs {
+            assert!(
+                nickname_match(
+                    &FirstName::parse(nick).formal,
+                    &FirstName::parse(first).formal
+                ),
+                "{nick} for {first} is not known to linkage"
+            );
+        }
+        assert!(pairs
+            .iter()
+            .any(|(n, f)| n == "Gosia" && *f == "Małgorzata"));
     }
 
     #[test]

@@ -68,7 +68,8 @@
 //! `ASC-…`, `VSU-…`.
 //!
 //! **Recording noise** per mention (every agency): nickname for the formal
-//! first name 5 % (from [`NICKNAMES`]), spelling or transliteration variant
+//! first name 5 % (a common one from [`marac_model::nicknames`], the table
+//! linkage reads: [`nickname_pairs`]), spelling or transliteration variant
 //! 3 % (Mohammed/Mohammad, Chowdhury/Choudhury), accents stripped (police
 //! 80 %, council 60 %), apostrophes, hyphens and inner spaces dropped or
 //! changed in 30 % of names that have them ("O'Neill" to "ONeill", "O
@@ -171,8 +172,6 @@ mod render;
 mod tables;
 mod world;
 
-pub use tables::NICKNAMES;
-
 use render::{Draft, Interned};
 
 /// Labels for forked random streams (high bits; low bits carry an index).
@@ -187,6 +186,26 @@ pub(crate) mod tag {
     pub const CRIME: u64 = 8 << 56;
     pub const DRAFT: u64 = 9 << 56;
     pub const REPORTERS: u64 = 10 << 56;
+}
+
+/// Every nickname the synthetic data may write for a first name it
+/// generates, as `(nickname, first name)`, both as written (`("Bob",
+/// "Robert")`).
+pub fn nickname_pairs() -> Vec<(String, &'static str)> {
+    let mut firsts: Vec<&'static str> = tables::Group::ALL
+        .iter()
+        .flat_map(|g| tables::first_names(*g).iter().map(|f| f.0))
+        .collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    firsts
+        .into_iter()
+        .flat_map(|first| {
+            noise::nicknames_of(first)
+                .iter()
+                .map(move |nick| (nick.clone(), first))
+        })
+        .collect()
 }
 
 /// What to generate.

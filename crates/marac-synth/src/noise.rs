@@ -1,9 +1,13 @@
 //! Recording noise: how one agency's clerk writes down a true value.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use chrono::{Datelike, NaiveDate};
+use marac_model::nicknames::NICKNAMES;
 use marac_model::{Postcode, SplitMix64};
 
-use crate::tables::{INWARD_LETTERS, NICKNAMES, SPELLING_VARIANTS};
+use crate::tables::{INWARD_LETTERS, SPELLING_VARIANTS};
 
 /// Replaces accented letters with their plain ASCII base letter, as many
 /// case-management systems do.
@@ -137,18 +141,38 @@ pub(crate) fn has_punctuation(s: &str) -> bool {
     s.contains(['\'', '-', ' '])
 }
 
-/// A nickname for a formal first name, if the table has one.
-pub(crate) fn nickname(first: &str, rng: &mut SplitMix64) -> Option<&'static str> {
-    let n = NICKNAMES.iter().filter(|(_, f)| *f == first).count();
-    if n == 0 {
+/// The common nicknames of each formal first name ([`marac_model::nicknames`],
+/// lower case), in table order, capitalised as the synthetic data writes them.
+fn common_nicknames() -> &'static HashMap<&'static str, Vec<String>> {
+    static TABLE: OnceLock<HashMap<&'static str, Vec<String>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table: HashMap<&'static str, Vec<String>> = HashMap::new();
+        for n in NICKNAMES.iter().filter(|n| n.common) {
+            let mut c = n.nick.chars();
+            let written = c
+                .next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default();
+            table.entry(n.formal).or_default().push(written);
+        }
+        table
+    })
+}
+
+/// The nicknames the synthetic data may write for a first name.
+pub(crate) fn nicknames_of(first: &str) -> &'static [String] {
+    common_nicknames()
+        .get(first.to_lowercase().as_str())
+        .map_or(&[], Vec::as_slice)
+}
+
+/// A nickname for a formal first name, if it has a common one.
+pub(crate) fn nickname(first: &str, rng: &mut SplitMix64) -> Option<String> {
+    let list = nicknames_of(first);
+    if list.is_empty() {
         return None;
     }
-    let k = rng.below(n as u64) as usize;
-    NICKNAMES
-        .iter()
-        .filter(|(_, f)| *f == first)
-        .nth(k)
-        .map(|(nick, _)| *nick)
+    Some(list[rng.below(list.len() as u64) as usize].clone())
 }
 
 /// A spelling or transliteration variant, if the table has one.
@@ -284,6 +308,8 @@ mod tests {
         assert_eq!(strip_diacritics("Yılmaz Öztürk"), "Yilmaz Ozturk");
         assert!(mangle_punctuation("O'Neill", &mut SplitMix64::new(3)).len() >= 6);
         assert!(nickname("Margaret", &mut rng).is_some());
+        assert_eq!(nicknames_of("Robert"), ["Bob", "Rob", "Bobby", "Robbie"]);
+        assert_eq!(nicknames_of("Małgorzata"), ["Gosia"]);
         assert!(nickname("Zebedee", &mut rng).is_none());
         assert_ne!(phone_number(1, 5), phone_number(2, 5));
     }

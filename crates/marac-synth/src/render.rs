@@ -772,9 +772,7 @@ fn scramble(p: u32, seed: u64, salt: u64) -> u64 {
 /// First and last name as written, before case changes and swaps.
 fn names(person: &Person, prof: &Profile, rng: &mut SplitMix64) -> (String, String) {
     let mut first: String = if rng.chance(rates::NICKNAME) {
-        noise::nickname(person.first, rng)
-            .unwrap_or(person.first)
-            .to_string()
+        noise::nickname(person.first, rng).unwrap_or_else(|| person.first.to_string())
     } else {
         person.first.to_string()
     };

@@ -670,13 +670,14 @@ fn tables_are_big_enough() {
         .collect();
     assert!(firsts >= 250, "{firsts} first names");
     assert!(lasts.len() >= 400, "{} surnames", lasts.len());
-    assert!(NICKNAMES.len() >= 60);
+    let nicknames = crate::nickname_pairs();
+    assert!(nicknames.len() >= 100, "{} nicknames", nicknames.len());
     for p in Pattern::ALL {
         assert_eq!(Pattern::parse(p.as_str()), Some(p));
     }
     assert_eq!(Pattern::parse("nope"), None);
     assert!(tables::STREET_STEMS.len() >= 150);
-    for (nick, formal) in NICKNAMES {
+    for (nick, formal) in &nicknames {
         assert!(!nick.is_empty() && !formal.is_empty());
     }
     for b in tables::BOROUGHS {
