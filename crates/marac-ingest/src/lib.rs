@@ -41,6 +41,8 @@ use serde_json::Value;
 pub mod diag;
 pub mod profile;
 mod row;
+#[cfg(test)]
+mod tests;
 pub mod values;
 
 pub use diag::{Diagnostic, Severity};
@@ -451,9 +453,15 @@ impl Ingester {
         let plan = Plan {
             fields: FIELDS
                 .iter()
-                .map(|f| match self.opts.profile.constants.get(*f) {
-                    Some(c) => Source::Const(c.clone()),
-                    None => Source::Key(self.opts.profile.column_for(f).to_string()),
+                .map(|f| {
+                    let p = &self.opts.profile;
+                    match (p.constants.get(*f), p.joins.get(*f)) {
+                        (Some(c), _) => Source::Const(c.clone()),
+                        (None, Some(keys)) => {
+                            Source::Join(keys.iter().map(|k| Source::Key(k.clone())).collect())
+                        }
+                        (None, None) => Source::Key(p.column_for(f).to_string()),
+                    }
                 })
                 .collect(),
             derive_from: self
@@ -517,6 +525,22 @@ impl Ingester {
                 fields.push(Source::Const(c.clone()));
                 continue;
             }
+            if let Some(cols) = profile.joins.get(*field) {
+                let parts: Vec<Source> = cols
+                    .iter()
+                    .filter_map(|c| {
+                        let &i = index.get(c.as_str())?;
+                        used[i] = true;
+                        Some(Source::Column(i))
+                    })
+                    .collect();
+                fields.push(if parts.is_empty() {
+                    Source::Absent
+                } else {
+                    Source::Join(parts)
+                });
+                continue;
+            }
             let col = profile.column_for(field);
             match index.get(col) {
                 Some(&i) => {
@@ -552,7 +576,13 @@ impl Ingester {
             let derivable = i == 0 && profile.derive_id.is_some();
             if matches!(fields[i], Source::Absent) && !derivable {
                 let col = profile.column_for(field);
-                let hint = if col == *field {
+                let hint = if let Some(cols) = profile.joins.get(*field) {
+                    format!(
+                        " (joined from columns {} by profile {})",
+                        cols.join(", "),
+                        profile.name
+                    )
+                } else if col == *field {
                     String::new()
                 } else {
                     format!(" (mapped from column '{col}' by profile {})", profile.name)

@@ -5,6 +5,8 @@
 //! ```toml
 //! name = "housing-export"
 //! ignore_unknown_columns = false   # warn once per file about unmapped columns
+//! non_uk_postcodes = false         # true: postcodes of another country, kept
+//!                                  # as written without a warning per row
 //!
 //! [columns]            # canonical field = the export's column name
 //! incident_id = "Case Ref"
@@ -13,6 +15,9 @@
 //!
 //! [constants]          # canonical field = a fixed value for every row
 //! source = "housing"
+//!
+//! [join]               # canonical field = several columns, joined with spaces
+//! victim_address = ["House No", "Street", "Town"]   # empty parts are skipped
 //!
 //! [values.kind]        # value maps per canonical field, matched case-insensitively;
 //! "Neighbour nuisance" = "asb"        # "*" is the value for anything not listed
@@ -29,6 +34,11 @@
 //! from = ["Month", "Location"]   # source columns hashed into the id
 //! prefix = "puk-"
 //! ```
+//!
+//! A field is read from one place: a column, a join or a constant.
+//! Joined parts are trimmed and the empty ones skipped before the value map
+//! and transform apply to the joined text; a column missing from an input is
+//! left out of the join (none present: the field is missing).
 //!
 //! Two profiles are built in: `canonical` (the default) and `police-uk`
 //! (data.police.uk street-level CSV).
@@ -146,6 +156,8 @@ pub struct Profile {
     pub columns: BTreeMap<String, String>,
     /// Canonical field -> constant value.
     pub constants: BTreeMap<String, String>,
+    /// Canonical field -> source columns whose values are joined with spaces.
+    pub joins: BTreeMap<String, Vec<String>>,
     /// Canonical field -> value map.
     pub values: BTreeMap<String, ValueMap>,
     /// Canonical field -> transform.
@@ -160,6 +172,9 @@ pub struct Profile {
     pub ignore_unknown_columns: bool,
     /// Coordinates are anonymised snap points (data.police.uk), not addresses.
     pub snapped_coordinates: bool,
+    /// Postcodes are of another country: kept as written (compared only
+    /// exactly) without the warning a non-UK postcode otherwise gets.
+    pub non_uk_postcodes: bool,
 }
 
 #[derive(Deserialize)]
@@ -171,9 +186,13 @@ struct ProfileFile {
     #[serde(default)]
     snapped_coordinates: bool,
     #[serde(default)]
+    non_uk_postcodes: bool,
+    #[serde(default)]
     columns: BTreeMap<String, String>,
     #[serde(default)]
     constants: BTreeMap<String, String>,
+    #[serde(default)]
+    join: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     values: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
@@ -237,6 +256,7 @@ impl Profile {
         for (table, keys) in [
             ("columns", file.columns.keys().collect::<Vec<_>>()),
             ("constants", file.constants.keys().collect()),
+            ("join", file.join.keys().collect()),
             ("values", file.values.keys().collect()),
             ("transforms", file.transforms.keys().collect()),
         ] {
@@ -245,6 +265,18 @@ impl Profile {
                     "[{table}] names '{bad}', which is not a canonical field; fields: {}",
                     marac_model::FIELDS.join(", ")
                 )));
+            }
+        }
+        for (field, cols) in &file.join {
+            if cols.is_empty() {
+                return Err(err(format!("[join] {field}: names no column")));
+            }
+            for (table, other) in [("columns", &file.columns), ("constants", &file.constants)] {
+                if other.contains_key(field) {
+                    return Err(err(format!(
+                        "{field} is in both [join] and [{table}]; a field is read from one place"
+                    )));
+                }
             }
         }
         for f in &file.dates.formats {
@@ -272,6 +304,7 @@ impl Profile {
             name: file.name.unwrap_or_else(|| name.to_string()),
             columns: file.columns,
             constants: file.constants,
+            joins: file.join,
             values,
             transforms: file.transforms,
             date_formats: file.dates.formats,
@@ -279,6 +312,7 @@ impl Profile {
             derive_id: file.derive_id,
             ignore_unknown_columns: file.ignore_unknown_columns,
             snapped_coordinates: file.snapped_coordinates,
+            non_uk_postcodes: file.non_uk_postcodes,
         })
     }
 

@@ -50,6 +50,8 @@ pub(crate) enum Source {
     Key(String),
     /// A constant from the profile.
     Const(String),
+    /// Several sources whose values are joined with single spaces (`[join]`).
+    Join(Vec<Source>),
     /// Not present in this input.
     Absent,
 }
@@ -86,6 +88,20 @@ impl<'a> RawRow<'a> {
         match (self, src) {
             (_, Source::Absent) => Ok(None),
             (_, Source::Const(c)) => Ok(Some(Cow::Borrowed(c.as_str()))),
+            (_, Source::Join(parts)) => {
+                let mut joined = String::new();
+                for part in parts {
+                    let Some(v) = self.get(part)? else { continue };
+                    let v = trim(&v);
+                    if !v.is_empty() {
+                        if !joined.is_empty() {
+                            joined.push(' ');
+                        }
+                        joined.push_str(v);
+                    }
+                }
+                Ok((!joined.is_empty()).then_some(Cow::Owned(joined)))
+            }
             (RawRow::Csv(rec, Some(text)), Source::Column(i)) => {
                 Ok(rec.range(*i).and_then(|r| text.get(r)).map(Cow::Borrowed))
             }
@@ -272,7 +288,7 @@ impl<'r, 'a> Builder<'r, 'a> {
     fn postcode(&mut self, idx: usize) -> Option<Postcode> {
         let raw = self.optional(idx)?;
         let p = Postcode::parse(&raw);
-        if !p.is_uk() {
+        if !p.is_uk() && !self.ctx.profile.non_uk_postcodes {
             self.warn(
                 FIELDS[idx],
                 "not a UK postcode; kept as written for exact comparison only".into(),
