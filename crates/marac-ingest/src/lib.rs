@@ -132,6 +132,10 @@ pub struct Ingest {
     pub warnings: Vec<Diagnostic>,
     /// Counts per input, in the order read.
     pub files: Vec<FileCounts>,
+    /// The true person key of each incident's victim, in the order of
+    /// `incidents`, when the profile has a `[truth]` column (`None` where a
+    /// row gave none); empty when it has not.
+    pub truth: Vec<Option<String>>,
 }
 
 impl Ingest {
@@ -471,6 +475,10 @@ impl Ingester {
                 .iter()
                 .flat_map(|d| d.from.iter().map(|c| Source::Key(c.clone())))
                 .collect(),
+            truth: match &self.opts.profile.truth {
+                Some(t) => Source::Key(t.column.clone()),
+                None => Source::Absent,
+            },
         };
         for chunk in lines.chunks(BATCH) {
             let ctx = Ctx {
@@ -494,6 +502,7 @@ impl Ingester {
                         warnings: Vec::new(),
                         derive_key: None,
                         id_hash: 0,
+                        truth: None,
                     };
                     match serde_json::from_slice::<Value>(text) {
                         Ok(Value::Object(obj)) => {
@@ -572,6 +581,31 @@ impl Ingester {
                 }
             }
         }
+        let mut truth = Source::Absent;
+        if let Some(t) = &profile.truth {
+            match index.get(t.column.as_str()) {
+                Some(&i) => {
+                    used[i] = true;
+                    truth = Source::Column(i);
+                }
+                None => {
+                    self.st.out.warnings.push(Diagnostic {
+                        file: file.clone(),
+                        line: 1,
+                        field: Some("truth".into()),
+                        severity: Severity::Warning,
+                        reason: format!(
+                            "column '{}' that profile {} reads the true persons from is missing; \
+                             this input's records are persons of their own in link eval",
+                            t.column, profile.name
+                        ),
+                    });
+                    if let Some(fc) = self.st.out.files.last_mut() {
+                        fc.warnings += 1;
+                    }
+                }
+            }
+        }
         for (i, field) in FIELDS.iter().enumerate().take(4) {
             let derivable = i == 0 && profile.derive_id.is_some();
             if matches!(fields[i], Source::Absent) && !derivable {
@@ -624,6 +658,7 @@ impl Ingester {
         Ok(Plan {
             fields,
             derive_from,
+            truth,
         })
     }
 }
@@ -657,6 +692,7 @@ impl MergeState {
             fc.read += 1;
             fc.warnings += o.warnings.len() as u64;
             self.out.warnings.extend(o.warnings);
+            let truth = o.truth;
             let reject = match (o.incident, o.reject) {
                 (Some(mut inc), None) => {
                     if let Some(key) = o.derive_key {
@@ -696,6 +732,9 @@ impl MergeState {
                                 }
                             }
                             self.out.incidents.push(inc);
+                            if opts.profile.truth.is_some() {
+                                self.out.truth.push(truth);
+                            }
                             self.out.files[fc_index].accepted += 1;
                             None
                         }
@@ -827,6 +866,7 @@ fn parse_chunk(
         warnings: Vec::new(),
         derive_key: None,
         id_hash: 0,
+        truth: None,
     };
     loop {
         let line = line_base + rdr.position().line();

@@ -33,6 +33,10 @@
 //! [derive_id]          # a stable id for rows whose incident_id is empty
 //! from = ["Month", "Location"]   # source columns hashed into the id
 //! prefix = "puk-"
+//!
+//! [truth]              # labelled data: who each record's victim really is
+//! column = "rec_id"              # the column holding the true person key
+//! pattern = "^rec-(\\d+)-"       # optional: the key is the first capture group
 //! ```
 //!
 //! A field is read from one place: a column, a join or a constant.
@@ -147,6 +151,46 @@ pub struct DeriveId {
     pub prefix: String,
 }
 
+/// Where the true person of each record is written, in labelled data
+/// (`marac link eval --truth-from-input`): the key names the victim's person.
+#[derive(Debug, Clone)]
+pub struct Truth {
+    /// The source column holding the key.
+    pub column: String,
+    /// The key is the first capture group of this expression (the whole
+    /// match when it has none); without it, the whole value.
+    pub pattern: Option<regex::Regex>,
+}
+
+impl PartialEq for Truth {
+    fn eq(&self, other: &Self) -> bool {
+        self.column == other.column
+            && self.pattern.as_ref().map(regex::Regex::as_str)
+                == other.pattern.as_ref().map(regex::Regex::as_str)
+    }
+}
+
+impl Truth {
+    /// The person key in a (trimmed, not empty) value; `None` when the
+    /// pattern does not match.
+    pub fn key(&self, value: &str) -> Option<String> {
+        let Some(re) = &self.pattern else {
+            return Some(value.to_string());
+        };
+        let caps = re.captures(value)?;
+        caps.get(1)
+            .or_else(|| caps.get(0))
+            .map(|m| m.as_str().to_string())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TruthSection {
+    column: String,
+    pattern: Option<String>,
+}
+
 /// A mapping from an export's columns and values onto the canonical fields.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Profile {
@@ -175,6 +219,8 @@ pub struct Profile {
     /// Postcodes are of another country: kept as written (compared only
     /// exactly) without the warning a non-UK postcode otherwise gets.
     pub non_uk_postcodes: bool,
+    /// The true person of each record, in labelled data.
+    pub truth: Option<Truth>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +246,7 @@ struct ProfileFile {
     #[serde(default)]
     dates: DatesSection,
     derive_id: Option<DeriveId>,
+    truth: Option<TruthSection>,
 }
 
 #[derive(Deserialize, Default)]
@@ -285,6 +332,21 @@ impl Profile {
         for f in &file.dates.dob_formats {
             check_format(f).map_err(|r| err(format!("[dates] dob format '{f}': {r}")))?;
         }
+        let truth = match file.truth {
+            None => None,
+            Some(t) => {
+                let pattern = match t.pattern {
+                    None => None,
+                    Some(p) => Some(regex::Regex::new(&p).map_err(|e| {
+                        err(format!("[truth] pattern is not a regular expression: {e}"))
+                    })?),
+                };
+                Some(Truth {
+                    column: t.column,
+                    pattern,
+                })
+            }
+        };
         let values = file
             .values
             .into_iter()
@@ -313,6 +375,7 @@ impl Profile {
             ignore_unknown_columns: file.ignore_unknown_columns,
             snapped_coordinates: file.snapped_coordinates,
             non_uk_postcodes: file.non_uk_postcodes,
+            truth,
         })
     }
 

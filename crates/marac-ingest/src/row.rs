@@ -61,6 +61,8 @@ pub(crate) enum Source {
 pub(crate) struct Plan {
     pub fields: Vec<Source>,
     pub derive_from: Vec<Source>,
+    /// The profile's `[truth]` column.
+    pub truth: Source,
 }
 
 /// A raw row: a CSV record or a JSON object.
@@ -149,6 +151,8 @@ pub(crate) struct RowOutcome {
     pub derive_key: Option<u64>,
     /// [`id_hash`] of the incident's id (when not derived).
     pub id_hash: u64,
+    /// The true person key (`[truth]` of the profile), when known.
+    pub truth: Option<String>,
 }
 
 /// The hash the duplicate-id check files ids under.
@@ -619,6 +623,32 @@ impl<'r, 'a> Builder<'r, 'a> {
         }
     }
 
+    /// The true person key of the row, when the profile names a `[truth]`
+    /// column; a value that gives none warns (never quoting it).
+    fn truth_key(&mut self) -> Option<String> {
+        let t = self.ctx.profile.truth.as_ref()?;
+        if matches!(self.plan.truth, Source::Absent) {
+            // The whole column is missing: one warning for the file, at its header.
+            return None;
+        }
+        let why = match self.row.get(&self.plan.truth) {
+            Ok(Some(v)) if !trim(&v).is_empty() => match t.key(trim(&v)) {
+                Some(k) => return Some(k),
+                None => "does not match the profile's [truth] pattern".to_string(),
+            },
+            Ok(_) => "is empty".to_string(),
+            Err(reason) => reason,
+        };
+        self.warn(
+            "truth",
+            format!(
+                "column '{}' {why}; the record's true person is unknown (a person of its own in link eval)",
+                t.column
+            ),
+        );
+        None
+    }
+
     fn derive_hash(&self) -> Result<u64, Reject> {
         let mut h = Fnv64::new();
         for src in &self.plan.derive_from {
@@ -706,6 +736,7 @@ pub(crate) fn process_row(
     };
     match b.build() {
         Ok((incident, derive_key)) => RowOutcome {
+            truth: b.truth_key(),
             id_hash: if derive_key.is_none() {
                 id_hash(&incident.id)
             } else {
@@ -724,6 +755,7 @@ pub(crate) fn process_row(
             warnings: b.warnings,
             derive_key: None,
             id_hash: 0,
+            truth: None,
         },
     }
 }

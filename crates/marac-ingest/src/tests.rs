@@ -122,3 +122,71 @@ fn non_uk_postcodes_are_kept_without_a_warning_per_row() {
     // A UK postcode is still normalised.
     assert_eq!(pc(&foreign, 1).as_deref(), Some("SW1A 1AA"));
 }
+
+const TRUTH: &str = r#"
+ignore_unknown_columns = true
+[columns]
+incident_id = "rec_id"
+victim_last_name = "surname"
+[constants]
+source = "test"
+kind = "crime"
+reported_at = "2000-01-01"
+[truth]
+column = "rec_id"
+pattern = "^rec-(\\d+)-"
+"#;
+
+#[test]
+fn truth_keys_come_from_the_input() {
+    let out = ingest(
+        TRUTH,
+        "t.csv",
+        "rec_id, surname\nrec-7-org, a\nrec-7-dup-0, b\nrec-12-dup-3,c\nother,d\n,e\n",
+    );
+    // The row without an id is rejected and has no truth entry.
+    assert_eq!((out.accepted(), out.rejected()), (4, 1));
+    assert_eq!(
+        out.truth,
+        [Some("7".into()), Some("7".into()), Some("12".into()), None]
+    );
+    let w: Vec<String> = out.warnings.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        w,
+        [
+            "t.csv:5: truth: column 'rec_id' does not match the profile's [truth] pattern; \
+          the record's true person is unknown (a person of its own in link eval)"
+        ]
+    );
+    // A whole column, without a pattern.
+    let p = TRUTH.replace(
+        "column = \"rec_id\"\npattern = \"^rec-(\\\\d+)-\"",
+        "column = \"cluster\"",
+    );
+    let out = ingest(&p, "c.csv", "rec_id,cluster\nA, 3\nB,3\nC,\n");
+    assert_eq!(out.truth, [Some("3".into()), Some("3".into()), None]);
+    assert_eq!(out.warnings.len(), 1);
+    assert!(out.warnings[0]
+        .reason
+        .starts_with("column 'cluster' is empty"));
+    // A missing column: one warning at the header, no key.
+    let out = ingest(&p, "m.csv", "rec_id\nA\nB\n");
+    assert_eq!(out.truth, [None, None]);
+    assert_eq!(out.warnings.len(), 1);
+    assert_eq!(out.warnings[0].line, 1);
+    // Without [truth], nothing is kept.
+    let out = ingest(JOIN, "n.csv", "id\nA\n");
+    assert!(out.truth.is_empty());
+}
+
+#[test]
+fn truth_errors_name_the_problem() {
+    let e = Profile::from_toml("x.toml", "[truth]\ncolumn = \"a\"\npattern = \"(\"\n").unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("profile x.toml: [truth] pattern is not a regular expression"),
+        "{e}"
+    );
+    let e = Profile::from_toml("x.toml", "[truth]\npattern = \"a\"\n").unwrap_err();
+    assert!(e.to_string().contains("missing field `column`"), "{e}");
+}
