@@ -35,7 +35,8 @@ pub fn load_profile(spec: &str) -> Result<Profile> {
     let path = Path::new(spec);
     if !path.exists() {
         return Err(input_error(format!(
-            "--profile {spec}: not a built-in profile (canonical, police-uk) nor a file"
+            "--profile {spec}: not a built-in profile ({}) nor a file",
+            marac_ingest::profile::builtin_names()
         )));
     }
     let text = std::fs::read_to_string(path).map_err(|e| input_error(format!("{spec}: {e}")))?;

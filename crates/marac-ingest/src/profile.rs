@@ -44,8 +44,9 @@
 //! and transform apply to the joined text; a column missing from an input is
 //! left out of the join (none present: the field is missing).
 //!
-//! Two profiles are built in: `canonical` (the default) and `police-uk`
-//! (data.police.uk street-level CSV).
+//! Built-in profiles ([`BUILTINS`]): `canonical` (the default), `police-uk`
+//! (data.police.uk street-level CSV), and for the public labelled linkage
+//! benchmarks in `fixtures/linkage`, `febrl` and `splink-fake`.
 
 use std::collections::BTreeMap;
 
@@ -53,6 +54,56 @@ use serde::Deserialize;
 
 /// The built-in police-uk profile, as TOML (shown by `marac profiles`).
 pub const POLICE_UK_TOML: &str = include_str!("police-uk.toml");
+
+/// A built-in profile.
+#[derive(Debug, Clone, Copy)]
+pub struct Builtin {
+    /// Its name (`--profile NAME`).
+    pub name: &'static str,
+    /// One line on what it reads.
+    pub about: &'static str,
+    /// Its TOML text (shown by `marac profiles NAME`).
+    pub toml: &'static str,
+}
+
+/// The built-in profiles, `canonical` (the default) first.
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "canonical",
+        about: "the canonical schema (README.md, docs/INPUT.md); the default",
+        toml: "# The canonical profile maps every field to the column of the same name.\n",
+    },
+    Builtin {
+        name: "police-uk",
+        about: "data.police.uk street-level CSV",
+        toml: POLICE_UK_TOML,
+    },
+    Builtin {
+        name: "febrl",
+        about: "FEBRL benchmark person records (fixtures/linkage), truth from rec_id",
+        toml: include_str!("febrl.toml"),
+    },
+    Builtin {
+        name: "splink-fake",
+        about: "Splink's fake_1000 benchmark records (fixtures/linkage), truth from cluster",
+        toml: include_str!("splink-fake.toml"),
+    },
+];
+
+/// The built-in profile of a name (`police_uk` is read as `police-uk`).
+pub fn builtin(name: &str) -> Option<&'static Builtin> {
+    let name = name.replace('_', "-");
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// The names of the built-in profiles, for messages: `canonical, police-uk, …`.
+pub fn builtin_names() -> String {
+    BUILTINS
+        .iter()
+        .map(|b| b.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// A value transform applied before the value map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -283,13 +334,14 @@ impl Profile {
         Profile::from_toml("police-uk", POLICE_UK_TOML).unwrap_or_else(|_| Profile::canonical())
     }
 
-    /// A built-in profile by name (`canonical`, `police-uk`).
+    /// A built-in profile by name (see [`BUILTINS`]).
     pub fn builtin(name: &str) -> Option<Profile> {
-        match name {
-            "canonical" => Some(Profile::canonical()),
-            "police-uk" | "police_uk" => Some(Profile::police_uk()),
-            _ => None,
+        let b = builtin(name)?;
+        if b.name == "canonical" {
+            return Some(Profile::canonical());
         }
+        // The embedded TOML is tested; a failure here is a build defect.
+        Profile::from_toml(b.name, b.toml).ok()
     }
 
     /// Parses a profile from TOML text; `name` is used in messages.
@@ -451,6 +503,31 @@ mod tests {
         assert_eq!(p.values["kind"].default.as_deref(), Some("crime"));
         assert!(p.derive_id.is_some());
         assert!(p.snapped_coordinates);
+    }
+
+    #[test]
+    fn every_builtin_profile_parses() {
+        for b in BUILTINS {
+            let p = Profile::builtin(b.name).unwrap_or_else(|| panic!("{}", b.name));
+            assert_eq!(p.name, b.name);
+            assert_eq!(Profile::from_toml(b.name, b.toml).unwrap(), p, "{}", b.name);
+        }
+        assert_eq!(Profile::builtin("police_uk").unwrap().name, "police-uk");
+        assert!(Profile::builtin("nonesuch").is_none());
+        let febrl = Profile::builtin("febrl").unwrap();
+        assert!(febrl.non_uk_postcodes);
+        assert_eq!(febrl.joins["victim_address"].len(), 4);
+        // The national identifier is never read.
+        assert!(!febrl.columns.values().any(|c| c == "soc_sec_id"));
+        assert_eq!(
+            febrl
+                .truth
+                .as_ref()
+                .unwrap()
+                .key("rec-1496-dup-3")
+                .as_deref(),
+            Some("1496")
+        );
     }
 
     #[test]
