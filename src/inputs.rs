@@ -36,7 +36,8 @@ pub fn load_profile(spec: &str) -> Result<Profile> {
     let path = Path::new(spec);
     if !path.exists() {
         return Err(input_error(format!(
-            "--profile {spec}: not a built-in profile (canonical, police-uk) nor a file"
+            "--profile {spec}: not a built-in profile ({}) nor a file",
+            marac_ingest::profile::builtin_names()
         )));
     }
     let text = std::fs::read_to_string(path).map_err(|e| input_error(format!("{spec}: {e}")))?;
@@ -86,12 +87,7 @@ pub fn load_with_areas(
     // Canonical order (incident ids are unique in a run): every stage after
     // this sees the same records in the same order, however the rows and
     // files came.
-    {
-        use rayon::slice::ParallelSliceMut;
-        if !ingest.incidents.windows(2).all(|w| w[0].id <= w[1].id) {
-            ingest.incidents.par_sort_by(|a, b| a.id.cmp(&b.id));
-        }
-    }
+    canonical_order(&mut ingest);
     if let Some(p) = &args.rejects {
         write_diagnostics(p, &ingest.rejects)?;
     }
@@ -163,5 +159,26 @@ fn report(ingest: &Ingest, args: &InputArgs) {
                 }
             }
         }
+    }
+}
+
+/// Puts the incidents in id order (ids are unique within a run), carrying
+/// each incident's truth key (`Ingest::truth`, parallel to the incidents)
+/// along with it.
+fn canonical_order(ingest: &mut Ingest) {
+    use rayon::slice::ParallelSliceMut;
+    if ingest.incidents.windows(2).all(|w| w[0].id <= w[1].id) {
+        return;
+    }
+    if ingest.truth.len() == ingest.incidents.len() {
+        let mut pairs: Vec<(marac_model::Incident, Option<String>)> =
+            std::mem::take(&mut ingest.incidents)
+                .into_iter()
+                .zip(std::mem::take(&mut ingest.truth))
+                .collect();
+        pairs.par_sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        (ingest.incidents, ingest.truth) = pairs.into_iter().unzip();
+    } else {
+        ingest.incidents.par_sort_by(|a, b| a.id.cmp(&b.id));
     }
 }

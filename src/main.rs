@@ -80,7 +80,7 @@ pub struct InputArgs {
     /// Input files or directories (every *.csv and *.jsonl, sorted by name); `-` is standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Column mapping: `canonical` (default), `police-uk`, or a profile FILE.toml.
+    /// Column mapping: `canonical` (default), another built-in profile (`marac profiles` lists them) or a profile FILE.toml.
     #[arg(long, value_name = "NAME|FILE", default_value = "canonical")]
     pub profile: String,
     /// Area boundaries (GeoJSON polygons with `area` and `bcu` properties) instead of the embedded London default.

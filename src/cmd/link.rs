@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
+use marac_ingest::Ingest;
 use marac_link::eval::{evaluate, Metrics};
 use marac_link::rules::Rules;
 use marac_link::{link, person_id, Linkage};
@@ -15,7 +16,7 @@ use marac_render::escape::md;
 use marac_render::CsvDoc;
 use serde::Serialize;
 
-use crate::inputs::load;
+use crate::inputs::{load, load_profile};
 use crate::output::{emit, write_atomic};
 use crate::{input_error, InputArgs};
 
@@ -47,7 +48,12 @@ pub struct LinkArgs {
 
 #[derive(Subcommand, Debug)]
 enum LinkSub {
-    /// Precision, recall and F1 (pairwise and B-cubed) against a truth file, for one or more rules files.
+    /// Precision, recall and F1 (pairwise and B-cubed) against ground truth, for one or more rules files.
+    #[command(
+        after_help = "Ground truth comes from --truth FILE, or with --truth-from-input from the \
+                            input's own labels (the profile's [truth]), e.g.\n  \
+                            marac link eval fixtures/linkage/febrl-dataset3.csv --profile febrl --truth-from-input"
+    )]
     Eval(EvalArgs),
 }
 
@@ -57,8 +63,16 @@ struct EvalArgs {
     #[command(flatten)]
     input: InputArgs,
     /// Ground truth: `incident_id,role,person_key` (as written by `marac synth`).
-    #[arg(long, value_name = "truth.csv")]
-    truth: PathBuf,
+    #[arg(
+        long,
+        value_name = "truth.csv",
+        required_unless_present = "truth_from_input"
+    )]
+    truth: Option<PathBuf>,
+    /// Read the ground truth from the input itself, through the profile's `[truth]`
+    /// column (built in: `--profile febrl`, `--profile splink-fake`), instead of --truth.
+    #[arg(long, conflicts_with = "truth")]
+    truth_from_input: bool,
     /// Rules to evaluate (repeat to compare several side by side); default: the built-in rules.
     #[arg(long, value_name = "FILE.toml")]
     rules: Vec<String>,
@@ -258,8 +272,44 @@ fn read_truth(path: &Path) -> Result<Vec<(String, String, String)>> {
     Ok(out)
 }
 
+/// The truth rows of `--truth-from-input`: each incident's victim and the
+/// key the profile's `[truth]` read for it (a record without one is a person
+/// of its own).
+fn truth_from_input(ingest: &Ingest, quiet: bool) -> Vec<(String, String, String)> {
+    let known = ingest.truth.iter().filter(|k| k.is_some()).count();
+    if !quiet {
+        eprintln!(
+            "marac: link eval: true persons read from the input for {known} of {} records",
+            ingest.incidents.len()
+        );
+    }
+    ingest
+        .incidents
+        .iter()
+        .zip(&ingest.truth)
+        .enumerate()
+        .map(|(n, (inc, key))| {
+            let key = match key {
+                Some(k) => k.clone(),
+                None => format!("\u{1f}unknown-{n}"),
+            };
+            (inc.id.clone(), "victim".to_string(), key)
+        })
+        .collect()
+}
+
 fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
-    let truth = read_truth(&e.truth)?;
+    let file_truth = match &e.truth {
+        Some(path) => Some(read_truth(path)?),
+        None => None,
+    };
+    if e.truth_from_input && load_profile(&e.input.profile)?.truth.is_none() {
+        return Err(input_error(format!(
+            "--truth-from-input: profile {} has no [truth] column (built in with one: febrl, splink-fake); \
+             give --truth FILE instead",
+            e.input.profile
+        )));
+    }
     let specs: Vec<Option<&str>> = if e.rules.is_empty() {
         vec![None]
     } else {
@@ -270,6 +320,10 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
         .map(|s| load_rules(*s))
         .collect::<Result<_>>()?;
     let ingest = load(&e.input, None, quiet)?;
+    let truth = match file_truth {
+        Some(t) => t,
+        None => truth_from_input(&ingest, quiet),
+    };
     let mut rows = Vec::new();
     for rules in &all_rules {
         let start = Instant::now();

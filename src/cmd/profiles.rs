@@ -1,7 +1,10 @@
 //! `marac profiles`: the built-in input profiles.
 
+use std::fmt::Write as _;
+
 use anyhow::Result;
 use clap::Args;
+use marac_ingest::profile::{builtin, builtin_names, BUILTINS};
 
 use crate::input_error;
 use crate::output::emit;
@@ -16,18 +19,23 @@ pub struct ProfilesArgs {
 /// Runs the command.
 pub fn run(args: ProfilesArgs) -> Result<u8> {
     let text = match args.name.as_deref() {
-        None => "canonical  the canonical schema (README.md, docs/INPUT.md); the default\n\
-                 police-uk  data.police.uk street-level CSV\n"
-            .to_string(),
-        Some("police-uk") => marac_ingest::profile::POLICE_UK_TOML.to_string(),
-        Some("canonical") => {
-            "# The canonical profile maps every field to the column of the same name.\n".to_string()
+        None => {
+            let width = BUILTINS.iter().map(|b| b.name.len()).max().unwrap_or(0);
+            let mut s = String::new();
+            for b in BUILTINS {
+                let _ = writeln!(s, "{:width$}  {}", b.name, b.about);
+            }
+            s
         }
-        Some(other) => {
-            return Err(input_error(format!(
-                "no built-in profile '{other}' (canonical, police-uk)"
-            )))
-        }
+        Some(name) => match builtin(name) {
+            Some(b) => b.toml.to_string(),
+            None => {
+                return Err(input_error(format!(
+                    "no built-in profile '{name}' ({})",
+                    builtin_names()
+                )))
+            }
+        },
     };
     emit(None, text.as_bytes())?;
     Ok(0)

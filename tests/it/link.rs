@@ -217,3 +217,109 @@ fn bad_rules_files_are_input_errors() {
     let r = run(&["link"]);
     assert_eq!(r.code, 2, "INPUT is required without eval");
 }
+
+// Linkage on the public labelled data sets in fixtures/linkage (issue 13),
+// with the default rules and the truth read from the records themselves.
+//
+// Each floor is the pairwise F1 the default rules reached when the test was
+// written, rounded down to two decimals. Issue 13's targets are 0.995 on
+// FEBRL 3, 0.995 on FEBRL 4 and 0.80 on fake_1000: raise a floor as the model
+// improves (never lower it), so that no later change quietly loses accuracy
+// on data nobody tuned for.
+
+/// Pairwise F1 floor of the default rules on FEBRL 3 (measured 0.873 at first,
+/// 0.982 with learned vetoes, the chosen threshold and the new blocking rules).
+const FEBRL3_F1_FLOOR: f64 = 0.98;
+/// Pairwise F1 floor of the default rules on FEBRL 4, 4a and 4b as one input
+/// (measured 0.912 at first, 0.988 now).
+const FEBRL4_F1_FLOOR: f64 = 0.98;
+/// Pairwise F1 floor of the default rules on Splink's fake_1000 (measured 0.546
+/// at first, 0.588 now).
+const FAKE_1000_F1_FLOOR: f64 = 0.58;
+
+/// `marac link eval --truth-from-input` on fixtures/linkage files: checks
+/// that every record was accepted and had a true person, and that the true
+/// pairs are the published count; returns the report.
+fn eval_public(files: &[&str], profile: &str, records: u64, pairs_true: u64) -> serde_json::Value {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/linkage");
+    let out = marac()
+        .current_dir(&dir)
+        .args(["link", "eval"])
+        .args(files)
+        .args(["--profile", profile, "--truth-from-input"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "marac: read {records} records from {} input{}: {records} accepted, 0 rejected",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "true persons read from the input for {records} of {records} records"
+        )),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rules"], "default");
+    assert_eq!(v["pairs_true"], pairs_true, "{v}");
+    v
+}
+
+fn assert_f1_floor(v: &serde_json::Value, floor: f64, what: &str) {
+    let f1 = v["f1"].as_f64().unwrap();
+    assert!(
+        f1 >= floor,
+        "{what}: pairwise F1 {f1:.4} fell below its floor {floor}\n{v}"
+    );
+}
+
+#[test]
+fn febrl3_links_above_its_floor() {
+    let v = eval_public(&["febrl-dataset3.csv"], "febrl", 5_000, 6_538);
+    assert_f1_floor(&v, FEBRL3_F1_FLOOR, "FEBRL 3");
+}
+
+#[test]
+fn febrl4_links_its_two_files_as_one_input_above_its_floor() {
+    // rec-N-org in 4a, rec-N-dup-0 in 4b: ids are unique across the files.
+    let v = eval_public(
+        &["febrl-dataset4a.csv", "febrl-dataset4b.csv"],
+        "febrl",
+        10_000,
+        5_000,
+    );
+    assert_f1_floor(&v, FEBRL4_F1_FLOOR, "FEBRL 4");
+}
+
+#[test]
+fn fake_1000_links_above_its_floor() {
+    let v = eval_public(&["fake_1000.csv"], "splink-fake", 1_000, 2_031);
+    assert_f1_floor(&v, FAKE_1000_F1_FLOOR, "fake_1000");
+}
+
+#[test]
+fn truth_from_input_needs_a_profile_with_truth() {
+    let r = run(&["link", "eval", "link/incidents.csv", "--truth-from-input"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--truth-from-input: profile canonical has no [truth] column"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["link", "eval", "link/incidents.csv"]);
+    assert_eq!(r.code, 2, "--truth or --truth-from-input is required");
+    let r = run(&["profiles"]);
+    assert_eq!(r.code, 0);
+    for name in ["canonical", "police-uk", "febrl", "splink-fake"] {
+        assert!(r.stdout.contains(&format!("{name} ")), "{}", r.stdout);
+    }
+    let r = run(&["profiles", "febrl"]);
+    assert!(r.stdout.contains("[truth]") && r.stdout.contains("[join]"));
+}

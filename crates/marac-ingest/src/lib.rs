@@ -41,6 +41,8 @@ use serde_json::Value;
 pub mod diag;
 pub mod profile;
 mod row;
+#[cfg(test)]
+mod tests;
 pub mod values;
 
 pub use diag::{Diagnostic, Severity};
@@ -130,6 +132,10 @@ pub struct Ingest {
     pub warnings: Vec<Diagnostic>,
     /// Counts per input, in the order read.
     pub files: Vec<FileCounts>,
+    /// The true person key of each incident's victim, in the order of
+    /// `incidents`, when the profile has a `[truth]` column (`None` where a
+    /// row gave none); empty when it has not.
+    pub truth: Vec<Option<String>>,
 }
 
 impl Ingest {
@@ -451,9 +457,15 @@ impl Ingester {
         let plan = Plan {
             fields: FIELDS
                 .iter()
-                .map(|f| match self.opts.profile.constants.get(*f) {
-                    Some(c) => Source::Const(c.clone()),
-                    None => Source::Key(self.opts.profile.column_for(f).to_string()),
+                .map(|f| {
+                    let p = &self.opts.profile;
+                    match (p.constants.get(*f), p.joins.get(*f)) {
+                        (Some(c), _) => Source::Const(c.clone()),
+                        (None, Some(keys)) => {
+                            Source::Join(keys.iter().map(|k| Source::Key(k.clone())).collect())
+                        }
+                        (None, None) => Source::Key(p.column_for(f).to_string()),
+                    }
                 })
                 .collect(),
             derive_from: self
@@ -463,6 +475,10 @@ impl Ingester {
                 .iter()
                 .flat_map(|d| d.from.iter().map(|c| Source::Key(c.clone())))
                 .collect(),
+            truth: match &self.opts.profile.truth {
+                Some(t) => Source::Key(t.column.clone()),
+                None => Source::Absent,
+            },
         };
         for chunk in lines.chunks(BATCH) {
             let ctx = Ctx {
@@ -486,6 +502,7 @@ impl Ingester {
                         warnings: Vec::new(),
                         derive_key: None,
                         id_hash: 0,
+                        truth: None,
                     };
                     match serde_json::from_slice::<Value>(text) {
                         Ok(Value::Object(obj)) => {
@@ -515,6 +532,22 @@ impl Ingester {
         for field in FIELDS {
             if let Some(c) = profile.constants.get(*field) {
                 fields.push(Source::Const(c.clone()));
+                continue;
+            }
+            if let Some(cols) = profile.joins.get(*field) {
+                let parts: Vec<Source> = cols
+                    .iter()
+                    .filter_map(|c| {
+                        let &i = index.get(c.as_str())?;
+                        used[i] = true;
+                        Some(Source::Column(i))
+                    })
+                    .collect();
+                fields.push(if parts.is_empty() {
+                    Source::Absent
+                } else {
+                    Source::Join(parts)
+                });
                 continue;
             }
             let col = profile.column_for(field);
@@ -548,11 +581,42 @@ impl Ingester {
                 }
             }
         }
+        let mut truth = Source::Absent;
+        if let Some(t) = &profile.truth {
+            match index.get(t.column.as_str()) {
+                Some(&i) => {
+                    used[i] = true;
+                    truth = Source::Column(i);
+                }
+                None => {
+                    self.st.out.warnings.push(Diagnostic {
+                        file: file.clone(),
+                        line: 1,
+                        field: Some("truth".into()),
+                        severity: Severity::Warning,
+                        reason: format!(
+                            "column '{}' that profile {} reads the true persons from is missing; \
+                             this input's records are persons of their own in link eval",
+                            t.column, profile.name
+                        ),
+                    });
+                    if let Some(fc) = self.st.out.files.last_mut() {
+                        fc.warnings += 1;
+                    }
+                }
+            }
+        }
         for (i, field) in FIELDS.iter().enumerate().take(4) {
             let derivable = i == 0 && profile.derive_id.is_some();
             if matches!(fields[i], Source::Absent) && !derivable {
                 let col = profile.column_for(field);
-                let hint = if col == *field {
+                let hint = if let Some(cols) = profile.joins.get(*field) {
+                    format!(
+                        " (joined from columns {} by profile {})",
+                        cols.join(", "),
+                        profile.name
+                    )
+                } else if col == *field {
                     String::new()
                 } else {
                     format!(" (mapped from column '{col}' by profile {})", profile.name)
@@ -594,6 +658,7 @@ impl Ingester {
         Ok(Plan {
             fields,
             derive_from,
+            truth,
         })
     }
 }
@@ -627,6 +692,7 @@ impl MergeState {
             fc.read += 1;
             fc.warnings += o.warnings.len() as u64;
             self.out.warnings.extend(o.warnings);
+            let truth = o.truth;
             let reject = match (o.incident, o.reject) {
                 (Some(mut inc), None) => {
                     if let Some(key) = o.derive_key {
@@ -666,6 +732,9 @@ impl MergeState {
                                 }
                             }
                             self.out.incidents.push(inc);
+                            if opts.profile.truth.is_some() {
+                                self.out.truth.push(truth);
+                            }
                             self.out.files[fc_index].accepted += 1;
                             None
                         }
@@ -797,6 +866,7 @@ fn parse_chunk(
         warnings: Vec::new(),
         derive_key: None,
         id_hash: 0,
+        truth: None,
     };
     loop {
         let line = line_base + rdr.position().line();

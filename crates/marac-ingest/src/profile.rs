@@ -5,6 +5,8 @@
 //! ```toml
 //! name = "housing-export"
 //! ignore_unknown_columns = false   # warn once per file about unmapped columns
+//! non_uk_postcodes = false         # true: postcodes of another country, kept
+//!                                  # as written without a warning per row
 //!
 //! [columns]            # canonical field = the export's column name
 //! incident_id = "Case Ref"
@@ -13,6 +15,9 @@
 //!
 //! [constants]          # canonical field = a fixed value for every row
 //! source = "housing"
+//!
+//! [join]               # canonical field = several columns, joined with spaces
+//! victim_address = ["House No", "Street", "Town"]   # empty parts are skipped
 //!
 //! [values.kind]        # value maps per canonical field, matched case-insensitively;
 //! "Neighbour nuisance" = "asb"        # "*" is the value for anything not listed
@@ -28,10 +33,20 @@
 //! [derive_id]          # a stable id for rows whose incident_id is empty
 //! from = ["Month", "Location"]   # source columns hashed into the id
 //! prefix = "puk-"
+//!
+//! [truth]              # labelled data: who each record's victim really is
+//! column = "rec_id"              # the column holding the true person key
+//! pattern = "^rec-(\\d+)-"       # optional: the key is the first capture group
 //! ```
 //!
-//! Two profiles are built in: `canonical` (the default) and `police-uk`
-//! (data.police.uk street-level CSV).
+//! A field is read from one place: a column, a join or a constant.
+//! Joined parts are trimmed and the empty ones skipped before the value map
+//! and transform apply to the joined text; a column missing from an input is
+//! left out of the join (none present: the field is missing).
+//!
+//! Built-in profiles ([`BUILTINS`]): `canonical` (the default), `police-uk`
+//! (data.police.uk street-level CSV), and for the public labelled linkage
+//! benchmarks in `fixtures/linkage`, `febrl` and `splink-fake`.
 
 use std::collections::BTreeMap;
 
@@ -39,6 +54,56 @@ use serde::Deserialize;
 
 /// The built-in police-uk profile, as TOML (shown by `marac profiles`).
 pub const POLICE_UK_TOML: &str = include_str!("police-uk.toml");
+
+/// A built-in profile.
+#[derive(Debug, Clone, Copy)]
+pub struct Builtin {
+    /// Its name (`--profile NAME`).
+    pub name: &'static str,
+    /// One line on what it reads.
+    pub about: &'static str,
+    /// Its TOML text (shown by `marac profiles NAME`).
+    pub toml: &'static str,
+}
+
+/// The built-in profiles, `canonical` (the default) first.
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "canonical",
+        about: "the canonical schema (README.md, docs/INPUT.md); the default",
+        toml: "# The canonical profile maps every field to the column of the same name.\n",
+    },
+    Builtin {
+        name: "police-uk",
+        about: "data.police.uk street-level CSV",
+        toml: POLICE_UK_TOML,
+    },
+    Builtin {
+        name: "febrl",
+        about: "FEBRL benchmark person records (fixtures/linkage), truth from rec_id",
+        toml: include_str!("febrl.toml"),
+    },
+    Builtin {
+        name: "splink-fake",
+        about: "Splink's fake_1000 benchmark records (fixtures/linkage), truth from cluster",
+        toml: include_str!("splink-fake.toml"),
+    },
+];
+
+/// The built-in profile of a name (`police_uk` is read as `police-uk`).
+pub fn builtin(name: &str) -> Option<&'static Builtin> {
+    let name = name.replace('_', "-");
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// The names of the built-in profiles, for messages: `canonical, police-uk, …`.
+pub fn builtin_names() -> String {
+    BUILTINS
+        .iter()
+        .map(|b| b.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// A value transform applied before the value map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -137,6 +202,46 @@ pub struct DeriveId {
     pub prefix: String,
 }
 
+/// Where the true person of each record is written, in labelled data
+/// (`marac link eval --truth-from-input`): the key names the victim's person.
+#[derive(Debug, Clone)]
+pub struct Truth {
+    /// The source column holding the key.
+    pub column: String,
+    /// The key is the first capture group of this expression (the whole
+    /// match when it has none); without it, the whole value.
+    pub pattern: Option<regex::Regex>,
+}
+
+impl PartialEq for Truth {
+    fn eq(&self, other: &Self) -> bool {
+        self.column == other.column
+            && self.pattern.as_ref().map(regex::Regex::as_str)
+                == other.pattern.as_ref().map(regex::Regex::as_str)
+    }
+}
+
+impl Truth {
+    /// The person key in a (trimmed, not empty) value; `None` when the
+    /// pattern does not match.
+    pub fn key(&self, value: &str) -> Option<String> {
+        let Some(re) = &self.pattern else {
+            return Some(value.to_string());
+        };
+        let caps = re.captures(value)?;
+        caps.get(1)
+            .or_else(|| caps.get(0))
+            .map(|m| m.as_str().to_string())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TruthSection {
+    column: String,
+    pattern: Option<String>,
+}
+
 /// A mapping from an export's columns and values onto the canonical fields.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Profile {
@@ -146,6 +251,8 @@ pub struct Profile {
     pub columns: BTreeMap<String, String>,
     /// Canonical field -> constant value.
     pub constants: BTreeMap<String, String>,
+    /// Canonical field -> source columns whose values are joined with spaces.
+    pub joins: BTreeMap<String, Vec<String>>,
     /// Canonical field -> value map.
     pub values: BTreeMap<String, ValueMap>,
     /// Canonical field -> transform.
@@ -160,6 +267,11 @@ pub struct Profile {
     pub ignore_unknown_columns: bool,
     /// Coordinates are anonymised snap points (data.police.uk), not addresses.
     pub snapped_coordinates: bool,
+    /// Postcodes are of another country: kept as written (compared only
+    /// exactly) without the warning a non-UK postcode otherwise gets.
+    pub non_uk_postcodes: bool,
+    /// The true person of each record, in labelled data.
+    pub truth: Option<Truth>,
 }
 
 #[derive(Deserialize)]
@@ -171,9 +283,13 @@ struct ProfileFile {
     #[serde(default)]
     snapped_coordinates: bool,
     #[serde(default)]
+    non_uk_postcodes: bool,
+    #[serde(default)]
     columns: BTreeMap<String, String>,
     #[serde(default)]
     constants: BTreeMap<String, String>,
+    #[serde(default)]
+    join: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     values: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
@@ -181,6 +297,7 @@ struct ProfileFile {
     #[serde(default)]
     dates: DatesSection,
     derive_id: Option<DeriveId>,
+    truth: Option<TruthSection>,
 }
 
 #[derive(Deserialize, Default)]
@@ -217,13 +334,14 @@ impl Profile {
         Profile::from_toml("police-uk", POLICE_UK_TOML).unwrap_or_else(|_| Profile::canonical())
     }
 
-    /// A built-in profile by name (`canonical`, `police-uk`).
+    /// A built-in profile by name (see [`BUILTINS`]).
     pub fn builtin(name: &str) -> Option<Profile> {
-        match name {
-            "canonical" => Some(Profile::canonical()),
-            "police-uk" | "police_uk" => Some(Profile::police_uk()),
-            _ => None,
+        let b = builtin(name)?;
+        if b.name == "canonical" {
+            return Some(Profile::canonical());
         }
+        // The embedded TOML is tested; a failure here is a build defect.
+        Profile::from_toml(b.name, b.toml).ok()
     }
 
     /// Parses a profile from TOML text; `name` is used in messages.
@@ -237,6 +355,7 @@ impl Profile {
         for (table, keys) in [
             ("columns", file.columns.keys().collect::<Vec<_>>()),
             ("constants", file.constants.keys().collect()),
+            ("join", file.join.keys().collect()),
             ("values", file.values.keys().collect()),
             ("transforms", file.transforms.keys().collect()),
         ] {
@@ -247,12 +366,39 @@ impl Profile {
                 )));
             }
         }
+        for (field, cols) in &file.join {
+            if cols.is_empty() {
+                return Err(err(format!("[join] {field}: names no column")));
+            }
+            for (table, other) in [("columns", &file.columns), ("constants", &file.constants)] {
+                if other.contains_key(field) {
+                    return Err(err(format!(
+                        "{field} is in both [join] and [{table}]; a field is read from one place"
+                    )));
+                }
+            }
+        }
         for f in &file.dates.formats {
             check_format(f).map_err(|r| err(format!("[dates] format '{f}': {r}")))?;
         }
         for f in &file.dates.dob_formats {
             check_format(f).map_err(|r| err(format!("[dates] dob format '{f}': {r}")))?;
         }
+        let truth = match file.truth {
+            None => None,
+            Some(t) => {
+                let pattern = match t.pattern {
+                    None => None,
+                    Some(p) => Some(regex::Regex::new(&p).map_err(|e| {
+                        err(format!("[truth] pattern is not a regular expression: {e}"))
+                    })?),
+                };
+                Some(Truth {
+                    column: t.column,
+                    pattern,
+                })
+            }
+        };
         let values = file
             .values
             .into_iter()
@@ -272,6 +418,7 @@ impl Profile {
             name: file.name.unwrap_or_else(|| name.to_string()),
             columns: file.columns,
             constants: file.constants,
+            joins: file.join,
             values,
             transforms: file.transforms,
             date_formats: file.dates.formats,
@@ -279,6 +426,8 @@ impl Profile {
             derive_id: file.derive_id,
             ignore_unknown_columns: file.ignore_unknown_columns,
             snapped_coordinates: file.snapped_coordinates,
+            non_uk_postcodes: file.non_uk_postcodes,
+            truth,
         })
     }
 
@@ -354,6 +503,31 @@ mod tests {
         assert_eq!(p.values["kind"].default.as_deref(), Some("crime"));
         assert!(p.derive_id.is_some());
         assert!(p.snapped_coordinates);
+    }
+
+    #[test]
+    fn every_builtin_profile_parses() {
+        for b in BUILTINS {
+            let p = Profile::builtin(b.name).unwrap_or_else(|| panic!("{}", b.name));
+            assert_eq!(p.name, b.name);
+            assert_eq!(Profile::from_toml(b.name, b.toml).unwrap(), p, "{}", b.name);
+        }
+        assert_eq!(Profile::builtin("police_uk").unwrap().name, "police-uk");
+        assert!(Profile::builtin("nonesuch").is_none());
+        let febrl = Profile::builtin("febrl").unwrap();
+        assert!(febrl.non_uk_postcodes);
+        assert_eq!(febrl.joins["victim_address"].len(), 4);
+        // The national identifier is never read.
+        assert!(!febrl.columns.values().any(|c| c == "soc_sec_id"));
+        assert_eq!(
+            febrl
+                .truth
+                .as_ref()
+                .unwrap()
+                .key("rec-1496-dup-3")
+                .as_deref(),
+            Some("1496")
+        );
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub(crate) enum Source {
     Key(String),
     /// A constant from the profile.
     Const(String),
+    /// Several sources whose values are joined with single spaces (`[join]`).
+    Join(Vec<Source>),
     /// Not present in this input.
     Absent,
 }
@@ -59,6 +61,8 @@ pub(crate) enum Source {
 pub(crate) struct Plan {
     pub fields: Vec<Source>,
     pub derive_from: Vec<Source>,
+    /// The profile's `[truth]` column.
+    pub truth: Source,
 }
 
 /// A raw row: a CSV record or a JSON object.
@@ -86,6 +90,20 @@ impl<'a> RawRow<'a> {
         match (self, src) {
             (_, Source::Absent) => Ok(None),
             (_, Source::Const(c)) => Ok(Some(Cow::Borrowed(c.as_str()))),
+            (_, Source::Join(parts)) => {
+                let mut joined = String::new();
+                for part in parts {
+                    let Some(v) = self.get(part)? else { continue };
+                    let v = trim(&v);
+                    if !v.is_empty() {
+                        if !joined.is_empty() {
+                            joined.push(' ');
+                        }
+                        joined.push_str(v);
+                    }
+                }
+                Ok((!joined.is_empty()).then_some(Cow::Owned(joined)))
+            }
             (RawRow::Csv(rec, Some(text)), Source::Column(i)) => {
                 Ok(rec.range(*i).and_then(|r| text.get(r)).map(Cow::Borrowed))
             }
@@ -133,6 +151,8 @@ pub(crate) struct RowOutcome {
     pub derive_key: Option<u64>,
     /// [`id_hash`] of the incident's id (when not derived).
     pub id_hash: u64,
+    /// The true person key (`[truth]` of the profile), when known.
+    pub truth: Option<String>,
 }
 
 /// The hash the duplicate-id check files ids under.
@@ -272,7 +292,7 @@ impl<'r, 'a> Builder<'r, 'a> {
     fn postcode(&mut self, idx: usize) -> Option<Postcode> {
         let raw = self.optional(idx)?;
         let p = Postcode::parse(&raw);
-        if !p.is_uk() {
+        if !p.is_uk() && !self.ctx.profile.non_uk_postcodes {
             self.warn(
                 FIELDS[idx],
                 "not a UK postcode; kept as written for exact comparison only".into(),
@@ -603,6 +623,32 @@ impl<'r, 'a> Builder<'r, 'a> {
         }
     }
 
+    /// The true person key of the row, when the profile names a `[truth]`
+    /// column; a value that gives none warns (never quoting it).
+    fn truth_key(&mut self) -> Option<String> {
+        let t = self.ctx.profile.truth.as_ref()?;
+        if matches!(self.plan.truth, Source::Absent) {
+            // The whole column is missing: one warning for the file, at its header.
+            return None;
+        }
+        let why = match self.row.get(&self.plan.truth) {
+            Ok(Some(v)) if !trim(&v).is_empty() => match t.key(trim(&v)) {
+                Some(k) => return Some(k),
+                None => "does not match the profile's [truth] pattern".to_string(),
+            },
+            Ok(_) => "is empty".to_string(),
+            Err(reason) => reason,
+        };
+        self.warn(
+            "truth",
+            format!(
+                "column '{}' {why}; the record's true person is unknown (a person of its own in link eval)",
+                t.column
+            ),
+        );
+        None
+    }
+
     fn derive_hash(&self) -> Result<u64, Reject> {
         let mut h = Fnv64::new();
         for src in &self.plan.derive_from {
@@ -690,6 +736,7 @@ pub(crate) fn process_row(
     };
     match b.build() {
         Ok((incident, derive_key)) => RowOutcome {
+            truth: b.truth_key(),
             id_hash: if derive_key.is_none() {
                 id_hash(&incident.id)
             } else {
@@ -708,6 +755,7 @@ pub(crate) fn process_row(
             warnings: b.warnings,
             derive_key: None,
             id_hash: 0,
+            truth: None,
         },
     }
 }
