@@ -1,19 +1,17 @@
 //! `marac scan`: the coordinator's weekly risk scan.
 
-use std::fmt::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::Args;
 use marac_model::{Incident, PersonMention, Role};
-use marac_risk::{Referrals, RiskConfig, Scan};
+use marac_risk::{Referrals, RiskConfig};
 
 use crate::cmd::{pipeline_err, WeekFlags, WeekInputs};
 use crate::inputs::{parse_date_flag, today};
 use crate::output::emit;
 use crate::{input_error, InputArgs, ReportFormat};
-use marac_render::escape::md as md_cell;
 use marac_render::CsvDoc;
 
 /// Arguments of `marac scan`.
@@ -260,7 +258,7 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
                     "--explain {pid}: no victim with that person id in this scan"
                 ))
             })?;
-        let text = explain(p, &ingest.incidents, rows, &result);
+        let text = marac_render::scan::explain(p, &ingest.incidents, rows, &result);
         emit(args.out.as_deref(), text.as_bytes())?;
         return Ok(0);
     }
@@ -333,120 +331,8 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
             }
             doc.finish()?
         }
-        ReportFormat::Md => markdown(&result).into_bytes(),
+        ReportFormat::Md => marac_render::scan::markdown(&result).into_bytes(),
     };
     emit(args.out.as_deref(), &bytes)?;
     Ok(0)
-}
-
-fn markdown(s: &Scan) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# Risk scan as of {}\n", s.as_of);
-    let eligible = s.persons.iter().filter(|p| p.marac_eligible).count();
-    let _ = writeln!(
-        out,
-        "{} victims, {} MARAC-eligible.\n",
-        s.persons.len(),
-        eligible
-    );
-    let _ = writeln!(
-        out,
-        "| person | BCU | score | level | MARAC | flags | incidents |"
-    );
-    let _ = writeln!(out, "| --- | --- | ---: | --- | --- | --- | ---: |");
-    for p in &s.persons {
-        let flags: Vec<&str> = p.flags.iter().map(|f| f.as_str()).collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            md_cell(&p.person_id),
-            md_cell(&p.bcu),
-            p.score,
-            p.level.as_str(),
-            if p.marac_eligible { "yes" } else { "no" },
-            flags.join(", "),
-            p.incidents.len()
-        );
-    }
-    out
-}
-
-/// One person's chronology across agencies and every point with its incidents.
-fn explain(
-    p: &marac_risk::PersonRisk,
-    incidents: &[Incident],
-    rows: &[PersonMention],
-    s: &Scan,
-) -> String {
-    let by_id: std::collections::HashMap<&str, &Incident> =
-        incidents.iter().map(|i| (i.id.as_str(), i)).collect();
-    let mut out = String::new();
-    let _ = writeln!(out, "# {} as of {}\n", md_cell(&p.person_id), s.as_of);
-    let flags: Vec<&str> = p.flags.iter().map(|f| f.as_str()).collect();
-    let _ = writeln!(
-        out,
-        "Score {} ({}); MARAC-eligible: {}{}; BCU {}.\n\nFlags: {}.\n\nVulnerabilities: {}.\n",
-        p.score,
-        p.level.as_str(),
-        if p.marac_eligible { "yes" } else { "no" },
-        if p.eligible_by.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", p.eligible_by.join(", "))
-        },
-        md_cell(&p.bcu),
-        if flags.is_empty() {
-            "none".into()
-        } else {
-            flags.join(", ")
-        },
-        if p.vulnerabilities.is_empty() {
-            "none recorded".into()
-        } else {
-            p.vulnerabilities.to_list().replace(';', ", ")
-        }
-    );
-    let _ = writeln!(
-        out,
-        "## Points\n\n| factor | points | incidents |\n| --- | ---: | --- |"
-    );
-    for r in &p.reasons {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |",
-            r.factor,
-            r.points,
-            md_cell(&r.incidents.join(", "))
-        );
-    }
-    let _ = writeln!(out, "| **total** | **{}** | |", p.score);
-    let _ = writeln!(out, "\n## Chronology across agencies\n");
-    let _ = writeln!(
-        out,
-        "| date | incident | kind | source | category | harm | hate strands | suspect |"
-    );
-    let _ = writeln!(out, "| --- | --- | --- | --- | --- | ---: | --- | --- |");
-    for iid in &p.incidents {
-        let Some(i) = by_id.get(iid.as_str()) else {
-            continue;
-        };
-        let suspects: Vec<&str> = rows
-            .iter()
-            .filter(|m| &m.incident_id == iid && m.role == Role::Suspect)
-            .map(|m| m.person_id.as_str())
-            .collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            i.reported.to_canonical(),
-            md_cell(&i.id),
-            i.kind,
-            md_cell(&i.source),
-            md_cell(i.category.as_deref().unwrap_or("")),
-            i.harm.map(|h| h.to_string()).unwrap_or_default(),
-            i.hate_strands.to_list().replace(';', ", "),
-            md_cell(&suspects.join(", "))
-        );
-    }
-    out
 }

@@ -12,6 +12,7 @@
 //!   weekly changes).
 //! * [`hotspot`]: the Markdown of `marac hotspots` and the number formats
 //!   its CSV and JSON share.
+//! * [`scan`]: the risk scan's Markdown and one person explained.
 //! * [`validate`]: the report of `marac validate`.
 //!
 //! Architecture invariant: the one place that escapes; no I/O (documents
@@ -28,6 +29,7 @@ mod csv_doc;
 pub mod escape;
 pub mod hotspot;
 pub mod register;
+pub mod scan;
 pub mod validate;
 
 /// What can go wrong writing a [`CsvDoc`] (a row of the wrong length).
