@@ -164,21 +164,31 @@ fn report(ingest: &Ingest, args: &InputArgs) {
 
 /// Puts the incidents in id order (ids are unique within a run), carrying
 /// each incident's truth key (`Ingest::truth`, parallel to the incidents)
-/// along with it.
+/// along with it. Sorts indices, then moves each incident once.
 fn canonical_order(ingest: &mut Ingest) {
     use rayon::slice::ParallelSliceMut;
-    if ingest.incidents.windows(2).all(|w| w[0].id <= w[1].id) {
+    let incidents = &ingest.incidents;
+    if incidents.windows(2).all(|w| w[0].id <= w[1].id) {
         return;
     }
-    if ingest.truth.len() == ingest.incidents.len() {
-        let mut pairs: Vec<(marac_model::Incident, Option<String>)> =
-            std::mem::take(&mut ingest.incidents)
-                .into_iter()
-                .zip(std::mem::take(&mut ingest.truth))
-                .collect();
-        pairs.par_sort_by(|a, b| a.0.id.cmp(&b.0.id));
-        (ingest.incidents, ingest.truth) = pairs.into_iter().unzip();
-    } else {
-        ingest.incidents.par_sort_by(|a, b| a.id.cmp(&b.id));
+    let mut order: Vec<u32> = (0..incidents.len() as u32).collect();
+    order.par_sort_unstable_by(|&a, &b| incidents[a as usize].id.cmp(&incidents[b as usize].id));
+    let mut slots: Vec<Option<marac_model::Incident>> = std::mem::take(&mut ingest.incidents)
+        .into_iter()
+        .map(Some)
+        .collect();
+    ingest.incidents = order
+        .iter()
+        .filter_map(|&i| slots[i as usize].take())
+        .collect();
+    if ingest.truth.len() == slots.len() {
+        let mut truth: Vec<Option<Option<String>>> = std::mem::take(&mut ingest.truth)
+            .into_iter()
+            .map(Some)
+            .collect();
+        ingest.truth = order
+            .iter()
+            .filter_map(|&i| truth[i as usize].take())
+            .collect();
     }
 }

@@ -187,6 +187,26 @@ fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
         per_rule.join(", "),
         s.comparisons
     );
+    let fields: Vec<String> = s
+        .fields
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {:.1} % filled, {} distinct",
+                f.field,
+                if s.mentions == 0 {
+                    0.0
+                } else {
+                    100.0 * f.filled as f64 / s.mentions as f64
+                },
+                f.distinct
+            )
+        })
+        .collect();
+    eprintln!("marac: link: fields: {}", fields.join("; "));
+    if let Some(e) = s.expected_matches {
+        eprintln!("marac: link: the model expects {e:.0} matching pairs among the candidates");
+    }
     match s.threshold_weight {
         Some(w) => eprintln!(
             "marac: link: threshold probability {:.4} (match weight {w:.2} bits){}",

@@ -52,6 +52,7 @@ pub mod hot;
 pub mod jw;
 pub mod normalise;
 pub mod place;
+pub mod profile;
 pub mod rules;
 pub mod score;
 
@@ -94,6 +95,11 @@ pub struct Stats {
     pub attached: usize,
     /// Persons found.
     pub persons: usize,
+    /// Fill rate and distinct values of each compared field.
+    pub fields: Vec<profile::FieldProfile>,
+    /// The model's expected number of matching pairs among the candidate
+    /// pairs (the sum of their match probabilities; probabilistic mode).
+    pub expected_matches: Option<f64>,
     /// Each veto with how often near-certain matches hold it and whether it
     /// stayed a wall (see [`rules::RulesFile::veto_max_share`]).
     pub vetoes: Vec<VetoStat>,
@@ -317,6 +323,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
         incident_mentions[m.incident as usize][slot] = Some(i as u32);
     }
     stats.mentions = mentions.len();
+    stats.fields = profile::field_profile(&mentions.list);
     stats.timings.push(("normalise", t.elapsed().as_secs_f64()));
     let t = Instant::now();
     let mut hot = hot::HotSet::build(&mentions.list);
@@ -562,15 +569,22 @@ fn pass(
                 .zip(&gammas)
                 .map(|(p, g)| scorer.weight_with(g, &adj[unpack(*p).0]))
                 .collect();
+            let probs: Vec<f64> = weights.par_iter().map(|w| mdl.probability(*w)).collect();
+            stats.expected_matches = Some(expected_matches(&probs));
             let threshold = rules
                 .file
                 .threshold
-                .unwrap_or_else(|| best_expected_f1(&weights, &mdl));
+                .unwrap_or_else(|| best_expected_f1(&probs));
+            drop(probs);
             let min_w = mdl.weight_for(threshold);
             stats.threshold = threshold;
             stats.threshold_weight = Some(min_w);
             stats.threshold_chosen = rules.file.threshold.is_none();
-            stats.vetoes = learn_vetoes(rules, &set, &gammas);
+            // Learned once, in the first pass (the second only adds the
+            // counterpart, which is not an identity field).
+            if prev.is_none() {
+                stats.vetoes = learn_vetoes(rules, &set, &gammas);
+            }
             let walls: Vec<(String, expr::Expr)> = rules
                 .vetoes
                 .iter()
@@ -704,6 +718,16 @@ fn pass(
     (clusters, decisions, set, model, prev)
 }
 
+/// The sum of the candidate pairs' match probabilities, in millionths so
+/// that it does not depend on the thread count.
+fn expected_matches(probs: &[f64]) -> f64 {
+    probs
+        .par_iter()
+        .map(|p| (p * 1e6).round() as u64)
+        .sum::<u64>() as f64
+        / 1e6
+}
+
 /// Lowest and highest threshold [`best_expected_f1`] chooses.
 const AUTO_THRESHOLD: (f64, f64) = (0.5, 0.99);
 
@@ -712,10 +736,17 @@ const AUTO_THRESHOLD: (f64, f64) = (0.5, 0.99);
 /// of probability at least t, the expected true links are the sum of their
 /// probabilities, the expected matches the sum over all candidates, so the
 /// expected F1 is 2·Σ_{p ≥ t} p / (#{p ≥ t} + Σ p). Kept within 0.5–0.99.
-fn best_expected_f1(weights: &[f64], model: &Model) -> f64 {
-    let mut p: Vec<f64> = weights.par_iter().map(|w| model.probability(*w)).collect();
+fn best_expected_f1(probs: &[f64]) -> f64 {
+    // Only pairs at or above the lowest threshold can be chosen; all count
+    // in the expected number of matches (summed in millionths, so the sum
+    // does not depend on the thread count).
+    let total = expected_matches(probs);
+    let mut p: Vec<f64> = probs
+        .par_iter()
+        .copied()
+        .filter(|&p| p >= AUTO_THRESHOLD.0)
+        .collect();
     p.par_sort_unstable_by(|a, b| b.total_cmp(a));
-    let total: f64 = p.iter().sum();
     let (mut best, mut best_f1, mut tp) = (AUTO_THRESHOLD.1, -1.0, 0.0);
     for (k, &pk) in p.iter().enumerate() {
         tp += pk;
@@ -770,20 +801,25 @@ fn learn_vetoes(rules: &Rules, set: &ComparisonSet, gammas: &[Gamma]) -> Vec<Vet
                 } else {
                     pos("dob").into_iter().collect()
                 };
-                for g in gammas {
-                    if g[k] == NULL {
-                        continue;
-                    }
-                    let others = identity.iter().filter(|&&o| o != k && g[o] != NULL);
-                    let (n, top) = others.fold((0, true), |(n, top), &o| (n + 1, top && g[o] == 0));
-                    // Identity, not a household: the date of birth agrees
-                    // (for the dob veto, both names do).
-                    let anchored = anchors.iter().all(|&a| a == k || g[a] == 0);
-                    if n >= 3 && top && anchored {
-                        evidence += 1;
-                        held += u64::from(g[k] == l);
-                    }
-                }
+                (held, evidence) = gammas
+                    .par_iter()
+                    .map(|g| {
+                        if g[k] == NULL {
+                            return (0, 0);
+                        }
+                        let others = identity.iter().filter(|&&o| o != k && g[o] != NULL);
+                        let (n, top) =
+                            others.fold((0, true), |(n, top), &o| (n + 1, top && g[o] == 0));
+                        // Identity, not a household: the date of birth
+                        // agrees (for the dob veto, both names do).
+                        let anchored = anchors.iter().all(|&a| a == k || g[a] == 0);
+                        if n >= 3 && top && anchored {
+                            (u64::from(g[k] == l), 1)
+                        } else {
+                            (0, 0)
+                        }
+                    })
+                    .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
             }
             let share = (evidence > 0).then(|| held as f64 / evidence as f64);
             VetoStat {

@@ -559,3 +559,38 @@ fn persons_do_not_depend_on_the_order_of_the_records() {
     let ids: Vec<String> = l.rows().map(|r| r.incident_id).collect();
     assert!(ids.windows(2).all(|w| w[0] <= w[1]));
 }
+
+#[test]
+fn the_chosen_threshold_maximises_expected_f1() {
+    // Σp = 2.78: linking the top 1, 2, 3 gives expected F1 0.524, 0.828,
+    // 0.893; 0.2 is below the lowest threshold.
+    assert_eq!(crate::best_expected_f1(&[0.99, 0.2, 0.6, 0.99]), 0.6);
+    // Never below 0.5 or above 0.99.
+    assert_eq!(crate::best_expected_f1(&[0.999_9, 0.999_9]), 0.99);
+    assert_eq!(crate::best_expected_f1(&[]), 0.99);
+}
+
+#[test]
+fn vetoes_stay_walls_without_evidence_and_fields_are_profiled() {
+    let inc = incidents(
+        "W1,met-police,asb,2026-01-02,Camden,,Amara,Okoye,2001-04-04,9 Elm Grove,NW1 2CD,,,,,\n\
+         W2,camden-housing,asb,2026-02-02,Camden,,Chidi,Okoye,2001-04-04,9 Elm Grove,NW1 2CD,,,,,\n",
+    );
+    let l = link(&inc, &Rules::default());
+    assert_eq!(l.stats.vetoes.len(), Rules::default().vetoes.len());
+    assert!(
+        l.stats.vetoes.iter().all(|v| v.active),
+        "{:?}",
+        l.stats.vetoes
+    );
+    assert!(l.stats.vetoes[0].evidence < 20);
+    let f = |name: &str| {
+        let p = l.stats.fields.iter().find(|p| p.field == name).unwrap();
+        (p.filled, p.distinct)
+    };
+    // 62 victims (60 background), all with names, dates and addresses; the
+    // twins share a surname, a date of birth and an address.
+    assert_eq!(f("first_name"), (62, 14));
+    assert_eq!(f("dob"), (62, 61));
+    assert_eq!(f("phone"), (0, 0));
+}

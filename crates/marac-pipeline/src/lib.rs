@@ -35,7 +35,9 @@
 //! assert!(d.scan.persons.is_empty() && d.sections.is_empty());
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{Duration, NaiveDate};
 use marac_agenda::{
@@ -46,6 +48,7 @@ use marac_geo::Areas;
 use marac_model::{Incident, IncidentKind, Role};
 use marac_register::{Changes, Hearing, PersonMentions, Register, RegisterError, ScanEntry};
 use marac_risk::{Flag, Referrals, RiskConfig, Scan};
+use rayon::prelude::*;
 
 pub use marac_model::PersonMention;
 
@@ -174,60 +177,80 @@ impl Week<'_> {
         secret: &[u8],
     ) -> Result<Decisions, PipelineError> {
         let mut scan = self.scan();
-        let by_id: HashMap<&str, &Incident> =
-            self.incidents.iter().map(|i| (i.id.as_str(), i)).collect();
-        let mut victim_mentions: HashMap<&str, Vec<(NaiveDate, &str)>> = HashMap::new();
-        for m in self.mentions.iter().filter(|m| m.role == Role::Victim) {
-            if let Some(i) = by_id.get(m.incident_id.as_str()) {
-                victim_mentions
-                    .entry(m.person_id.as_str())
-                    .or_default()
-                    .push((i.reported.date, m.incident_id.as_str()));
+        let by_id: HashMap<&str, &Incident> = self
+            .incidents
+            .par_iter()
+            .map(|i| (i.id.as_str(), i))
+            .collect();
+        // Every victim mention with its date, grouped by person (one sorted
+        // list, not a vector per person): person -> its slice, earliest first.
+        let mut dated: Vec<(&str, NaiveDate, &str)> = self
+            .mentions
+            .par_iter()
+            .filter(|m| m.role == Role::Victim)
+            .filter_map(|m| {
+                by_id.get(m.incident_id.as_str()).map(|i| {
+                    (
+                        m.person_id.as_str(),
+                        i.reported.date,
+                        m.incident_id.as_str(),
+                    )
+                })
+            })
+            .collect();
+        dated.par_sort_unstable();
+        dated.dedup();
+        let pairs: Vec<(NaiveDate, &str)> = dated.iter().map(|&(_, d, i)| (d, i)).collect();
+        let mut victim_mentions: HashMap<&str, &[(NaiveDate, &str)]> = HashMap::default();
+        let mut start = 0;
+        for k in 1..=dated.len() {
+            if k == dated.len() || dated[k].0 != dated[start].0 {
+                victim_mentions.insert(dated[start].0, &pairs[start..k]);
+                start = k;
             }
         }
-        for v in victim_mentions.values_mut() {
-            v.sort_unstable();
-            v.dedup();
-        }
         // The proposal for each scanned victim, in scan order.
-        let proposals: Vec<(String, String, PersonMentions)> = scan
+        // BCU codes, resolved once per BCU name (not once per person).
+        let mut codes: HashMap<&str, String> = HashMap::default();
+        for b in self.incidents.iter().filter_map(Incident::placed_bcu) {
+            if !codes.contains_key(b) {
+                codes.insert(b, bcu_code(self.areas, b));
+            }
+        }
+        // The proposal for each scanned victim, in scan order: (person,
+        // proposed reference, earliest victim mention).
+        let proposals: Vec<Proposal<'_>> = scan
             .persons
-            .iter()
+            .par_iter()
             .map(|p| {
-                let list = victim_mentions
+                let list: &[(NaiveDate, &str)] = victim_mentions
                     .get(p.person_id.as_str())
-                    .map(Vec::as_slice)
+                    .copied()
                     .unwrap_or_default();
                 let code = list
                     .iter()
                     .find_map(|(_, iid)| by_id.get(iid).and_then(|i| i.placed_bcu()))
-                    .map(|b| bcu_code(self.areas, b))
-                    .unwrap_or_else(|| UNPLACED_CODE.to_string());
+                    .and_then(|b| codes.get(b))
+                    .map(String::as_str)
+                    .unwrap_or(UNPLACED_CODE);
                 let proposed = match list.first() {
                     Some((_, iid)) => marac_register::case_ref(
                         secret,
-                        &code,
+                        code,
                         &PersonMentions::mention_key(iid, Role::Victim),
                     ),
                     None => format!("PERSON-{}", p.person_id),
                 };
-                let mentions = list
-                    .iter()
-                    .map(|(_, iid)| (iid.to_string(), Role::Victim))
-                    .collect();
-                (
-                    p.person_id.clone(),
+                Proposal {
+                    person_id: p.person_id.as_str(),
                     proposed,
-                    PersonMentions {
-                        person_id: p.person_id.clone(),
-                        mentions,
-                    },
-                )
+                    mentions: list,
+                }
             })
             .collect();
 
         let mut hearings = BTreeMap::new();
-        let mut last: HashMap<String, Hearing> = HashMap::new();
+        let mut last: HashMap<String, Hearing> = HashMap::default();
         let mut actions = BTreeMap::new();
         let case_refs = match register {
             None => dedup_refs(&proposals),
@@ -248,7 +271,7 @@ impl Week<'_> {
                 };
                 let proposed_of: HashMap<&str, &str> = proposals
                     .iter()
-                    .map(|(pid, r, _)| (pid.as_str(), r.as_str()))
+                    .map(|p| (p.person_id, p.proposed.as_str()))
                     .collect();
                 let propose = |pm: &PersonMentions| -> String {
                     proposed_of
@@ -256,8 +279,17 @@ impl Week<'_> {
                         .map(|s| s.to_string())
                         .unwrap_or_else(|| format!("PERSON-{}", pm.person_id))
                 };
-                let persons: Vec<PersonMentions> =
-                    proposals.iter().map(|(_, _, pm)| pm.clone()).collect();
+                let persons: Vec<PersonMentions> = proposals
+                    .iter()
+                    .map(|p| PersonMentions {
+                        person_id: p.person_id.to_string(),
+                        mentions: p
+                            .mentions
+                            .iter()
+                            .map(|(_, iid)| (iid.to_string(), Role::Victim))
+                            .collect(),
+                    })
+                    .collect();
                 let refs = reg.resolve_case_refs(&bcu_of, &persons, &propose)?;
                 for r in refs.values() {
                     if let Some(h) = reg.last_hearing_as_of(r, self.as_of)? {
@@ -325,28 +357,43 @@ impl Week<'_> {
     }
 }
 
+/// A person's proposed case reference and victim mentions (date, incident
+/// id), earliest first.
+struct Proposal<'a> {
+    person_id: &'a str,
+    proposed: String,
+    mentions: &'a [(NaiveDate, &'a str)],
+}
+
 /// References without a register: the proposals, a clash numbered `-2`,
 /// `-3`, … in the order of the persons' earliest mentions.
-fn dedup_refs(proposals: &[(String, String, PersonMentions)]) -> BTreeMap<String, String> {
-    let mut order: Vec<&(String, String, PersonMentions)> = proposals.iter().collect();
-    order.sort_by(|a, b| {
-        a.2.mentions
-            .first()
-            .cmp(&b.2.mentions.first())
-            .then(a.0.cmp(&b.0))
+fn dedup_refs(proposals: &[Proposal<'_>]) -> BTreeMap<String, String> {
+    let mut order: Vec<&Proposal<'_>> = proposals.iter().collect();
+    order.par_sort_unstable_by(|a, b| {
+        a.proposed
+            .cmp(&b.proposed)
+            .then(a.mentions.first().cmp(&b.mentions.first()))
+            .then(a.person_id.cmp(b.person_id))
     });
-    let mut taken: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-    let mut refs = BTreeMap::new();
-    for (pid, proposed, _) in order {
-        let mut r = proposed.clone();
-        let mut n = 2;
-        while !taken.insert(r.clone()) {
-            r = format!("{proposed}-{n}");
-            n += 1;
+    let mut refs = Vec::with_capacity(order.len());
+    let mut k = 0;
+    while k < order.len() {
+        // One run of equal proposals: the first keeps it, the others are numbered.
+        let mut end = k + 1;
+        while end < order.len() && order[end].proposed == order[k].proposed {
+            end += 1;
         }
-        refs.insert(pid.clone(), r);
+        for (n, p) in order[k..end].iter().enumerate() {
+            let r = if n == 0 {
+                p.proposed.clone()
+            } else {
+                format!("{}-{}", p.proposed, n + 1)
+            };
+            refs.push((p.person_id.to_string(), r));
+        }
+        k = end;
     }
-    refs
+    refs.into_iter().collect()
 }
 
 impl Decisions {

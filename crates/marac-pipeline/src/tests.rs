@@ -271,14 +271,18 @@ fn repeat_marac_and_review_only_cases() {
 
 #[test]
 fn a_clash_of_proposed_references_is_numbered() {
-    let pm = |p: &str, iid: &str| PersonMentions {
-        person_id: p.into(),
-        mentions: vec![(iid.into(), Role::Victim)],
+    let d1 = [(d("2026-01-01"), "I1")];
+    let d2 = [(d("2026-01-02"), "I2")];
+    let d3 = [(d("2026-01-03"), "I3")];
+    let p = |person_id, proposed: &str, mentions| Proposal {
+        person_id,
+        proposed: proposed.to_string(),
+        mentions,
     };
     let proposals = vec![
-        ("B".to_string(), "CN-0000AAAA".to_string(), pm("B", "I2")),
-        ("A".to_string(), "CN-0000AAAA".to_string(), pm("A", "I1")),
-        ("C".to_string(), "CN-0000BBBB".to_string(), pm("C", "I3")),
+        p("B", "CN-0000AAAA", &d2[..]),
+        p("A", "CN-0000AAAA", &d1[..]),
+        p("C", "CN-0000BBBB", &d3[..]),
     ];
     let refs = dedup_refs(&proposals);
     assert_eq!(refs["A"], "CN-0000AAAA", "earliest mention keeps it");
