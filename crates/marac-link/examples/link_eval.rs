@@ -331,6 +331,7 @@ fn candidates(l: &marac_link::Linkage<'_>, rules: &Rules) -> std::collections::H
         keys: vec![marac_link::rules::KeyPart::Counterpart],
         subblock: vec![marac_link::rules::KeyPart::FirstInitial],
         partial: false,
+        max_block: None,
     });
     marac_link::block::candidate_pairs(&l.mentions.list, &r, rules.file.blocking.max_block)
         .pairs

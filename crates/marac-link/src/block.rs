@@ -281,9 +281,10 @@ pub fn candidate_pairs(mentions: &[Mention], rules: &[BlockRule], max_block: usi
         // Oversized blocks, handled one by one (rare), in key order.
         let mut oversized = 0usize;
         let mut sub_entries: Vec<Vec<u32>> = Vec::new();
+        let rare = rule.max_block.unwrap_or(usize::MAX).min(max_block);
         for &(s, e) in &groups {
             let n = e - s;
-            if n <= max_block {
+            if n <= max_block || rule.max_block.is_some() {
                 continue;
             }
             oversized += 1;
@@ -329,7 +330,7 @@ pub fn candidate_pairs(mentions: &[Mention], rules: &[BlockRule], max_block: usi
         }
         let mut pairs: Vec<u64> = groups
             .par_iter()
-            .filter(|(s, e)| e - s >= 2 && e - s <= max_block)
+            .filter(|(s, e)| e - s >= 2 && e - s <= rare)
             .flat_map_iter(|&(s, e)| {
                 let members: Vec<u32> = entries[s..e].iter().map(|x| x.1).collect();
                 let mut out = Vec::new();
@@ -373,6 +374,7 @@ mod tests {
             keys: keys.to_vec(),
             subblock: sub.to_vec(),
             partial: false,
+            max_block: None,
         }
     }
 

@@ -360,6 +360,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
             keys: vec![rules::KeyPart::Counterpart],
             subblock: vec![rules::KeyPart::FirstInitial],
             partial: false,
+            max_block: None,
         }];
         let timings = std::mem::take(&mut stats.timings);
         let prev;

@@ -136,6 +136,11 @@ pub struct BlockRule {
     /// without comparing every pair of full names in them.
     #[serde(default)]
     pub partial: bool,
+    /// This rule's own cap: its blocks larger than this are skipped, without
+    /// a warning (counted in the rule's summary). For keys that identify a
+    /// person only when rare, such as a full name with no other field.
+    #[serde(default)]
+    pub max_block: Option<usize>,
 }
 
 /// Blocking settings.

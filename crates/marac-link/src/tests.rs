@@ -135,7 +135,9 @@ fn swapped_names_link_without_a_shared_postcode() {
         .file
         .blocking
         .rules
-        .retain(|r| !r.name.starts_with("swapped_names"));
+        .retain(|r| !r.name.starts_with("swapped_names") && r.name != "dob_rare");
+    // (Their date of birth is unique here, so the rare-dob block alone
+    // would hold them too.)
     let l = link(&inc, &no_swap);
     assert_ne!(victims(&l, 2)[0], victims(&l, 2)[1], "not blocked together");
 }
