@@ -391,6 +391,22 @@ fn postcode_level(exact: bool, sector: bool, district: bool) -> u8 {
     }
 }
 
+/// Postcodes that are not UK postcodes (another country's, kept as
+/// written) have no sectors or districts: two of them one edit apart (a
+/// typo: a digit changed, two adjacent digits swapped) take the `sector`
+/// level, the next after `exact`.
+fn foreign_near(level: u8, x: &marac_model::Postcode, y: &marac_model::Postcode) -> u8 {
+    if level == 3
+        && !x.is_uk()
+        && !y.is_uk()
+        && within_one_edit(x.as_str().as_bytes(), y.as_str().as_bytes())
+    {
+        1
+    } else {
+        level
+    }
+}
+
 /// [`postcode_level`] of two numbered postcodes (both present).
 fn hot_postcode_level(x: &[u32; 3], y: &[u32; 3]) -> u8 {
     postcode_level(
@@ -411,17 +427,22 @@ impl Comparison for PostcodeCmp {
         let (Some(x), Some(y)) = (&a.postcode, &b.postcode) else {
             return NULL;
         };
-        postcode_level(
+        let level = postcode_level(
             x == y,
             x.sector().is_some() && x.sector() == y.sector(),
             x.district().is_some() && x.district() == y.district(),
-        )
+        );
+        foreign_near(level, x, y)
     }
-    fn compare_hot(&self, _: &HotSet, a: &Hot, b: &Hot, _: &Mention, _: &Mention) -> u8 {
+    fn compare_hot(&self, _: &HotSet, a: &Hot, b: &Hot, ma: &Mention, mb: &Mention) -> u8 {
         if a.postcode[0] == 0 || b.postcode[0] == 0 {
             return NULL;
         }
-        hot_postcode_level(&a.postcode, &b.postcode)
+        let level = hot_postcode_level(&a.postcode, &b.postcode);
+        match (&ma.postcode, &mb.postcode) {
+            (Some(x), Some(y)) => foreign_near(level, x, y),
+            _ => level,
+        }
     }
     fn prior_m(&self) -> &'static [f64] {
         &[0.85, 0.03, 0.03, 0.09]
@@ -930,6 +951,22 @@ mod tests {
         assert_eq!(level(&ph, &x, &y), "exact");
         y.phone = crate::normalise::phone("07700900124");
         assert_eq!(level(&ph, &x, &y), "else");
+    }
+
+    #[test]
+    fn foreign_postcodes_one_edit_apart_are_near() {
+        let pc = marac_model::Postcode::parse;
+        let level = |a: &str, b: &str| foreign_near(3, &pc(a), &pc(b));
+        assert_eq!(level("2576", "2567"), 1, "adjacent digits swapped");
+        assert_eq!(level("2576", "2586"), 1, "one digit changed");
+        assert_eq!(level("2576", "5276"), 1, "first two digits swapped");
+        assert_eq!(level("2576", "6275"), 3, "two edits");
+        assert_eq!(
+            level("NW1 0NE", "NW1 0NF"),
+            3,
+            "UK postcodes keep their own levels"
+        );
+        assert_eq!(foreign_near(0, &pc("2576"), &pc("2576")), 0);
     }
 
     #[test]
