@@ -11,7 +11,7 @@ use marac_geo::Areas;
 use marac_pipeline::{pack_map, MeetingPlan, Packer};
 
 use crate::cmd::register::{open_at, reg_err};
-use crate::cmd::{pipeline_err, WeekFlags, WeekInputs};
+use crate::cmd::{pipeline_err, WeekArgs, WeekInputs};
 use crate::inputs::{load_areas, parse_date_flag, today};
 use crate::output::{create_private_dir, emit, write_atomic};
 use crate::{input_error, InputArgs};
@@ -70,18 +70,8 @@ pub struct AgendaArgs {
     /// default: the register's `FILE.key` with --register, else `marac.key`).
     #[arg(long, value_name = "FILE")]
     key: Option<PathBuf>,
-    /// Person mentions from `marac link` instead of linking here.
-    #[arg(long, value_name = "persons.csv")]
-    persons: Option<PathBuf>,
-    /// Linkage rules when linking here: a FILE.toml, or `default` / `deterministic`.
-    #[arg(long, value_name = "FILE.toml")]
-    rules: Option<String>,
-    /// Risk configuration (default: the shipped one).
-    #[arg(long, value_name = "FILE.toml")]
-    config: Option<PathBuf>,
-    /// Professional referrals: one incident or person id a line.
-    #[arg(long, value_name = "FILE")]
-    refer: Option<PathBuf>,
+    #[command(flatten)]
+    week: WeekArgs,
     /// The chair's name, printed on the pack.
     #[arg(long, value_name = "NAME")]
     chair: Option<String>,
@@ -133,17 +123,7 @@ pub fn run(args: AgendaArgs, quiet: bool) -> Result<u8> {
             "--bcu all writes one pack per BCU: give --out DIR",
         ));
     }
-    let inputs = WeekInputs::read(
-        &WeekFlags {
-            input: &args.input,
-            persons: args.persons.as_deref(),
-            rules: args.rules.as_deref(),
-            refer: args.refer.as_deref(),
-            config: args.config.as_deref(),
-        },
-        as_of,
-        quiet,
-    )?;
+    let inputs = WeekInputs::read(&args.input, &args.week, as_of, quiet)?;
     let key_path = match (&args.key, &args.register) {
         (Some(k), _) => k.clone(),
         (None, Some(r)) => marac_register::default_secret_path(r),

@@ -12,7 +12,7 @@ pub mod scan;
 pub mod synth;
 pub mod validate;
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -37,28 +37,36 @@ pub struct WeekInputs {
     pub config: RiskConfig,
 }
 
-/// The flags that say where a week's inputs come from.
-pub struct WeekFlags<'a> {
-    /// The inputs and their profile and areas.
-    pub input: &'a InputArgs,
-    /// `--persons`.
-    pub persons: Option<&'a Path>,
-    /// `--rules`.
-    pub rules: Option<&'a str>,
-    /// `--refer`.
-    pub refer: Option<&'a Path>,
-    /// `--config`.
-    pub config: Option<&'a Path>,
+/// The flags that say how a week is linked and scored (shared by `scan`
+/// and `agenda`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct WeekArgs {
+    /// Person mentions from `marac link` (incident_id,role,person_id) instead of linking here.
+    #[arg(long, value_name = "persons.csv")]
+    pub persons: Option<PathBuf>,
+    /// Linkage rules when linking here: a FILE.toml, or `default` / `deterministic`.
+    #[arg(long, value_name = "FILE.toml")]
+    pub rules: Option<String>,
+    /// Risk weights, windows and thresholds (default: the shipped config/default.toml).
+    #[arg(long, value_name = "FILE.toml")]
+    pub config: Option<PathBuf>,
+    /// Professional referrals: one incident id or person id a line (`#` comments).
+    #[arg(long, value_name = "FILE")]
+    pub refer: Option<PathBuf>,
 }
 
 impl WeekInputs {
     /// Reads the configuration, the records and the mentions (linking them
     /// here unless `--persons` is given).
-    pub fn read(flags: &WeekFlags<'_>, as_of: NaiveDate, quiet: bool) -> Result<Self> {
-        let config = scan::load_config(flags.config)?;
-        let referrals = scan::load_referrals(flags.refer)?;
-        let (ingest, areas) = crate::inputs::load_with_areas(flags.input, Some(as_of), quiet)?;
-        let mentions = scan::person_rows(&ingest.incidents, flags.persons, flags.rules)?;
+    pub fn read(input: &InputArgs, week: &WeekArgs, as_of: NaiveDate, quiet: bool) -> Result<Self> {
+        let config = scan::load_config(week.config.as_deref())?;
+        let referrals = scan::load_referrals(week.refer.as_deref())?;
+        let (ingest, areas) = crate::inputs::load_with_areas(input, Some(as_of), quiet)?;
+        let mentions = scan::person_rows(
+            &ingest.incidents,
+            week.persons.as_deref(),
+            week.rules.as_deref(),
+        )?;
         Ok(WeekInputs {
             ingest,
             areas,

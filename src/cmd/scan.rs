@@ -8,7 +8,7 @@ use clap::Args;
 use marac_model::{Incident, PersonMention, Role};
 use marac_risk::{Referrals, RiskConfig};
 
-use crate::cmd::{pipeline_err, WeekFlags, WeekInputs};
+use crate::cmd::{pipeline_err, WeekArgs, WeekInputs};
 use crate::inputs::{parse_date_flag, today};
 use crate::output::emit;
 use crate::{input_error, InputArgs, ReportFormat};
@@ -25,18 +25,8 @@ pub struct ScanArgs {
     /// The scan date: windows count back from it, both ends included (default: today).
     #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
     as_of: Option<NaiveDate>,
-    /// Weights, windows and thresholds (default: the shipped config/default.toml).
-    #[arg(long, value_name = "FILE.toml")]
-    config: Option<PathBuf>,
-    /// Professional referrals: one incident id or person id a line (`#` comments).
-    #[arg(long, value_name = "FILE")]
-    refer: Option<PathBuf>,
-    /// Person mentions from `marac link` (incident_id,role,person_id) instead of linking here.
-    #[arg(long, value_name = "persons.csv")]
-    persons: Option<PathBuf>,
-    /// Linkage rules when linking here: a FILE.toml, or `default` / `deterministic`.
-    #[arg(long, value_name = "FILE.toml")]
-    rules: Option<String>,
+    #[command(flatten)]
+    week: WeekArgs,
     /// Only persons in this BCU (name or code).
     #[arg(long, value_name = "NAME")]
     bcu: Option<String>,
@@ -96,17 +86,13 @@ struct EvalArgs {
 
 fn run_eval(args: EvalArgs, quiet: bool) -> Result<u8> {
     let t = std::time::Instant::now();
-    let inputs = WeekInputs::read(
-        &WeekFlags {
-            input: &args.input,
-            persons: args.persons.as_deref(),
-            rules: args.rules.as_deref(),
-            refer: None,
-            config: args.config.as_deref(),
-        },
-        args.as_of,
-        quiet,
-    )?;
+    let week = WeekArgs {
+        persons: args.persons,
+        rules: args.rules,
+        config: args.config,
+        refer: None,
+    };
+    let inputs = WeekInputs::read(&args.input, &week, args.as_of, quiet)?;
     let link_s = t.elapsed().as_secs_f64();
     let rows = &inputs.mentions;
     let t = std::time::Instant::now();
@@ -198,17 +184,7 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
         return run_eval(e, quiet);
     }
     let as_of = args.as_of.unwrap_or_else(today);
-    let inputs = WeekInputs::read(
-        &WeekFlags {
-            input: &args.input,
-            persons: args.persons.as_deref(),
-            rules: args.rules.as_deref(),
-            refer: args.refer.as_deref(),
-            config: args.config.as_deref(),
-        },
-        as_of,
-        quiet,
-    )?;
+    let inputs = WeekInputs::read(&args.input, &args.week, as_of, quiet)?;
     let bcu_filter = match &args.bcu {
         None => None,
         Some(name) if name.eq_ignore_ascii_case("all") => None,

@@ -54,19 +54,25 @@ impl World {
         self.incidents.push(i);
     }
 
-    fn decide(&self, areas: &Areas, as_of: &str, reg: Option<&mut Register>) -> Decisions {
-        let (referrals, config) = (Referrals::default(), RiskConfig::default());
-        let week = Week {
+    /// The week as of a date, with default referrals and risk config.
+    fn week<'a>(&'a self, areas: &'a Areas, as_of: &str) -> Week<'a> {
+        Week {
             incidents: &self.incidents,
             mentions: &self.mentions,
             areas,
-            referrals: &referrals,
-            config: &config,
+            referrals: &NO_REFERRALS,
+            config: &CONFIG,
             as_of: d(as_of),
-        };
-        week.decide(reg, b"test secret").unwrap()
+        }
+    }
+
+    fn decide(&self, areas: &Areas, as_of: &str, reg: Option<&mut Register>) -> Decisions {
+        self.week(areas, as_of).decide(reg, b"test secret").unwrap()
     }
 }
+
+static NO_REFERRALS: std::sync::LazyLock<Referrals> = std::sync::LazyLock::new(Referrals::default);
+static CONFIG: std::sync::LazyLock<RiskConfig> = std::sync::LazyLock::new(RiskConfig::default);
 
 /// Victim V (three reports in Central North, then one in South), victim U
 /// (three reports placed nowhere), suspect S in all of U's.
@@ -155,15 +161,7 @@ fn a_suspect_is_never_a_case() {
 fn a_person_placed_nowhere_is_in_every_pack_and_heard_in_none() {
     let areas = Areas::london();
     let w = world();
-    let (referrals, config) = (Referrals::default(), RiskConfig::default());
-    let week = Week {
-        incidents: &w.incidents,
-        mentions: &w.mentions,
-        areas: &areas,
-        referrals: &referrals,
-        config: &config,
-        as_of: d("2026-10-20"),
-    };
+    let week = w.week(&areas, "2026-10-20");
     let dec = week.decide(None, b"k").unwrap();
     assert_eq!(dec.unplaced(), vec!["U"]);
     assert_eq!(dec.sections.get("U"), Some(&Section::NewReferral));
@@ -204,15 +202,7 @@ fn a_person_placed_nowhere_is_in_every_pack_and_heard_in_none() {
 /// Records a pack of Central North as the meeting of `date`, every case heard.
 fn hold_meeting(reg: &mut Register, w: &World, as_of: &str, date: &str) {
     let areas = Areas::london();
-    let (referrals, config) = (Referrals::default(), RiskConfig::default());
-    let week = Week {
-        incidents: &w.incidents,
-        mentions: &w.mentions,
-        areas: &areas,
-        referrals: &referrals,
-        config: &config,
-        as_of: d(as_of),
-    };
+    let week = w.week(&areas, as_of);
     let dec = week.decide(Some(reg), b"test secret").unwrap();
     let plan = MeetingPlan {
         date: d(date),
