@@ -2,7 +2,6 @@
 //! `marac link eval` measures the linkage against ground truth.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -12,9 +11,8 @@ use marac_ingest::Ingest;
 use marac_link::eval::{evaluate, Metrics};
 use marac_link::rules::Rules;
 use marac_link::{link, person_id, Linkage};
-use marac_render::escape::md;
+use marac_render::link_eval::LinkEvalRow;
 use marac_render::CsvDoc;
-use serde::Serialize;
 
 use crate::inputs::{load, load_profile};
 use crate::output::{emit, write_atomic};
@@ -252,22 +250,6 @@ fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
     }
 }
 
-#[derive(Serialize)]
-struct EvalRow {
-    rules: String,
-    pairs_true: u64,
-    pairs_found: u64,
-    true_positives: u64,
-    precision: f64,
-    recall: f64,
-    f1: f64,
-    b3_precision: f64,
-    b3_recall: f64,
-    b3_f1: f64,
-    comparisons: u64,
-    seconds: f64,
-}
-
 fn read_truth(path: &Path) -> Result<Vec<(String, String, String)>> {
     let mut r = csv::Reader::from_path(path)
         .map_err(|e| input_error(format!("--truth {}: {e}", path.display())))?;
@@ -376,7 +358,7 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
             (p, key.as_str())
         });
         let m: Metrics = evaluate(items);
-        rows.push(EvalRow {
+        rows.push(LinkEvalRow {
             rules: rules.name.clone(),
             pairs_true: m.pairs_true,
             pairs_found: m.pairs_found,
@@ -401,42 +383,8 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
             s.push('\n');
             s
         }
-        Format::Md => markdown(&rows),
+        Format::Md => marac_render::link_eval::markdown(&rows),
     };
     emit(e.out.as_deref(), text.as_bytes())?;
     Ok(0)
-}
-
-fn markdown(rows: &[EvalRow]) -> String {
-    let mut out = String::from("| metric |");
-    for r in rows {
-        let _ = write!(out, " {} |", md(&r.rules));
-    }
-    out.push_str("\n| --- |");
-    for _ in rows {
-        out.push_str(" ---: |");
-    }
-    out.push('\n');
-    type Cell = fn(&EvalRow) -> String;
-    let metrics: [(&str, Cell); 11] = [
-        ("pairs_true", |r| r.pairs_true.to_string()),
-        ("pairs_found", |r| r.pairs_found.to_string()),
-        ("true_positives", |r| r.true_positives.to_string()),
-        ("precision", |r| format!("{:.4}", r.precision)),
-        ("recall", |r| format!("{:.4}", r.recall)),
-        ("f1", |r| format!("{:.4}", r.f1)),
-        ("b3_precision", |r| format!("{:.4}", r.b3_precision)),
-        ("b3_recall", |r| format!("{:.4}", r.b3_recall)),
-        ("b3_f1", |r| format!("{:.4}", r.b3_f1)),
-        ("comparisons", |r| r.comparisons.to_string()),
-        ("seconds", |r| format!("{:.3}", r.seconds)),
-    ];
-    for (name, f) in metrics {
-        let _ = write!(out, "| {name} |");
-        for r in rows {
-            let _ = write!(out, " {} |", f(r));
-        }
-        out.push('\n');
-    }
-    out
 }

@@ -12,6 +12,7 @@
 //!   weekly changes).
 //! * [`hotspot`]: the Markdown of `marac hotspots` and the number formats
 //!   its CSV and JSON share.
+//! * [`link_eval`]: the figures of `marac link eval`.
 //! * [`scan`]: the risk scan's Markdown and one person explained.
 //! * [`validate`]: the report of `marac validate`.
 //!
@@ -28,6 +29,7 @@
 mod csv_doc;
 pub mod escape;
 pub mod hotspot;
+pub mod link_eval;
 pub mod register;
 pub mod scan;
 pub mod validate;
