@@ -125,7 +125,11 @@ pub fn run(args: LinkArgs, quiet: bool) -> Result<u8> {
     }
     let mut doc = CsvDoc::new(&["incident_id", "role", "person_id"])?;
     for r in linkage.rows() {
-        doc.row([r.incident_id.as_str(), r.role, r.person_id.as_str()])?;
+        doc.row([
+            r.incident_id.as_str(),
+            r.role.as_str(),
+            r.person_id.as_str(),
+        ])?;
     }
     if let Some(path) = &args.explain {
         write_atomic(path, &explain(&linkage)?)?;

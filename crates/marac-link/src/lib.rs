@@ -155,23 +155,12 @@ pub enum Reason {
     Attach,
 }
 
-/// One output row: a person mention and its person.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    /// The incident id.
-    pub incident_id: String,
-    /// `victim` or `suspect`.
-    pub role: &'static str,
-    /// The person id.
-    pub person_id: String,
-}
-
 /// The result of linking persons.
 #[derive(Debug)]
 pub struct Linkage<'a> {
     /// The incidents linked.
     pub incidents: &'a [Incident],
-    /// The mentions, in input order.
+    /// The mentions, in canonical order (incident id, victim first).
     pub mentions: Mentions,
     /// Persons of mentions.
     pub clusters: Clusters,
@@ -200,36 +189,24 @@ impl<'a> Linkage<'a> {
         Some(self.clusters.person_of[m as usize])
     }
 
-    /// One row per person mention, in input order.
-    pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
+    /// One [`PersonMention`] per person mention, in canonical order
+    /// (incident id, victim first): the output of `marac link`, and the
+    /// shape the risk scan, the register and the agenda take.
+    pub fn rows(&self) -> impl Iterator<Item = PersonMention> + '_ {
         self.mentions
             .list
             .iter()
             .zip(&self.clusters.person_of)
-            .map(|(m, p)| Row {
+            .map(|(m, p)| PersonMention {
                 incident_id: self.incidents[m.incident as usize].id.clone(),
-                role: m.role_str(),
+                role: m.role.unwrap_or(Role::Victim),
                 person_id: person_id(*p),
             })
     }
 
-    /// One [`PersonMention`] per person mention, in input order: the shape
-    /// the risk scan, the register and the agenda take.
+    /// [`Linkage::rows`], collected.
     pub fn mention_rows(&self) -> Vec<PersonMention> {
-        self.rows()
-            .map(|r| {
-                let role = if r.role == "suspect" {
-                    Role::Suspect
-                } else {
-                    Role::Victim
-                };
-                PersonMention {
-                    incident_id: r.incident_id,
-                    role,
-                    person_id: r.person_id,
-                }
-            })
-            .collect()
+        self.rows().collect()
     }
 
     /// `field=level;…` for a decision, prefixed by what decided it.

@@ -537,7 +537,7 @@ fn persons_do_not_depend_on_the_order_of_the_records() {
         end: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
     });
     let rows_of = |incidents: &[Incident]| {
-        let mut rows: Vec<(String, &'static str, String)> = link(incidents, &Rules::default())
+        let mut rows: Vec<(String, Role, String)> = link(incidents, &Rules::default())
             .rows()
             .map(|r| (r.incident_id, r.role, r.person_id))
             .collect();
