@@ -174,6 +174,15 @@ fn explain(l: &Linkage<'_>) -> Result<Vec<u8>> {
     Ok(doc.finish()?)
 }
 
+/// Below this estimated share of all matches found by blocking, `marac
+/// link` warns.
+const BLOCKING_WARN: f64 = 0.8;
+
+/// Above this ratio of the matches expected among the candidates to those
+/// estimated among all pairs, `marac link` warns that the model is
+/// overconfident.
+const OVERCONFIDENT: f64 = 1.1;
+
 /// Counts on standard error; never a personal value.
 fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
     let s = &l.stats;
@@ -207,7 +216,30 @@ fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
         .collect();
     eprintln!("marac: link: fields: {}", fields.join("; "));
     if let Some(e) = s.expected_matches {
-        eprintln!("marac: link: the model expects {e:.0} matching pairs among the candidates");
+        match s.matches_all_pairs {
+            Some(all) if all > 0.0 => {
+                let share = e / all;
+                eprintln!(
+                    "marac: link: the model expects {e:.0} matching pairs among the candidates, of about {all:.0} among all pairs: the blocking finds about {:.0} % of the matches",
+                    100.0 * share.min(1.0)
+                );
+                if share > OVERCONFIDENT {
+                    eprintln!(
+                        "marac: warning: the model expects more matches among the candidates than among all pairs ({:.0} %): its probabilities are overconfident here, so set a higher `threshold` in a rules file (see benches/README.md)",
+                        100.0 * share
+                    );
+                }
+                if share < BLOCKING_WARN {
+                    eprintln!(
+                        "marac: warning: the blocking rules may miss many matches (about {:.0} % found); add rules on the fields this data holds (see the field profile above and crates/marac-link/rules/README.md)",
+                        100.0 * share
+                    );
+                }
+            }
+            _ => eprintln!(
+                "marac: link: the model expects {e:.0} matching pairs among the candidates"
+            ),
+        }
     }
     match s.threshold_weight {
         Some(w) => eprintln!(

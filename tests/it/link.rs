@@ -323,3 +323,50 @@ fn truth_from_input_needs_a_profile_with_truth() {
     let r = run(&["profiles", "febrl"]);
     assert!(r.stdout.contains("[truth]") && r.stdout.contains("[join]"));
 }
+
+/// `marac link`'s summary on a public set: what the fields hold, the
+/// matches the blocking finds against the model's estimate over all pairs,
+/// and a warning where that share is low.
+fn link_summary(file: &str, profile: &str) -> String {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/linkage");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = marac()
+        .current_dir(&dir)
+        .args(["link", file, "--profile", profile, "--out"])
+        .arg(tmp.path().join("persons.csv"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn link_reports_fields_blocking_and_learned_vetoes() {
+    let febrl = link_summary("febrl-dataset3.csv", "febrl");
+    assert!(
+        febrl.contains("marac: link: fields: first_name 96.9 % filled, 1202 distinct;"),
+        "{febrl}"
+    );
+    assert!(
+        febrl.contains("the blocking finds about 97 % of the matches"),
+        "{febrl}"
+    );
+    assert!(!febrl.contains("may miss many matches"), "{febrl}");
+    assert!(
+        febrl.contains("chosen from the model (best expected F1)"),
+        "{febrl}"
+    );
+    // FEBRL's duplicates replace first names whole: that veto is priced, not a wall.
+    assert!(
+        febrl.contains("marac: link: veto 1: dropped, priced by weight"),
+        "{febrl}"
+    );
+    let fake = link_summary("fake_1000.csv", "splink-fake");
+    assert!(
+        fake.contains(
+            "marac: warning: the blocking rules may miss many matches (about 63 % found)"
+        ),
+        "{fake}"
+    );
+    assert!(fake.contains("marac: link: veto 1: kept"), "{fake}");
+}

@@ -100,6 +100,11 @@ pub struct Stats {
     /// The model's expected number of matching pairs among the candidate
     /// pairs (the sum of their match probabilities; probabilistic mode).
     pub expected_matches: Option<f64>,
+    /// The model's estimate of the matching pairs among all pairs of
+    /// mentions (EM's λ over all pairs, from the training sessions), when
+    /// the rules train in sessions. `expected_matches` over this is the
+    /// share of all matches the blocking found.
+    pub matches_all_pairs: Option<f64>,
     /// Each veto with how often near-certain matches hold it and whether it
     /// stayed a wall (see [`rules::RulesFile::veto_max_share`]).
     pub vetoes: Vec<VetoStat>,
@@ -549,6 +554,10 @@ fn pass(
                 .collect();
             let probs: Vec<f64> = weights.par_iter().map(|w| mdl.probability(*w)).collect();
             stats.expected_matches = Some(expected_matches(&probs));
+            if !sessions.is_empty() {
+                let n = list.len() as f64;
+                stats.matches_all_pairs = Some(mdl.lambda_all * n * (n - 1.0) / 2.0);
+            }
             let threshold = rules
                 .file
                 .threshold
