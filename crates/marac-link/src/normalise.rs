@@ -277,7 +277,19 @@ fn fold_unicode(s: &str) -> String {
             }
             space = false;
             for l in c.to_lowercase() {
-                out.push(l);
+                // Letters with no decomposition that records also write
+                // plain: "Małgorzata" / "Malgorzata", "Søren" / "Soren".
+                match l {
+                    'ł' => out.push('l'),
+                    'ø' => out.push('o'),
+                    'đ' | 'ð' => out.push('d'),
+                    'ı' => out.push('i'),
+                    'ß' => out.push_str("ss"),
+                    'æ' => out.push_str("ae"),
+                    'œ' => out.push_str("oe"),
+                    'þ' => out.push_str("th"),
+                    _ => out.push(l),
+                }
             }
         } else {
             space = true;
@@ -435,7 +447,8 @@ pub const NAME_VARIANTS: &[&[&str]] = &[
 ];
 
 struct NicknameTable {
-    ids: FxMap<&'static str, Vec<u16>>,
+    /// Folded name -> formal-name ids.
+    ids: FxMap<String, Vec<u16>>,
 }
 
 fn nickname_table() -> &'static NicknameTable {
@@ -455,13 +468,18 @@ fn nickname_table() -> &'static NicknameTable {
                 next
             });
         }
-        let mut ids: FxMap<&'static str, Vec<u16>> = FxMap::default();
+        // Keys folded as names are, so "Małgorzata" in the table meets
+        // "Malgorzata" in a record.
+        let mut ids: FxMap<String, Vec<u16>> = FxMap::default();
         for (formal, id) in &formal_id {
-            ids.entry(formal).or_default().push(*id);
+            let e = ids.entry(fold(formal)).or_default();
+            if !e.contains(id) {
+                e.push(*id);
+            }
         }
         for n in NICKNAMES {
             let id = formal_id[n.formal];
-            let e = ids.entry(n.nick).or_default();
+            let e = ids.entry(fold(n.nick)).or_default();
             if !e.contains(&id) {
                 e.push(id);
             }
@@ -797,6 +815,18 @@ mod tests {
                 .collect();
             assert_eq!(fold(&s), fold_unicode(&s), "{s:?}");
         }
+    }
+
+    #[test]
+    fn letters_without_decomposition_fold_to_their_plain_spelling() {
+        assert_eq!(fold("Małgorzata"), "malgorzata");
+        assert_eq!(fold("Søren Strauß"), "soren strauss");
+        assert_eq!(
+            formal_ids(&FirstName::parse("Gosia").name),
+            formal_ids(&FirstName::parse("Malgorzata").name),
+            "a nickname of Małgorzata is one of Malgorzata"
+        );
+        assert!(!formal_ids("gosia").is_empty());
     }
 
     #[test]
