@@ -16,10 +16,22 @@ use anyhow::{Context, Result};
 
 /// Writes `bytes` to `path` atomically with mode 0600.
 ///
-/// A target that exists and is not a regular file or a link to one (a
-/// device such as `/dev/null` or `/dev/stdout`, a named pipe) is written
-/// to in place: renaming over it would replace the device with a file.
+/// A symbolic link is followed (the link is kept, its target written). A
+/// target that exists and is not a regular file (a device such as
+/// `/dev/null`, a named pipe) is written to in place: renaming over it
+/// would replace the device with a file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    // A symbolic link is followed, so the link stays and what it points to
+    // is written (`/dev/stdout` → `/proc/self/fd/1` → a file or a pipe).
+    let resolved;
+    let path = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            resolved = fs::canonicalize(path)
+                .with_context(|| format!("{}: cannot follow the link", path.display()))?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     if let Ok(meta) = fs::metadata(path) {
         if !meta.is_file() && !meta.is_dir() {
             return OpenOptions::new()
@@ -134,5 +146,21 @@ mod tests {
         );
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_kept_and_its_target_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("pack-2026-11-27.md");
+        fs::write(&target, b"old").unwrap();
+        let link = dir.path().join("latest.md");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(&target).unwrap(), b"new");
     }
 }

@@ -192,6 +192,7 @@ pub fn build_pack(input: &PackInput<'_>) -> Pack {
     let with_flag = |f: &str| -> Vec<String> {
         cases
             .iter()
+            .chain(&unplaced)
             .filter(|c| c.flags.iter().any(|x| x == f))
             .map(|c| c.case_ref.clone())
             .collect()

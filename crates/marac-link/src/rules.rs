@@ -136,9 +136,10 @@ pub struct BlockRule {
     /// without comparing every pair of full names in them.
     #[serde(default)]
     pub partial: bool,
-    /// This rule's own cap: its blocks larger than this are skipped, without
-    /// a warning (counted in the rule's summary). For keys that identify a
-    /// person only when rare, such as a full name with no other field.
+    /// This rule's own cap, at most `blocking.max_block` and not with
+    /// `subblock`: its blocks larger than this are skipped without a
+    /// warning. For keys that identify a person only when rare, such as a
+    /// full name with no other field.
     #[serde(default)]
     pub max_block: Option<usize>,
 }
@@ -499,6 +500,23 @@ impl Rules {
             return Err(invalid("blocking.max_block must be at least 2".into()));
         }
         for r in &file.blocking.rules {
+            match r.max_block {
+                Some(cap) if cap < 2 || cap > file.blocking.max_block => {
+                    return Err(invalid(format!(
+                        "blocking rule '{}': max_block must be between 2 and blocking.max_block ({})",
+                        r.name, file.blocking.max_block
+                    )));
+                }
+                Some(_) if !r.subblock.is_empty() => {
+                    return Err(invalid(format!(
+                        "blocking rule '{}': max_block (skip larger blocks) and subblock (split them) exclude each other",
+                        r.name
+                    )));
+                }
+                _ => {}
+            }
+        }
+        for r in &file.blocking.rules {
             if r.keys.is_empty() {
                 return Err(invalid(format!("blocking rule '{}' has no keys", r.name)));
             }
@@ -562,6 +580,19 @@ mod tests {
     #[test]
     fn bad_rules_are_reported() {
         assert!(Rules::from_toml("x", "threshold = 2").is_err());
+        let rule = |extra: &str| {
+            format!("[blocking]\nmax_block = 300\n[[blocking.rules]]\nname = \"r\"\nkeys = [\"dob\"]\n{extra}")
+        };
+        assert!(Rules::from_toml("x", &rule("max_block = 10")).is_ok());
+        let too_big = Rules::from_toml("x", &rule("max_block = 1000")).unwrap_err();
+        assert!(
+            too_big.to_string().contains(
+                "blocking rule 'r': max_block must be between 2 and blocking.max_block (300)"
+            ),
+            "{too_big}"
+        );
+        let both = Rules::from_toml("x", &rule("max_block = 10\nsubblock = [\"first_initial\"]"));
+        assert!(both.unwrap_err().to_string().contains("exclude each other"));
         assert!(Rules::from_toml("x", "colour = 1").is_err());
         let e = Rules::from_toml(
             "x",

@@ -163,10 +163,14 @@ impl Week<'_> {
     /// agenda section.
     ///
     /// A case reference is proposed as the keyed hash ([`marac_register::case_ref`]
-    /// with `secret`) of the person's earliest victim mention (by date, then
-    /// incident id), prefixed with the code of the BCU of their earliest
-    /// placed incident ([`UNPLACED_CODE`] when none is): so it does not change
-    /// as new incidents arrive or the victim moves BCU. With a register, a
+    /// with `secret`) of the person's earliest victim mention on or before
+    /// the scan date (by date, then incident id), prefixed with the code of
+    /// the BCU of their earliest placed such incident ([`UNPLACED_CODE`]
+    /// when none is): so it does not change as later incidents arrive or
+    /// the victim moves BCU. (Without a register, a record dated earlier
+    /// than any seen before, or a first placed incident for a person placed
+    /// nowhere, still changes it; the register keeps references whatever
+    /// arrives.) With a register, a
     /// person whose mentions the register already knows keeps that case's
     /// reference (merges and splits are recorded there), and the hearings and
     /// open actions come from it; without one, references are the proposals
@@ -189,13 +193,18 @@ impl Week<'_> {
             .par_iter()
             .filter(|m| m.role == Role::Victim)
             .filter_map(|m| {
-                by_id.get(m.incident_id.as_str()).map(|i| {
-                    (
-                        m.person_id.as_str(),
-                        i.reported.date,
-                        m.incident_id.as_str(),
-                    )
-                })
+                // Only what the scan sees: records after the scan date do
+                // not make or change a reference.
+                by_id
+                    .get(m.incident_id.as_str())
+                    .filter(|i| i.reported.date <= self.as_of)
+                    .map(|i| {
+                        (
+                            m.person_id.as_str(),
+                            i.reported.date,
+                            m.incident_id.as_str(),
+                        )
+                    })
             })
             .collect();
         dated.par_sort_unstable();

@@ -65,7 +65,8 @@ pub struct RecordSummary {
     pub meeting_id: i64,
     /// The meeting reference (`BCU code-date`).
     pub meeting_ref: String,
-    /// Cases in the pack.
+    /// Cases recorded from the pack (review-only cases without decisions
+    /// are not).
     pub cases: usize,
     /// Of which new to the register.
     pub new_cases: usize,
@@ -339,6 +340,7 @@ impl Register {
         for c in &pack.cases {
             if c.section.as_deref() == Some("no_new_incident") && c.decisions.is_empty() {
                 // Listed for its actions to be reviewed, not heard again.
+                summary.cases -= 1;
                 continue;
             }
             let case_ref = c.case_ref.trim();
