@@ -63,7 +63,16 @@ pub fn load_with_areas(
     as_of: Option<NaiveDate>,
     quiet: bool,
 ) -> Result<(Ingest, Areas)> {
-    let areas = load_areas(args.areas.as_deref())?;
+    load_in(args, load_areas(args.areas.as_deref())?, as_of, quiet)
+}
+
+/// Reads every input, placing incidents in areas the caller has loaded.
+pub fn load_in(
+    args: &InputArgs,
+    areas: Areas,
+    as_of: Option<NaiveDate>,
+    quiet: bool,
+) -> Result<(Ingest, Areas)> {
     let opts = IngestOptions {
         profile: load_profile(&args.profile)?,
         areas: areas.clone(),

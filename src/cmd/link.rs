@@ -245,7 +245,7 @@ fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
         Some(w) => eprintln!(
             "marac: link: threshold probability {:.4} (match weight {w:.2} bits){}",
             s.threshold,
-            if s.threshold_chosen {
+            if rules.file.threshold.is_none() {
                 ", chosen from the model (best expected F1)"
             } else {
                 ", from the rules"
@@ -396,15 +396,7 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
         let m: Metrics = evaluate(items);
         rows.push(LinkEvalRow {
             rules: rules.name.clone(),
-            pairs_true: m.pairs_true,
-            pairs_found: m.pairs_found,
-            true_positives: m.true_positives,
-            precision: m.precision,
-            recall: m.recall,
-            f1: m.f1,
-            b3_precision: m.b3_precision,
-            b3_recall: m.b3_recall,
-            b3_f1: m.b3_f1,
+            metrics: m,
             comparisons: linkage.stats.comparisons,
             seconds: (seconds * 1000.0).round() / 1000.0,
         });

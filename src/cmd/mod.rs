@@ -59,9 +59,22 @@ impl WeekInputs {
     /// Reads the configuration, the records and the mentions (linking them
     /// here unless `--persons` is given).
     pub fn read(input: &InputArgs, week: &WeekArgs, as_of: NaiveDate, quiet: bool) -> Result<Self> {
+        let areas = crate::inputs::load_areas(input.areas.as_deref())?;
+        Self::read_in(input, week, areas, as_of, quiet)
+    }
+
+    /// [`WeekInputs::read`] with areas already loaded (by a command that
+    /// checked a `--bcu` against them first).
+    pub fn read_in(
+        input: &InputArgs,
+        week: &WeekArgs,
+        areas: Areas,
+        as_of: NaiveDate,
+        quiet: bool,
+    ) -> Result<Self> {
         let config = scan::load_config(week.config.as_deref())?;
         let referrals = scan::load_referrals(week.refer.as_deref())?;
-        let (ingest, areas) = crate::inputs::load_with_areas(input, Some(as_of), quiet)?;
+        let (ingest, areas) = crate::inputs::load_in(input, areas, Some(as_of), quiet)?;
         let mentions = scan::person_rows(
             &ingest.incidents,
             week.persons.as_deref(),

@@ -11,7 +11,8 @@ use crate::hash::FxMap;
 /// Linkage quality figures.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
 pub struct Metrics {
-    /// Mentions evaluated.
+    /// Mentions evaluated (not in `marac link eval`'s output).
+    #[serde(skip_serializing)]
     pub mentions: u64,
     /// Pairs of mentions of the same true person.
     pub pairs_true: u64,

@@ -84,9 +84,6 @@ pub struct Stats {
     pub threshold: f64,
     /// The threshold as a match weight in bits (probabilistic mode).
     pub threshold_weight: Option<f64>,
-    /// Whether the threshold was chosen from the model (no `threshold` in
-    /// the rules).
-    pub threshold_chosen: bool,
     /// Pairs at or above the threshold, or matched by a rule or reference.
     pub links: usize,
     /// Merges refused by the chaining guard.
@@ -553,7 +550,8 @@ fn pass(
                 .map(|(p, g)| scorer.weight_with(g, &adj[unpack(*p).0]))
                 .collect();
             let probs: Vec<f64> = weights.par_iter().map(|w| mdl.probability(*w)).collect();
-            stats.expected_matches = Some(expected_matches(&probs));
+            let expected = expected_matches(&probs);
+            stats.expected_matches = Some(expected);
             if !sessions.is_empty() {
                 let n = list.len() as f64;
                 stats.matches_all_pairs = Some(mdl.lambda_all * n * (n - 1.0) / 2.0);
@@ -561,12 +559,11 @@ fn pass(
             let threshold = rules
                 .file
                 .threshold
-                .unwrap_or_else(|| best_expected_f1(&probs));
+                .unwrap_or_else(|| best_expected_f1(&probs, expected));
             drop(probs);
             let min_w = mdl.weight_for(threshold);
             stats.threshold = threshold;
             stats.threshold_weight = Some(min_w);
-            stats.threshold_chosen = rules.file.threshold.is_none();
             // Learned once, in the first pass (the second only adds the
             // counterpart, which is not an identity field).
             if prev.is_none() {
@@ -727,18 +724,18 @@ const AUTO_THRESHOLD: (f64, f64) = (0.8, 0.99);
 /// candidate pairs under the model's own probabilities: linking the pairs
 /// of probability at least t, the expected true links are the sum of their
 /// probabilities, the expected matches the sum over all candidates, so the
-/// expected F1 is 2·Σ_{p ≥ t} p / (#{p ≥ t} + Σ p). Kept within 0.8–0.99.
+/// expected F1 is 2·Σ_{p ≥ t} p / (#{p ≥ t} + Σ p), `total` being Σ p
+/// ([`expected_matches`]). Kept within 0.8–0.99.
 ///
 /// Linking one more pair of probability p raises that expected F1 exactly
 /// when p is above half of it, so the unconstrained optimum sits near
 /// p ≈ F1/2 (≈ 0.45–0.5 on every data set measured) and, with the floor,
 /// the chosen threshold is in practice the floor: the model's own
 /// probabilities cannot argue for more caution. A calibrated model would.
-fn best_expected_f1(probs: &[f64]) -> f64 {
+fn best_expected_f1(probs: &[f64], total: f64) -> f64 {
     // Only pairs at or above the lowest threshold can be chosen; all count
     // in the expected number of matches (summed in millionths, so the sum
     // does not depend on the thread count).
-    let total = expected_matches(probs);
     let mut p: Vec<f64> = probs
         .par_iter()
         .copied()

@@ -566,11 +566,14 @@ fn persons_do_not_depend_on_the_order_of_the_records() {
 fn the_chosen_threshold_maximises_expected_f1() {
     // Σp = 3.03: linking the top 1, 2, 3 gives expected F1 0.491, 0.787,
     // 0.939; 0.2 is below the lowest threshold.
-    assert_eq!(crate::best_expected_f1(&[0.99, 0.2, 0.85, 0.99]), 0.85);
+    assert_eq!(
+        crate::best_expected_f1(&[0.99, 0.2, 0.85, 0.99], 3.03),
+        0.85
+    );
     // Never below 0.8 or above 0.99.
-    assert_eq!(crate::best_expected_f1(&[0.6, 0.6]), 0.99);
-    assert_eq!(crate::best_expected_f1(&[0.999_9, 0.999_9]), 0.99);
-    assert_eq!(crate::best_expected_f1(&[]), 0.99);
+    assert_eq!(crate::best_expected_f1(&[0.6, 0.6], 1.2), 0.99);
+    assert_eq!(crate::best_expected_f1(&[0.999_9, 0.999_9], 1.999_8), 0.99);
+    assert_eq!(crate::best_expected_f1(&[], 0.0), 0.99);
 }
 
 #[test]

@@ -335,11 +335,12 @@ impl Week<'_> {
 
         let mut sections = BTreeMap::new();
         for p in &mut scan.persons {
-            let latest = p
-                .incidents
-                .iter()
-                .filter_map(|i| by_id.get(i.as_str()).map(|x| x.reported.date))
-                .max();
+            // The person's victim mentions up to the scan date, earliest
+            // first: the last is the latest incident.
+            let latest = victim_mentions
+                .get(p.person_id.as_str())
+                .and_then(|list| list.last())
+                .map(|(date, _)| *date);
             let hearing = case_refs.get(&p.person_id).and_then(|r| last.get(r));
             let section = latest.map(|l| section_of(hearing, self.as_of, l));
             if section == Some(Section::RepeatCase) {

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use marac_link::eval::Metrics;
 use serde::Serialize;
 
 use crate::escape::md;
@@ -11,24 +12,9 @@ use crate::escape::md;
 pub struct LinkEvalRow {
     /// The rules file's name.
     pub rules: String,
-    /// True pairs.
-    pub pairs_true: u64,
-    /// Pairs linked.
-    pub pairs_found: u64,
-    /// Pairs linked that are true.
-    pub true_positives: u64,
-    /// Pairwise precision.
-    pub precision: f64,
-    /// Pairwise recall.
-    pub recall: f64,
-    /// Pairwise F1.
-    pub f1: f64,
-    /// B-cubed precision.
-    pub b3_precision: f64,
-    /// B-cubed recall.
-    pub b3_recall: f64,
-    /// B-cubed F1.
-    pub b3_f1: f64,
+    /// Pairwise and B-cubed figures.
+    #[serde(flatten)]
+    pub metrics: Metrics,
     /// Pairs compared.
     pub comparisons: u64,
     /// Seconds linking.
@@ -48,15 +34,15 @@ pub fn markdown(rows: &[LinkEvalRow]) -> String {
     out.push('\n');
     type Cell = fn(&LinkEvalRow) -> String;
     let metrics: [(&str, Cell); 11] = [
-        ("pairs_true", |r| r.pairs_true.to_string()),
-        ("pairs_found", |r| r.pairs_found.to_string()),
-        ("true_positives", |r| r.true_positives.to_string()),
-        ("precision", |r| format!("{:.4}", r.precision)),
-        ("recall", |r| format!("{:.4}", r.recall)),
-        ("f1", |r| format!("{:.4}", r.f1)),
-        ("b3_precision", |r| format!("{:.4}", r.b3_precision)),
-        ("b3_recall", |r| format!("{:.4}", r.b3_recall)),
-        ("b3_f1", |r| format!("{:.4}", r.b3_f1)),
+        ("pairs_true", |r| r.metrics.pairs_true.to_string()),
+        ("pairs_found", |r| r.metrics.pairs_found.to_string()),
+        ("true_positives", |r| r.metrics.true_positives.to_string()),
+        ("precision", |r| format!("{:.4}", r.metrics.precision)),
+        ("recall", |r| format!("{:.4}", r.metrics.recall)),
+        ("f1", |r| format!("{:.4}", r.metrics.f1)),
+        ("b3_precision", |r| format!("{:.4}", r.metrics.b3_precision)),
+        ("b3_recall", |r| format!("{:.4}", r.metrics.b3_recall)),
+        ("b3_f1", |r| format!("{:.4}", r.metrics.b3_f1)),
         ("comparisons", |r| r.comparisons.to_string()),
         ("seconds", |r| format!("{:.3}", r.seconds)),
     ];
