@@ -256,9 +256,10 @@ fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
     for (n, v) in s.vetoes.iter().enumerate() {
         let learned = match v.share {
             Some(share) => format!(
-                "{:.1} % of {} near-certain matches hold it",
+                "{:.1} % of {} near-certain matches{} hold it",
                 share * 100.0,
-                v.evidence
+                v.evidence,
+                if v.by_weight { " by weight" } else { "" }
             ),
             None => "names no level or has no near-certain matches".to_string(),
         };

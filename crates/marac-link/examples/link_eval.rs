@@ -6,7 +6,8 @@
 //! cargo run --release -p marac-link --example link_eval -- incidents.csv truth.csv [rules.toml]
 //! ```
 //!
-//! Environment: `DIAG=1` breaks the missed true pairs down (levels, shapes,
+//! Environment: `PROFILE=febrl` reads the input through a built-in profile
+//! (with truth `-`: the profile's own `[truth]` column); `DIAG=1` breaks the missed true pairs down (levels, shapes,
 //! sources, blocking, weight against the threshold) and lists wrong links;
 //! with it, `DIAG_STRONG=1` prints each missed pair over the threshold,
 //! `DIAG_CAL=1` counts the unvetoed candidate pairs that are true and false
@@ -37,10 +38,21 @@ fn main() {
     };
     let t = Instant::now();
     let bytes = std::fs::read(&args[1]).expect("incidents");
-    let mut ing = Ingester::new(IngestOptions::default());
+    let mut opts = IngestOptions::default();
+    if let Ok(name) = std::env::var("PROFILE") {
+        opts.profile = marac_ingest::profile::Profile::builtin(&name).expect("built-in profile");
+    }
+    let mut ing = Ingester::new(opts);
     ing.add_bytes(&args[1], &bytes, InputFormat::Csv)
         .expect("ingest");
-    let incidents = ing.finish().incidents;
+    let done = ing.finish();
+    let incidents = done.incidents;
+    // Truth `-`: the profile's own [truth] column, one victim per incident.
+    let from_input: Vec<(String, String, String)> = incidents
+        .iter()
+        .zip(&done.truth)
+        .filter_map(|(i, k)| Some((i.id.clone(), "victim".to_string(), k.clone()?)))
+        .collect();
     println!(
         "ingest: {} incidents in {:.3}s",
         incidents.len(),
@@ -76,15 +88,19 @@ fn main() {
             *p,
         );
     }
-    let truth = std::fs::read_to_string(&args[2]).expect("truth");
-    let rows: Vec<(String, String, String)> = truth
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (f[0].to_string(), f[1].to_string(), f[2].to_string())
-        })
-        .collect();
+    let rows: Vec<(String, String, String)> = if args[2] == "-" {
+        from_input
+    } else {
+        let truth = std::fs::read_to_string(&args[2]).expect("truth");
+        truth
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[0].to_string(), f[1].to_string(), f[2].to_string())
+            })
+            .collect()
+    };
     let items = rows.iter().enumerate().map(|(n, (i, r, k))| {
         let p = match found.get(&(i.clone(), r.as_str())) {
             Some(p) => person_id(*p),

@@ -57,6 +57,9 @@ pub struct Params<'v> {
     pub margin: f64,
     /// Whether identified persons of one mention attach too.
     pub singletons: bool,
+    /// Whether conflicting dates of birth keep a person from fitting
+    /// (false where the data's dates of birth carry typos).
+    pub dobs_conflict: bool,
     /// Whether a pair is held (a contradiction): `vetoed(pair index)`.
     pub vetoed: &'v (dyn Fn(usize) -> bool + Sync),
 }
@@ -149,7 +152,7 @@ pub fn find(
         }
     }
     let conflict = |a: u32, b: u32| {
-        dobs_conflict(&dobs[a as usize], &dobs[b as usize])
+        (params.dobs_conflict && dobs_conflict(&dobs[a as usize], &dobs[b as usize]))
             || refs_conflict(&refs[a as usize], &refs[b as usize])
     };
 

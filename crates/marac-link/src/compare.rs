@@ -10,7 +10,7 @@ use crate::jw::jaro_winkler;
 use chrono::Datelike;
 
 use crate::hot::{Hot, HotSet, FIRST, INITIAL_ONLY, LAST, PARTS, POINT};
-use crate::normalise::{jaccard, nickname_match, Mention};
+use crate::normalise::{jaccard, nickname_match, street_similarity, Mention};
 use crate::rules::{AddressSettings, Comparisons, NameSettings};
 
 /// The level of a comparison where a value is missing on either side.
@@ -250,7 +250,7 @@ impl Comparison for SwappedNamesCmp {
         "swapped_names"
     }
     fn levels(&self) -> &'static [&'static str] {
-        &["swapped", "else"]
+        &["swapped", "crossed", "else"]
     }
     fn compare(&self, a: &Mention, b: &Mention) -> u8 {
         let (af, al, bf, bl) = (&a.first.name, &a.last.name, &b.first.name, &b.last.name);
@@ -258,7 +258,7 @@ impl Comparison for SwappedNamesCmp {
             return NULL;
         }
         if af == bf || a.first.initial_only || b.first.initial_only {
-            return 1;
+            return 2;
         }
         swapped(af, al, bf, bl)
     }
@@ -267,7 +267,7 @@ impl Comparison for SwappedNamesCmp {
             return NULL;
         }
         if a.first == b.first || (a.flags | b.flags) & INITIAL_ONLY != 0 {
-            return 1;
+            return 2;
         }
         swapped(
             s.first_name(a),
@@ -277,25 +277,29 @@ impl Comparison for SwappedNamesCmp {
         )
     }
     fn prior_m(&self) -> &'static [f64] {
-        &[0.01, 0.99]
+        &[0.01, 0.005, 0.985]
     }
     fn prior_u(&self) -> &'static [f64] {
-        &[0.00001, 0.99999]
+        &[0.00001, 0.0001, 0.99989]
     }
 }
 
-/// The swapped-names level of two different, full pairs of names.
+/// The swapped-names level of two different, full pairs of names: both
+/// names swapped (within typos), one name *crossed* into the other field
+/// while the other name differs ("Dylan Lomman" / "Lomman Brayden": a given
+/// name taken for a family name, or the reverse, in one record), or else.
 fn swapped(af: &str, al: &str, bf: &str, bl: &str) -> u8 {
+    // Cheap pre-check: swapped names start with the same letters.
+    if af.as_bytes()[0] == bl.as_bytes()[0]
+        && al.as_bytes()[0] == bf.as_bytes()[0]
+        && jaro_winkler(af, bl) >= 0.92
+        && jaro_winkler(al, bf) >= 0.92
     {
-        // Cheap pre-check: swapped names start with the same letters.
-        if af.as_bytes()[0] != bl.as_bytes()[0] || al.as_bytes()[0] != bf.as_bytes()[0] {
-            return 1;
-        }
-        if jaro_winkler(af, bl) >= 0.92 && jaro_winkler(al, bf) >= 0.92 {
-            0
-        } else {
-            1
-        }
+        0
+    } else if al != bl && (af == bl || al == bf) {
+        1
+    } else {
+        2
     }
 }
 
@@ -469,7 +473,8 @@ impl Comparison for AddressCmp {
             return NULL;
         }
         self.level(
-            x.street_similarity(y),
+            || x.street_similarity(y),
+            jaccard(&x.street, &y.street),
             x.house.is_some() && x.house == y.house,
             x.flat == y.flat,
             x.flat.is_none() || y.flat.is_none(),
@@ -480,12 +485,23 @@ impl Comparison for AddressCmp {
         if ast == 0 || bst == 0 {
             return NULL;
         }
-        let sim = if ast == bst {
-            1.0
+        let (ast, bst) = (ast as usize, bst as usize);
+        let (exact, fuzzy) = if ast == bst {
+            (1.0, None)
         } else {
-            jaccard(&s.streets[ast as usize], &s.streets[bst as usize])
+            let (a, b) = (&s.streets[ast], &s.streets[bst]);
+            (
+                jaccard(a, b),
+                Some(|| street_similarity(a, &s.street_words[ast], b, &s.street_words[bst])),
+            )
         };
-        self.level(sim, ah != 0 && ah == bh, af == bf, af == 0 || bf == 0)
+        self.level(
+            || fuzzy.map_or(1.0, |f| f()),
+            exact,
+            ah != 0 && ah == bh,
+            af == bf,
+            af == 0 || bf == 0,
+        )
     }
     fn prior_m(&self) -> &'static [f64] {
         &[0.8, 0.05, 0.03, 0.12]
@@ -502,13 +518,25 @@ impl Comparison for AddressCmp {
 }
 
 impl AddressCmp {
-    /// The level from the street words' similarity, whether the house
-    /// numbers agree, the flats agree, and one flat is missing.
-    fn level(&self, sim: f64, same_house: bool, flats_agree: bool, one_flat_missing: bool) -> u8 {
+    /// The level from the street words' similarity (`exact`: Jaccard of
+    /// the words as written; `fuzzy`: the typo-tolerant one, computed only
+    /// when needed), whether the house numbers agree, the flats agree, and
+    /// one flat is missing. The top level wants the words as written: a
+    /// typo in the street is the `house` level.
+    fn level(
+        &self,
+        fuzzy: impl FnOnce() -> f64,
+        exact: f64,
+        same_house: bool,
+        flats_agree: bool,
+        one_flat_missing: bool,
+    ) -> u8 {
         let flats_compatible = flats_agree || one_flat_missing;
-        if same_house && flats_agree && sim >= self.0.high {
-            0
-        } else if same_house && flats_compatible && sim >= self.0.low {
+        if same_house && flats_agree && exact >= self.0.high {
+            return 0;
+        }
+        let sim = if exact >= self.0.low { exact } else { fuzzy() };
+        if same_house && flats_compatible && sim >= self.0.low {
             1
         } else if sim >= self.0.low {
             2
@@ -868,6 +896,9 @@ mod tests {
         let x = m("Wei", "Zhang", None, "", "");
         assert_eq!(level(&s, &x, &m("Zhang", "Wei", None, "", "")), "swapped");
         assert_eq!(level(&s, &x, &m("Wei", "Zhang", None, "", "")), "else");
+        assert_eq!(level(&s, &x, &m("Zhang", "Li", None, "", "")), "crossed");
+        assert_eq!(level(&s, &x, &m("Li", "Wei", None, "", "")), "crossed");
+        assert_eq!(level(&s, &x, &m("Li", "Zhang", None, "", "")), "else");
     }
 
     #[test]

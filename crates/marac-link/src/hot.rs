@@ -66,6 +66,8 @@ pub struct HotSet {
     pub last_names: Vec<Box<str>>,
     /// Street words by number.
     pub streets: Vec<Box<[u64]>>,
+    /// The same street words as text, by number.
+    pub street_words: Vec<Box<str>>,
     /// The counterpart person of each mention, in mention order: a copy
     /// small enough to stay in cache when the second pass compares only this.
     pub counterparts: Vec<Option<u32>>,
@@ -207,6 +209,9 @@ impl HotSet {
                 .collect(),
             streets: std::iter::once(Box::from([]))
                 .chain(tasks[5].1.iter().map(|&i| list[i].address.street.clone()))
+                .collect(),
+            street_words: std::iter::once(Box::from(""))
+                .chain(tasks[5].1.iter().map(|&i| list[i].address.words.clone()))
                 .collect(),
             counterparts: list.iter().map(|m| m.counterpart).collect(),
         }

@@ -120,6 +120,11 @@ pub struct VetoStat {
     pub share: Option<f64>,
     /// How many near-certain matches the share is taken over.
     pub evidence: u64,
+    /// Whether the near-certain matches are those the model's weight over
+    /// the other identity fields makes near-certain (odds of 999 to 1 over
+    /// all pairs), because fewer than twenty pairs agree at the top level on
+    /// three of them (a file with few identity fields, e.g. no postcode).
+    pub by_weight: bool,
     /// Whether it stayed a wall (else the comparisons' weights price it).
     pub active: bool,
 }
@@ -373,6 +378,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
                 &last,
                 &mut clusters,
                 &mut decisions,
+                &stats.vetoes,
             );
             stats.persons = clusters.persons;
             stats.timings.push(("attach", t.elapsed().as_secs_f64()));
@@ -518,15 +524,23 @@ fn pass(
                 mdl.set_population(gammas.len(), list.len());
                 mdl
             } else {
-                let (mdl, notes) = score::train_sessions(
-                    &pats,
-                    &sessions,
-                    &prior_m,
-                    &u,
-                    &cover,
-                    list.len(),
-                    &rules.file.training,
-                );
+                let train = |u: &[Vec<f64>]| {
+                    score::train_sessions(
+                        &pats,
+                        &sessions,
+                        &prior_m,
+                        u,
+                        &cover,
+                        list.len(),
+                        &rules.file.training,
+                    )
+                };
+                let (mut mdl, mut notes) = train(&u);
+                if rules.file.training.u_excludes_matches {
+                    // Once: λ over all pairs comes from the sessions, and
+                    // the corrected u barely moves it again.
+                    (mdl, notes) = train(&score::u_without_matches(&u, &mdl.m, mdl.lambda_all));
+                }
                 warnings.extend(notes);
                 mdl
             };
@@ -567,7 +581,7 @@ fn pass(
             // Learned once, in the first pass (the second only adds the
             // counterpart, which is not an identity field).
             if prev.is_none() {
-                stats.vetoes = learn_vetoes(rules, &set, &gammas);
+                stats.vetoes = learn_vetoes(rules, &set, &gammas, &mdl);
             }
             let walls: Vec<(String, expr::Expr)> = rules
                 .vetoes
@@ -654,12 +668,7 @@ fn pass(
     // A relaxed date-of-birth veto relaxes the guard's date-of-birth check:
     // in such data, conflicting dates are typos, not two people.
     let mut guard = rules.file.cluster;
-    if rules
-        .vetoes
-        .iter()
-        .zip(&stats.vetoes)
-        .any(|((_, e), v)| !v.active && e.primary_level().map(|l| l.0) == Some("dob"))
-    {
+    if dob_veto_dropped(rules, &stats.vetoes) {
         guard.refuse_conflicting_dob = false;
     }
     let clusters = cluster(&mentions.list, &sorted, &guard, min_weight);
@@ -763,6 +772,10 @@ fn best_expected_f1(probs: &[f64], total: f64) -> f64 {
 /// when a veto is learned.
 const IDENTITY: &[&str] = &["first_name", "last_name", "dob", "postcode", "address"];
 
+/// Match weight over all pairs (prior included) from which the other
+/// identity fields alone make a pair a near-certain match: odds of 999 to 1.
+const NEAR_CERTAIN_BITS: f64 = 9.965;
+
 /// Fewest near-certain pairs a veto is learned from; with fewer it stays a wall.
 const MIN_EVIDENCE: u64 = 20;
 
@@ -779,8 +792,15 @@ const MIN_EVIDENCE: u64 = 20;
 /// the share is at most [`rules::RulesFile::veto_max_share`] or there are
 /// fewer than twenty such pairs; a veto about no level (e.g.
 /// `missing(first_name)`) is always a wall.
-fn learn_vetoes(rules: &Rules, set: &ComparisonSet, gammas: &[Gamma]) -> Vec<VetoStat> {
+fn learn_vetoes(
+    rules: &Rules,
+    set: &ComparisonSet,
+    gammas: &[Gamma],
+    mdl: &Model,
+) -> Vec<VetoStat> {
     let identity: Vec<usize> = IDENTITY.iter().filter_map(|f| set.position(f)).collect();
+    let lw = mdl.level_weights();
+    let prior = (mdl.lambda_all / (1.0 - mdl.lambda_all)).log2();
     let pos = |f: &str| set.position(f);
     rules
         .vetoes
@@ -791,7 +811,9 @@ fn learn_vetoes(rules: &Rules, set: &ComparisonSet, gammas: &[Gamma]) -> Vec<Vet
                 let l = set.list[k].levels().iter().position(|x| *x == value)?;
                 Some((k, l as u8))
             });
-            let (mut held, mut evidence) = (0u64, 0u64);
+            // (held, evidence) among pairs near-certain by agreement, then
+            // among pairs near-certain by agreement or by weight.
+            let (mut strict, mut loose) = ((0u64, 0u64), (0u64, 0u64));
             if let Some((k, l)) = target {
                 let anchors: Vec<usize> = if Some(k) == pos("dob") {
                     [pos("first_name"), pos("last_name")]
@@ -801,31 +823,48 @@ fn learn_vetoes(rules: &Rules, set: &ComparisonSet, gammas: &[Gamma]) -> Vec<Vet
                 } else {
                     pos("dob").into_iter().collect()
                 };
-                (held, evidence) = gammas
+                (strict, loose) = gammas
                     .par_iter()
                     .map(|g| {
-                        if g[k] == NULL {
-                            return (0, 0);
-                        }
-                        let others = identity.iter().filter(|&&o| o != k && g[o] != NULL);
-                        let (n, top) =
-                            others.fold((0, true), |(n, top), &o| (n + 1, top && g[o] == 0));
+                        let none = ((0, 0), (0, 0));
                         // Identity, not a household: the date of birth
                         // agrees (for the dob veto, both names do).
-                        let anchored = anchors.iter().all(|&a| a == k || g[a] == 0);
-                        if n >= 3 && top && anchored {
-                            (u64::from(g[k] == l), 1)
+                        if g[k] == NULL || !anchors.iter().all(|&a| a == k || g[a] == 0) {
+                            return none;
+                        }
+                        let others = identity.iter().filter(|&&o| o != k && g[o] != NULL);
+                        let (n, top, w) = others.fold((0, true, prior), |(n, top, w), &o| {
+                            (n + 1, top && g[o] == 0, w + lw[o][usize::from(g[o])])
+                        });
+                        let hit = (u64::from(g[k] == l), 1);
+                        if n >= 3 && top {
+                            (hit, hit)
+                        } else if w >= NEAR_CERTAIN_BITS {
+                            ((0, 0), hit)
                         } else {
-                            (0, 0)
+                            none
                         }
                     })
-                    .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+                    .reduce(
+                        || ((0, 0), (0, 0)),
+                        |a, b| {
+                            (
+                                (a.0 .0 + b.0 .0, a.0 .1 + b.0 .1),
+                                (a.1 .0 + b.1 .0, a.1 .1 + b.1 .1),
+                            )
+                        },
+                    );
             }
+            // Agreement on three identity fields is the better witness; the
+            // model's weight stands in where the data hold too few fields.
+            let by_weight = strict.1 < MIN_EVIDENCE;
+            let (held, evidence) = if by_weight { loose } else { strict };
             let share = (evidence > 0).then(|| held as f64 / evidence as f64);
             VetoStat {
                 text: text.clone(),
                 share,
                 evidence,
+                by_weight,
                 active: match (rules.file.veto_max_share, share) {
                     (Some(max), Some(s)) if evidence >= MIN_EVIDENCE => s <= max,
                     _ => true,
@@ -835,8 +874,21 @@ fn learn_vetoes(rules: &Rules, set: &ComparisonSet, gammas: &[Gamma]) -> Vec<Vet
         .collect()
 }
 
+/// Whether the data dropped a veto about the date of birth (see
+/// [`learn_vetoes`]): then conflicting dates are typos, not two people, for
+/// the chaining guard and for attachment too.
+fn dob_veto_dropped(rules: &Rules, learned: &[VetoStat]) -> bool {
+    rules
+        .vetoes
+        .iter()
+        .zip(learned)
+        .any(|((_, e), v)| !v.active && e.primary_level().map(|l| l.0) == Some("dob"))
+}
+
 /// Attaches partial persons (see [`attach`]) and records each attachment
-/// as a decision; returns how many were attached.
+/// as a decision; returns how many were attached. `learned` are the
+/// vetoes as the first pass learned them.
+#[allow(clippy::too_many_arguments)]
 fn attach_partial(
     mentions: &Mentions,
     rules: &Rules,
@@ -845,8 +897,17 @@ fn attach_partial(
     last: &Prev,
     clusters: &mut Clusters,
     decisions: &mut Vec<Decision>,
+    learned: &[VetoStat],
 ) -> usize {
     let list = &mentions.list;
+    // An attachment veto that the data dropped as a pair veto is dropped
+    // here too: the contradiction it names is a typo in this data.
+    let walls: Vec<(String, expr::Expr)> = rules
+        .attach_vetoes
+        .iter()
+        .filter(|(text, _)| !learned.iter().any(|v| !v.active && v.text == *text))
+        .cloned()
+        .collect();
     let vetoed = |k: usize| {
         let (i, j) = unpack(last.pairs[k]);
         let facts = Facts {
@@ -855,12 +916,13 @@ fn attach_partial(
             a: &list[i],
             b: &list[j],
         };
-        vetoed(&rules.attach_vetoes, &facts)
+        vetoed(&walls, &facts)
     };
     let params = attach::Params {
         min_weight: rules.file.attach.min_weight,
         margin: rules.file.attach.margin,
         singletons: rules.file.attach.singletons,
+        dobs_conflict: !dob_veto_dropped(rules, learned),
         vetoed: &vetoed,
     };
     let found = attach::find(list, clusters, &last.pairs, &last.weights, &params);

@@ -100,6 +100,9 @@ pub struct Address {
     pub flat: Option<Box<str>>,
     /// Street and building words, hashed, sorted and deduplicated.
     pub street: Box<[u64]>,
+    /// The same words as text, in the order of `street`, joined by spaces
+    /// (for typo-tolerant comparison).
+    pub words: Box<str>,
     /// Whether anything at all was recognised.
     pub present: bool,
 }
@@ -120,7 +123,7 @@ impl Address {
         let tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
         let mut house = None;
         let mut flat = None;
-        let mut street: Vec<u64> = Vec::new();
+        let mut street: Vec<(u64, &str)> = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
             let t = tokens[i];
@@ -157,24 +160,27 @@ impl Address {
                     .find(|(a, _)| *a == t)
                     .map(|(_, full)| *full)
                     .unwrap_or(t);
-                street.push(hash_str(word));
+                street.push((hash_str(word), word));
             }
             i += 1;
         }
         street.sort_unstable();
-        street.dedup();
+        street.dedup_by_key(|w| w.0);
         let present = house.is_some() || flat.is_some() || !street.is_empty();
+        let words: Vec<&str> = street.iter().map(|w| w.1).collect();
         Address {
             house,
             flat,
-            street: street.into_boxed_slice(),
+            street: street.iter().map(|w| w.0).collect(),
+            words: words.join(" ").into(),
             present,
         }
     }
 
-    /// Jaccard similarity of the street-word sets (0 when either is empty).
+    /// Typo-tolerant Jaccard similarity of the street-word sets (see
+    /// [`street_similarity`]).
     pub fn street_similarity(&self, other: &Address) -> f64 {
-        jaccard(&self.street, &other.street)
+        street_similarity(&self.street, &self.words, &other.street, &other.words)
     }
 
     /// A key for "the same address": house, flat and street words.
@@ -194,24 +200,72 @@ impl Address {
     }
 }
 
+/// Shortest street word that may match another one typo away: shorter
+/// words ("st", "rd", "hill") differ by one letter from other real words.
+const FUZZY_WORD_MIN: usize = 4;
+
+/// Jaccard similarity of two sets of street words (hashes sorted and
+/// deduplicated, `aw`/`bw` the same words as text in that order), in which
+/// a word of four letters or more that is one typo (an edit or an adjacent
+/// swap) from a word of the other set that nothing else matched counts as
+/// shared: "stanley street" and "stanely street" share both words. Exact
+/// matches are paired first, then each remaining word of `a` in order with
+/// the first remaining word of `b` it fits. 0 when either is empty.
+pub fn street_similarity(a: &[u64], aw: &str, b: &[u64], bw: &str) -> f64 {
+    const MAX: usize = 32;
+    let exact = jaccard(a, b);
+    if exact >= 1.0 || a.len() > MAX || b.len() > MAX || a.is_empty() || b.is_empty() {
+        return exact;
+    }
+    let (mut ma, mut mb) = ([false; MAX], [false; MAX]);
+    let mut inter = shared(a, b, |i, j| (ma[i], mb[j]) = (true, true));
+    if inter == a.len() || inter == b.len() {
+        return exact;
+    }
+    let wb: Vec<&str> = bw.split(' ').collect();
+    for (x, w) in aw.split(' ').enumerate().take(a.len()) {
+        if ma[x] || w.len() < FUZZY_WORD_MIN {
+            continue;
+        }
+        if let Some(y) = (0..wb.len().min(b.len())).find(|&y| {
+            !mb[y]
+                && wb[y].len() >= FUZZY_WORD_MIN
+                && crate::compare::within_one_edit(w.as_bytes(), wb[y].as_bytes())
+        }) {
+            mb[y] = true;
+            inter += 1;
+        }
+    }
+    inter as f64 / (a.len() + b.len() - inter) as f64
+}
+
 /// Jaccard similarity of two sorted, deduplicated slices.
 pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
+    let inter = shared(a, b, |_, _| ());
+    inter as f64 / (a.len() + b.len() - inter) as f64
+}
+
+/// The number of values two sorted, deduplicated slices share, calling
+/// `found(i, j)` for each (`a[i] == b[j]`).
+#[inline]
+fn shared(a: &[u64], b: &[u64], mut found: impl FnMut(usize, usize)) -> usize {
     let (mut i, mut j, mut inter) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
+                found(i, j);
                 inter += 1;
                 i += 1;
                 j += 1;
             }
         }
     }
-    inter as f64 / (a.len() + b.len() - inter) as f64
+    inter
 }
 
 fn has_digit(s: &str) -> bool {
@@ -907,6 +961,35 @@ mod tests {
         assert!(a.street_similarity(&d) < 1.0);
         assert_eq!(a.key(), c.key());
         assert!(!Address::parse("  ").present);
+    }
+
+    #[test]
+    fn street_words_one_typo_apart_count_as_shared() {
+        let s = |a: &str, b: &str| Address::parse(a).street_similarity(&Address::parse(b));
+        // {stanley, street, miami} against {stanely, street, miami}: one
+        // typo, all three shared (exact Jaccard would be 2/4).
+        assert_eq!(s("8 stanley street miami", "8 stanely street miami"), 1.0);
+        assert_eq!(
+            jaccard(
+                &Address::parse("8 stanley street miami").street,
+                &Address::parse("8 stanely street miami").street
+            ),
+            0.5
+        );
+        // Two typos in one word: not shared (2 of 4).
+        assert_eq!(s("stanley street miami", "stnaelx street miami"), 0.5);
+        // Words under four letters must be equal: "elm" / "elk" are two streets.
+        assert_eq!(s("elm grove", "elk grove"), 1.0 / 3.0);
+        // Each word pairs once: "mill" meets "hill" or "mall", not both.
+        assert_eq!(s("mill lane", "hill mall lane"), 2.0 / 3.0);
+        assert_eq!(s("", "mill lane"), 0.0);
+        // The words as text follow the hashes' order, deduplicated.
+        let a = Address::parse("High Street High Road");
+        assert_eq!(a.street.len(), 3);
+        assert_eq!(a.words.split(' ').count(), 3);
+        for (h, w) in a.street.iter().zip(a.words.split(' ')) {
+            assert_eq!(*h, crate::hash::hash_str(w));
+        }
     }
 
     #[test]

@@ -282,6 +282,13 @@ pub struct Training {
     /// which the session's pairs agree exactly, e.g. `"dob"`,
     /// `"first_name+last_name"`. Empty: one EM over all candidate pairs.
     pub sessions: Vec<String>,
+    /// Whether u is corrected for the matches among the random pairs it is
+    /// estimated from (`u = (u_sampled - λ_all × m) / (1 - λ_all)`, then EM
+    /// again). Where duplicates are many (a file of 5,000 records holding
+    /// 6,500 matching pairs), a random pair is a match often enough that an
+    /// exact date of birth looks ten times commoner among non-matches than
+    /// it is; in a city's records the correction is negligible.
+    pub u_excludes_matches: bool,
 }
 
 impl Default for Training {
@@ -296,6 +303,7 @@ impl Default for Training {
             tf_min: 1e-6,
             tf_weight: 1.0,
             sessions: Vec::new(),
+            u_excludes_matches: true,
         }
     }
 }

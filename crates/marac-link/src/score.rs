@@ -162,6 +162,27 @@ pub fn estimate_u_cover(
     (u, cover, compared)
 }
 
+/// u with the matches taken out: random pairs hold matches at the rate
+/// `lambda_all`, whose levels follow m, so the non-matches' share of a level
+/// is `(u - lambda_all × m) / (1 - lambda_all)`. Each level keeps at least a
+/// hundredth of its sampled share (m is an estimate too), and each
+/// comparison's levels sum to one again.
+pub fn u_without_matches(u: &[Vec<f64>], m: &[Vec<f64>], lambda_all: f64) -> Vec<Vec<f64>> {
+    let l = lambda_all.clamp(0.0, 0.5);
+    u.iter()
+        .zip(m)
+        .map(|(u, m)| {
+            let v: Vec<f64> = u
+                .iter()
+                .zip(m)
+                .map(|(u, m)| ((u - l * m) / (1.0 - l)).max(u / 100.0))
+                .collect();
+            let sum: f64 = v.iter().sum();
+            v.iter().map(|x| x / sum).collect()
+        })
+        .collect()
+}
+
 fn zero_counts(set: &ComparisonSet) -> Vec<Vec<u64>> {
     set.level_counts().into_iter().map(|n| vec![0; n]).collect()
 }
@@ -508,6 +529,28 @@ impl<'a> Scorer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn u_without_matches_takes_the_matches_out_of_random_pairs() {
+        // Random pairs: 0.05 % agree on the date of birth; a tenth of a
+        // percent of them are matches, 90 % of which agree.
+        let u = vec![vec![0.0005, 0.9995]];
+        let m = vec![vec![0.9, 0.1]];
+        let v = u_without_matches(&u, &m, 0.0004);
+        let exact = (0.0005 - 0.0004 * 0.9) / (1.0 - 0.0004);
+        let other = (0.9995 - 0.0004 * 0.1) / (1.0 - 0.0004);
+        let sum = exact + other;
+        assert!((v[0][0] - exact / sum).abs() < 1e-15, "{v:?}");
+        assert!((v[0][1] - other / sum).abs() < 1e-15, "{v:?}");
+        // No matches among random pairs: unchanged.
+        assert_eq!(u_without_matches(&u, &m, 0.0), u);
+        // Never below a hundredth of the sampled share.
+        let w = u_without_matches(&[vec![0.001, 0.999]], &[vec![1.0, 0.0]], 0.01);
+        assert!(
+            (w[0][0] - 0.00001 / (0.00001 + 0.999 / 0.99)).abs() < 1e-12,
+            "{w:?}"
+        );
+    }
 
     /// Draws pairs from known m, u and λ; EM must find them again.
     #[test]

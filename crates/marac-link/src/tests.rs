@@ -434,6 +434,48 @@ fn a_partial_record_with_a_conflicting_date_of_birth_does_not_attach() {
 }
 
 #[test]
+fn where_the_data_drop_the_dob_veto_a_partial_record_with_another_dob_attaches() {
+    // A file whose duplicates carry replaced dates of birth: 30 people, each
+    // twice at one address, a third of them with two different dates.
+    let mut rows = format!(
+        "{IRENA}K3,camden-council,asb,2026-02-02,Camden,,,Kowalczyk,2004-11-27,18 Rowan Court,NW5 1QT,,,,,\n"
+    );
+    let firsts = ["Ola", "Remi", "Sade", "Tunde", "Uche", "Vera"];
+    let lasts = ["Abara", "Bello", "Chukwu", "Dike", "Eze"];
+    for i in 0..30 {
+        let (f, l) = (firsts[i % 6], lasts[i / 6]);
+        for k in 0..2 {
+            let (year, month) = if i % 3 == 0 && k == 1 {
+                (1983, 11)
+            } else {
+                (1950, 5)
+            };
+            rows.push_str(&format!(
+                "T{i}x{k},met-police,asb,2026-03-{:02},Camden,,{f},{l},{}-{month:02}-{:02},{} Ash Walk,E{} {}ZZ,,,,,\n",
+                k + 1,
+                year + i,
+                i % 27 + 1,
+                i + 2,
+                i % 9 + 1,
+                i % 7 + 1,
+            ));
+        }
+    }
+    let inc = incidents(&rows);
+    let l = link(&inc, &Rules::default());
+    let dob = &l.stats.vetoes[1];
+    assert!(!dob.active && !dob.by_weight, "{dob:?}");
+    assert_eq!((dob.evidence, dob.share), (31, Some(10.0 / 31.0)));
+    let v = victims(&l, 3);
+    assert_eq!(v[0], v[1]);
+    assert_eq!(
+        v[2], v[0],
+        "the dropped veto and date check no longer hold it back"
+    );
+    assert_eq!(l.stats.attached, 1);
+}
+
+#[test]
 fn compact_comparisons_give_exactly_the_levels_of_full_ones() {
     use crate::block::{candidate_pairs, unpack};
     use crate::compare::ComparisonSet;
