@@ -115,6 +115,10 @@ struct Common {
     /// near-repeat: seed of the permutations.
     #[arg(long, default_value_t = 1, value_name = "S")]
     seed: u64,
+    /// near-repeat: how the distance between two incidents is measured: euclidean (straight
+    /// line, the default) or manhattan (|Δx| + |Δy|, the Near Repeat Calculator's default).
+    #[arg(long, value_enum, value_name = "METRIC")]
+    distance: Option<DistanceArg>,
     /// Output format (default: geojson; md for near-repeat and eval).
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -130,6 +134,21 @@ enum Method {
     Kde,
     RepeatLocations,
     NearRepeat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DistanceArg {
+    Euclidean,
+    Manhattan,
+}
+
+impl From<DistanceArg> for knox::Distance {
+    fn from(d: DistanceArg) -> Self {
+        match d {
+            DistanceArg::Euclidean => knox::Distance::Euclidean,
+            DistanceArg::Manhattan => knox::Distance::Manhattan,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -282,6 +301,9 @@ fn run_method(method: Method, c: Common, quiet: bool) -> Result<u8> {
     }
     if c.labels.is_some() && method != Method::Dbscan {
         return Err(input_error("--labels is for --method dbscan"));
+    }
+    if c.distance.is_some() && method != Method::NearRepeat {
+        return Err(input_error("--distance is for --method near-repeat"));
     }
     let bcus = bcu_list(&c)?;
     let ingest = load(&c.input, None, quiet)?;
@@ -538,6 +560,7 @@ fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> R
 
 fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
     let params = knox::KnoxParams {
+        distance: c.distance.map_or(knox::Distance::default(), Into::into),
         space_bands: c.space_bands.clone(),
         time_bands: c.time_bands.clone(),
         iterations: c.iterations,
@@ -545,8 +568,15 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
     };
     let mut csv = CsvDoc::new(&[
         "bcu",
+        "distance",
         "space_band",
+        "space_min_m",
+        "space_min_inclusive",
+        "space_max_m",
+        "space_max_inclusive",
         "time_band",
+        "time_min_days",
+        "time_max_days",
         "observed",
         "expected",
         "knox_ratio",
@@ -554,11 +584,14 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
     ])?;
     let mut md = md_header(
         &format!(
-            "Near repeat (Knox test, {} permutations, seed {})",
-            c.iterations, c.seed
+            "Near repeat (Knox test, {} distance, {} permutations, seed {})",
+            params.distance.title(),
+            c.iterations,
+            c.seed
         ),
         c,
     );
+    hmd::knox_key(&mut md, params.distance);
     let mut json_bcus = Vec::new();
     for set in sets {
         let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
@@ -568,29 +601,38 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
             .map(|e| e.date.num_days_from_ce() as i64)
             .collect();
         let t = knox::knox(&xy, &days, &params).map_err(lib_err)?;
-        let cols = t.time_labels.len();
-        hmd::knox_bcu(
-            &mut md,
-            &set.name,
-            &t,
-            c.space_bands.iter().copied().fold(0.0, f64::max),
-        );
+        let cols = t.time_bands.len();
+        hmd::knox_bcu(&mut md, &set.name, &t);
         let mut rows = Vec::new();
-        for (r, label) in t.space_labels.iter().enumerate() {
-            for k in 0..cols {
+        for (r, sb) in t.space_bands.iter().enumerate() {
+            for (k, tb) in t.time_bands.iter().enumerate() {
                 let cell = &t.cells[r * cols + k];
+                let opt = |v: Option<String>| v.unwrap_or_default();
                 csv.row([
                     set.name.to_string(),
-                    label.clone(),
-                    t.time_labels[k].clone(),
+                    t.distance.as_str().to_string(),
+                    sb.label.clone(),
+                    format!("{}", sb.min_m),
+                    sb.min_inclusive.to_string(),
+                    opt(sb.max_m.map(|m| format!("{m}"))),
+                    opt(sb.max_m.map(|_| "true".to_string())),
+                    tb.label.clone(),
+                    tb.min_days.to_string(),
+                    opt(tb.max_days.map(|d| d.to_string())),
                     cell.observed.to_string(),
                     f6(cell.expected),
                     cell.ratio.map(f6).unwrap_or_default(),
                     f6(cell.p),
                 ])?;
                 rows.push(json!({
-                    "space_band": label,
-                    "time_band": t.time_labels[k],
+                    "space_band": sb.label,
+                    "space_min_m": sb.min_m,
+                    "space_min_inclusive": sb.min_inclusive,
+                    "space_max_m": sb.max_m,
+                    "space_max_inclusive": sb.max_m.map(|_| true),
+                    "time_band": tb.label,
+                    "time_min_days": tb.min_days,
+                    "time_max_days": tb.max_days,
                     "observed": cell.observed,
                     "expected": r6(cell.expected),
                     "knox_ratio": cell.ratio.map(r6),
@@ -611,6 +653,8 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
         _ => {
             let v = json!({
                 "method": "near-repeat",
+                "distance": params.distance.as_str(),
+                "band_bounds": hmd::KNOX_BOUNDS,
                 "space_bands": c.space_bands,
                 "time_bands": c.time_bands,
                 "iterations": c.iterations,
@@ -632,6 +676,11 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
     if c.until.is_some() {
         return Err(input_error(
             "hotspots eval: use --train-until and --test-until instead of --until",
+        ));
+    }
+    if c.distance.is_some() {
+        return Err(input_error(
+            "--distance is for --method near-repeat, not hotspots eval",
         ));
     }
     let format = c.format.unwrap_or(Format::Md);
