@@ -87,6 +87,14 @@ struct Common {
     /// gistar: distance band between cell centres, metres.
     #[arg(long, default_value_t = 500.0, value_name = "METRES")]
     band: f64,
+    /// gistar: write only the cells that are hot or cold spots at --confidence or more (GeoJSON,
+    /// JSON and CSV; the GeoJSON says so in its `marac` member): a small file QGIS opens quickly.
+    #[arg(long)]
+    significant_only: bool,
+    /// gistar --significant-only: the lowest confidence kept, percent (default 90: every hot and
+    /// cold class).
+    #[arg(long, value_enum, value_name = "PERCENT")]
+    confidence: Option<Confidence>,
     /// kde: bandwidth (search radius), metres (default: ArcGIS's rule).
     #[arg(long, value_name = "METRES")]
     bandwidth: Option<f64>,
@@ -134,6 +142,26 @@ enum Method {
     Kde,
     RepeatLocations,
     NearRepeat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Confidence {
+    #[value(name = "90")]
+    C90,
+    #[value(name = "95")]
+    C95,
+    #[value(name = "99")]
+    C99,
+}
+
+impl Confidence {
+    fn percent(self) -> u8 {
+        match self {
+            Confidence::C90 => 90,
+            Confidence::C95 => 95,
+            Confidence::C99 => 99,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -305,6 +333,14 @@ fn run_method(method: Method, c: Common, quiet: bool) -> Result<u8> {
     if c.distance.is_some() && method != Method::NearRepeat {
         return Err(input_error("--distance is for --method near-repeat"));
     }
+    if c.significant_only && method != Method::Gistar {
+        return Err(input_error("--significant-only is for --method gistar"));
+    }
+    if c.confidence.is_some() && !c.significant_only {
+        return Err(input_error(
+            "--confidence is for --significant-only (--method gistar)",
+        ));
+    }
     let bcus = bcu_list(&c)?;
     let ingest = load(&c.input, None, quiet)?;
     let sets = prepare(&c, &ingest.incidents, &bcus, c.since, c.until, quiet)?;
@@ -334,8 +370,21 @@ fn md_header(title: &str, c: &Common) -> String {
 /// The output in the chosen format, from the method's GeoJSON features, CSV
 /// and Markdown.
 fn formatted(format: Format, features: Vec<Value>, csv: CsvDoc, md: String) -> Result<Vec<u8>> {
+    formatted_with(format, &Map::new(), features, csv, md)
+}
+
+/// [`formatted`], with foreign members of the GeoJSON FeatureCollection.
+fn formatted_with(
+    format: Format,
+    members: &Map<String, Value>,
+    features: Vec<Value>,
+    csv: CsvDoc,
+    md: String,
+) -> Result<Vec<u8>> {
     Ok(match format {
-        Format::Geojson | Format::Json => gj::feature_collection(features).into_bytes(),
+        Format::Geojson | Format::Json => {
+            gj::feature_collection_with(members, features).into_bytes()
+        }
         Format::Csv => csv.finish()?,
         Format::Md => md.into_bytes(),
     })
@@ -407,6 +456,11 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
         ),
         c,
     );
+    // --significant-only: the lowest confidence a written cell has.
+    let floor = c
+        .significant_only
+        .then(|| c.confidence.map_or(90, Confidence::percent));
+    let (mut cells, mut written) = (0usize, 0usize);
     for set in sets {
         if set.events.is_empty() {
             hmd::no_incidents(&mut md, &set.name);
@@ -414,7 +468,12 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
         }
         let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
         let g = gistar::gi_star(&xy, c.cell, c.band).map_err(lib_err)?;
+        cells += g.cells.len();
         for cell in &g.cells {
+            if floor.is_some_and(|f| !cell.class.significant_at(f)) {
+                continue;
+            }
+            written += 1;
             if matches!(format, Format::Geojson | Format::Json) {
                 let p = props(vec![
                     ("bcu", json!(&*set.name)),
@@ -422,7 +481,7 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
                     ("y", json!(cell.y)),
                     ("count", json!(cell.count)),
                     ("gi_z", json!(r6(cell.z))),
-                    ("p", json!(cell.p)),
+                    ("p", json!(fp(cell.p).parse::<f64>()?)),
                     ("class", json!(cell.class.as_str())),
                 ]);
                 features.push(gj::polygon_feature(&g.grid.square(cell.index), p));
@@ -441,7 +500,23 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
         }
         hmd::gistar_bcu(&mut md, &set.name, set.events.len(), &g);
     }
-    formatted(format, features, csv, md)
+    let mut members = Map::new();
+    if let Some(f) = floor {
+        members.insert(
+            "marac".into(),
+            json!({
+                "method": "gistar",
+                "filter": "significant_only",
+                "min_confidence": f,
+                "cells": cells,
+                "cells_written": written,
+                "note": format!(
+                    "filtered: only the {written} of {cells} cells that are hot or cold spots at {f} % confidence or more (FDR corrected) are written"
+                ),
+            }),
+        );
+    }
+    formatted_with(format, &members, features, csv, md)
 }
 
 fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
@@ -678,9 +753,9 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
             "hotspots eval: use --train-until and --test-until instead of --until",
         ));
     }
-    if c.distance.is_some() {
+    if c.distance.is_some() || c.significant_only || c.confidence.is_some() {
         return Err(input_error(
-            "--distance is for --method near-repeat, not hotspots eval",
+            "--distance, --significant-only and --confidence are for one method, not hotspots eval",
         ));
     }
     let format = c.format.unwrap_or(Format::Md);

@@ -113,6 +113,95 @@ fn gistar_csv_has_the_exact_columns_and_every_cell() {
 }
 
 #[test]
+fn gistar_significant_only_writes_exactly_the_significant_cells_and_says_so() {
+    let gi = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec![
+            "hotspots", FIXTURE, "--method", "gistar", "--cell", "100", "--band", "200", "--bcu",
+            "CN",
+        ];
+        args.extend_from_slice(extra);
+        let (out, _) = ok(&args);
+        assert_eq!(
+            marac_hotspot::geojson::check_rfc7946(&out),
+            Vec::<String>::new()
+        );
+        serde_json::from_str(&out).unwrap()
+    };
+    let all = gi(&[]);
+    assert!(all.get("marac").is_none(), "the full file is not marked");
+    let features = all["features"].as_array().unwrap();
+    assert_eq!(features.len(), 552, "23 × 24 cells");
+    let significant_at = |f: &serde_json::Value, level: u32| -> bool {
+        match f["properties"]["class"].as_str().unwrap() {
+            "hot_99" | "cold_99" => true,
+            "hot_95" | "cold_95" => level <= 95,
+            "hot_90" | "cold_90" => level <= 90,
+            "not_significant" => false,
+            other => panic!("class {other}"),
+        }
+    };
+    for (extra, level, written) in [
+        (&["--significant-only"][..], 90, 20),
+        (&["--significant-only", "--confidence", "90"][..], 90, 20),
+        (&["--significant-only", "--confidence", "95"][..], 95, 20),
+        (&["--significant-only", "--confidence", "99"][..], 99, 16),
+    ] {
+        let only = gi(extra);
+        let want: Vec<&serde_json::Value> = features
+            .iter()
+            .filter(|f| significant_at(f, level))
+            .collect();
+        let got: Vec<&serde_json::Value> = only["features"].as_array().unwrap().iter().collect();
+        assert_eq!(
+            got, want,
+            "{extra:?}: the same cells, geometry and values, in order"
+        );
+        assert_eq!(got.len(), written, "{extra:?}");
+        assert_eq!(
+            only["marac"],
+            json!({
+                "method": "gistar",
+                "filter": "significant_only",
+                "min_confidence": level,
+                "cells": 552,
+                "cells_written": written,
+                "note": format!("filtered: only the {written} of 552 cells that are hot or cold spots at {level} % confidence or more (FDR corrected) are written"),
+            })
+        );
+    }
+    // CSV: the rows of the significant cells, unchanged.
+    let csv = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "hotspots", FIXTURE, "--method", "gistar", "--cell", "100", "--band", "200", "--bcu",
+            "CN", "--format", "csv",
+        ];
+        args.extend_from_slice(extra);
+        ok(&args).0.lines().map(str::to_string).collect()
+    };
+    let full = csv(&[]);
+    let only = csv(&["--significant-only"]);
+    let want: Vec<String> = full
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || !l.ends_with(",not_significant"))
+        .map(|(_, l)| l.clone())
+        .collect();
+    assert_eq!(only, want);
+    assert_eq!(only.len(), 1 + 20);
+    // p is written as in the CSV (6 decimals, or 4 significant digits below
+    // 0.0001).
+    for f in features {
+        let p = f["properties"]["p"].as_f64().unwrap();
+        let text = if p > 0.0 && p < 1e-4 {
+            format!("{p:.3e}")
+        } else {
+            format!("{p:.6}")
+        };
+        assert_eq!(text.parse::<f64>().unwrap(), p, "{p}");
+    }
+}
+
+#[test]
 fn repeat_locations_join_spellings_of_one_address() {
     let (out, _) = ok(&[
         "hotspots",
@@ -278,6 +367,24 @@ fn bad_flags_exit_2() {
             "--distance",
             "manhattan",
         ],
+        &["hotspots", FIXTURE, "--method", "kde", "--significant-only"],
+        &[
+            "hotspots",
+            FIXTURE,
+            "--method",
+            "gistar",
+            "--confidence",
+            "95",
+        ],
+        &[
+            "hotspots",
+            FIXTURE,
+            "--method",
+            "gistar",
+            "--significant-only",
+            "--confidence",
+            "80",
+        ],
         &[
             "hotspots", FIXTURE, "--method", "kde", "--kinds", "burglary",
         ],
@@ -300,9 +407,18 @@ fn bad_flags_exit_2() {
 
 #[test]
 fn output_is_byte_identical_with_one_or_two_threads() {
-    let runs: [&[&str]; 5] = [
+    let runs: [&[&str]; 7] = [
         &["--method", "dbscan", "--eps", "30", "--min-points", "3"],
         &["--method", "gistar", "--cell", "250", "--band", "500"],
+        &[
+            "--method",
+            "gistar",
+            "--cell",
+            "100",
+            "--band",
+            "200",
+            "--significant-only",
+        ],
         &["--method", "kde", "--cell", "100"],
         &["--method", "repeat-locations"],
         &[
@@ -312,6 +428,16 @@ fn output_is_byte_identical_with_one_or_two_threads() {
             "199",
             "--format",
             "csv",
+        ],
+        &[
+            "--method",
+            "near-repeat",
+            "--iterations",
+            "199",
+            "--distance",
+            "manhattan",
+            "--format",
+            "json",
         ],
     ];
     for extra in runs {
