@@ -114,13 +114,17 @@ fn gistar_csv_has_the_exact_columns_and_every_cell() {
 
 #[test]
 fn gistar_significant_only_writes_exactly_the_significant_cells_and_says_so() {
-    let gi = |extra: &[&str]| -> serde_json::Value {
+    // Gi* of the fixture on 100 m cells with a 200 m band, in Central North.
+    let run_gi = |extra: &[&str]| -> String {
         let mut args = vec![
             "hotspots", FIXTURE, "--method", "gistar", "--cell", "100", "--band", "200", "--bcu",
             "CN",
         ];
         args.extend_from_slice(extra);
-        let (out, _) = ok(&args);
+        ok(&args).0
+    };
+    let gi = |extra: &[&str]| -> serde_json::Value {
+        let out = run_gi(extra);
         assert_eq!(
             marac_hotspot::geojson::check_rfc7946(&out),
             Vec::<String>::new()
@@ -171,12 +175,8 @@ fn gistar_significant_only_writes_exactly_the_significant_cells_and_says_so() {
     }
     // CSV: the rows of the significant cells, unchanged.
     let csv = |extra: &[&str]| -> Vec<String> {
-        let mut args = vec![
-            "hotspots", FIXTURE, "--method", "gistar", "--cell", "100", "--band", "200", "--bcu",
-            "CN", "--format", "csv",
-        ];
-        args.extend_from_slice(extra);
-        ok(&args).0.lines().map(str::to_string).collect()
+        let out = run_gi(&[&["--format", "csv"], extra].concat());
+        out.lines().map(str::to_string).collect()
     };
     let full = csv(&[]);
     let only = csv(&["--significant-only"]);
@@ -526,25 +526,24 @@ fn near_repeat_manhattan_matches_a_plain_knox_count_cell_for_cell() {
         ));
     }
     std::fs::write(&input, csv).unwrap();
-    let table = |distance: &str| -> serde_json::Value {
-        let (out, _) = ok(&[
+    // The test on the file, 99 permutations, in Central North.
+    let near = |extra: &[&str]| -> String {
+        let mut args = vec![
             "hotspots",
             input.to_str().unwrap(),
             "--method",
             "near-repeat",
-            "--distance",
-            distance,
-            "--space-bands",
-            "0,100,200",
-            "--time-bands",
-            "0,7,14",
             "--iterations",
             "99",
             "--bcu",
             "CN",
-            "--format",
-            "json",
-        ]);
+        ];
+        args.extend_from_slice(extra);
+        ok(&args).0
+    };
+    let small = ["--space-bands", "0,100,200", "--time-bands", "0,7,14"];
+    let table = |distance: &[&str]| -> serde_json::Value {
+        let out = near(&[&small[..], distance, &["--format", "json"]].concat());
         serde_json::from_str(&out).unwrap()
     };
     let observed = |v: &serde_json::Value| -> Vec<u64> {
@@ -555,8 +554,8 @@ fn near_repeat_manhattan_matches_a_plain_knox_count_cell_for_cell() {
             .map(|c| c["observed"].as_u64().unwrap())
             .collect()
     };
-    let man = table("manhattan");
-    let euc = table("euclidean");
+    let man = table(&["--distance", "manhattan"]);
+    let euc = table(&["--distance", "euclidean"]);
     assert_eq!(man["distance"], "manhattan");
     assert_eq!(euc["distance"], "euclidean");
     assert_eq!(man["bcus"][0]["incidents"], 10);
@@ -572,26 +571,7 @@ fn near_repeat_manhattan_matches_a_plain_knox_count_cell_for_cell() {
     let beyond = |t: &[u64]| t[9..].iter().sum::<u64>();
     assert!(beyond(&m) > beyond(&e));
     // The default is Euclidean, and says so.
-    let (default, _) = ok(&[
-        "hotspots",
-        input.to_str().unwrap(),
-        "--method",
-        "near-repeat",
-        "--space-bands",
-        "0,100,200",
-        "--time-bands",
-        "0,7,14",
-        "--iterations",
-        "99",
-        "--bcu",
-        "CN",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&default).unwrap(),
-        euc
-    );
+    assert_eq!(table(&[]), euc);
     // Every cell states its bounds: rows same location, (0, 100], (100, 200],
     // beyond 200 m; columns 0-7, 8-14, 15 or more days, both ends included.
     let cells = man["bcus"][0]["cells"].as_array().unwrap();
@@ -650,18 +630,7 @@ fn near_repeat_manhattan_matches_a_plain_knox_count_cell_for_cell() {
         ]
     );
     // Markdown and CSV say which distance and bands they use.
-    let (md, _) = ok(&[
-        "hotspots",
-        input.to_str().unwrap(),
-        "--method",
-        "near-repeat",
-        "--distance",
-        "manhattan",
-        "--iterations",
-        "99",
-        "--bcu",
-        "CN",
-    ]);
+    let md = near(&["--distance", "manhattan"]);
     assert!(
         md.starts_with("# Near repeat (Knox test, Manhattan distance, 99 permutations, seed 1)\n"),
         "{md}"
@@ -674,20 +643,7 @@ fn near_repeat_manhattan_matches_a_plain_knox_count_cell_for_cell() {
         md.contains("| more than 200 m and at most 400 m (Manhattan) |"),
         "{md}"
     );
-    let (csv, _) = ok(&[
-        "hotspots",
-        input.to_str().unwrap(),
-        "--method",
-        "near-repeat",
-        "--distance",
-        "manhattan",
-        "--iterations",
-        "99",
-        "--bcu",
-        "CN",
-        "--format",
-        "csv",
-    ]);
+    let csv = near(&["--distance", "manhattan", "--format", "csv"]);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "bcu,distance,space_band,space_min_m,space_min_inclusive,space_max_m,space_max_inclusive,time_band,time_min_days,time_max_days,observed,expected,knox_ratio,p");
     assert!(lines[5].starts_with("Central North,manhattan,more than 0 m and at most 100 m (Manhattan),0,false,100,true,0 to 7 days (inclusive),0,7,"), "{csv}");

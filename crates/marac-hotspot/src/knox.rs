@@ -495,6 +495,17 @@ mod tests {
         }
     }
 
+    /// `n` whole-metre points on a `side`-metre square and their days in
+    /// `0..span`, from a seed.
+    fn random_events(seed: u64, n: usize, side: u64, span: u64) -> (Vec<[f64; 2]>, Vec<i64>) {
+        let mut g = SplitMix64::new(seed);
+        let pts = (0..n)
+            .map(|_| [g.below(side) as f64, g.below(side) as f64])
+            .collect();
+        let days = (0..n).map(|_| g.below(span) as i64).collect();
+        (pts, days)
+    }
+
     /// Observed counts by a plain loop over every pair.
     fn brute_force(pts: &[[f64; 2]], days: &[i64], t: &KnoxTable) -> Vec<u64> {
         let cols = t.time_bands.len();
@@ -530,11 +541,7 @@ mod tests {
     fn manhattan_and_euclidean_match_a_loop_over_every_pair() {
         // Whole-metre points on a 600 m square, so the band edges are hit
         // exactly (e.g. (0,0)–(60,80): 100 m straight, 140 m Manhattan).
-        let mut g = SplitMix64::new(11);
-        let pts: Vec<[f64; 2]> = (0..300)
-            .map(|_| [g.below(600) as f64, g.below(600) as f64])
-            .collect();
-        let days: Vec<i64> = (0..300).map(|_| g.below(120) as i64).collect();
+        let (pts, days) = random_events(11, 300, 600, 120);
         let mut k = params(19);
         k.space_bands = vec![0.0, 50.0, 100.0, 140.0, 200.0];
         let mut counts = Vec::new();
@@ -600,11 +607,7 @@ mod tests {
 
     #[test]
     fn deterministic_across_thread_counts() {
-        let mut g = SplitMix64::new(3);
-        let pts: Vec<[f64; 2]> = (0..400)
-            .map(|_| [g.below(2000) as f64, g.below(2000) as f64])
-            .collect();
-        let days: Vec<i64> = (0..400).map(|_| g.below(365) as i64).collect();
+        let (pts, days) = random_events(3, 400, 2000, 365);
         let one = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
