@@ -74,6 +74,7 @@ fn bench(c: &mut Criterion) {
         .map(|_| 738_000 + r.below(730) as i64)
         .collect();
     let params = knox::KnoxParams {
+        distance: knox::Distance::Euclidean,
         space_bands: vec![0.0, 100.0, 200.0, 400.0],
         time_bands: vec![0, 7, 14, 30],
         iterations: 999,

@@ -87,6 +87,14 @@ struct Common {
     /// gistar: distance band between cell centres, metres.
     #[arg(long, default_value_t = 500.0, value_name = "METRES")]
     band: f64,
+    /// gistar: write only the cells that are hot or cold spots at --confidence or more (GeoJSON,
+    /// JSON and CSV; the GeoJSON says so in its `marac` member): a small file QGIS opens quickly.
+    #[arg(long)]
+    significant_only: bool,
+    /// gistar --significant-only: the lowest confidence kept, percent (default 90: every hot and
+    /// cold class).
+    #[arg(long, value_enum, value_name = "PERCENT")]
+    confidence: Option<Confidence>,
     /// kde: bandwidth (search radius), metres (default: ArcGIS's rule).
     #[arg(long, value_name = "METRES")]
     bandwidth: Option<f64>,
@@ -115,6 +123,10 @@ struct Common {
     /// near-repeat: seed of the permutations.
     #[arg(long, default_value_t = 1, value_name = "S")]
     seed: u64,
+    /// near-repeat: how the distance between two incidents is measured: euclidean (straight
+    /// line, the default) or manhattan (|Δx| + |Δy|, the Near Repeat Calculator's default).
+    #[arg(long, value_enum, value_name = "METRIC")]
+    distance: Option<DistanceArg>,
     /// Output format (default: geojson; md for near-repeat and eval).
     #[arg(long, value_enum)]
     format: Option<Format>,
@@ -130,6 +142,41 @@ enum Method {
     Kde,
     RepeatLocations,
     NearRepeat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Confidence {
+    #[value(name = "90")]
+    C90,
+    #[value(name = "95")]
+    C95,
+    #[value(name = "99")]
+    C99,
+}
+
+impl Confidence {
+    fn percent(self) -> u8 {
+        match self {
+            Confidence::C90 => 90,
+            Confidence::C95 => 95,
+            Confidence::C99 => 99,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DistanceArg {
+    Euclidean,
+    Manhattan,
+}
+
+impl From<DistanceArg> for knox::Distance {
+    fn from(d: DistanceArg) -> Self {
+        match d {
+            DistanceArg::Euclidean => knox::Distance::Euclidean,
+            DistanceArg::Manhattan => knox::Distance::Manhattan,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -283,6 +330,17 @@ fn run_method(method: Method, c: Common, quiet: bool) -> Result<u8> {
     if c.labels.is_some() && method != Method::Dbscan {
         return Err(input_error("--labels is for --method dbscan"));
     }
+    if c.distance.is_some() && method != Method::NearRepeat {
+        return Err(input_error("--distance is for --method near-repeat"));
+    }
+    if c.significant_only && method != Method::Gistar {
+        return Err(input_error("--significant-only is for --method gistar"));
+    }
+    if c.confidence.is_some() && !c.significant_only {
+        return Err(input_error(
+            "--confidence is for --significant-only (--method gistar)",
+        ));
+    }
     let bcus = bcu_list(&c)?;
     let ingest = load(&c.input, None, quiet)?;
     let sets = prepare(&c, &ingest.incidents, &bcus, c.since, c.until, quiet)?;
@@ -312,8 +370,21 @@ fn md_header(title: &str, c: &Common) -> String {
 /// The output in the chosen format, from the method's GeoJSON features, CSV
 /// and Markdown.
 fn formatted(format: Format, features: Vec<Value>, csv: CsvDoc, md: String) -> Result<Vec<u8>> {
+    formatted_with(format, &Map::new(), features, csv, md)
+}
+
+/// [`formatted`], with foreign members of the GeoJSON FeatureCollection.
+fn formatted_with(
+    format: Format,
+    members: &Map<String, Value>,
+    features: Vec<Value>,
+    csv: CsvDoc,
+    md: String,
+) -> Result<Vec<u8>> {
     Ok(match format {
-        Format::Geojson | Format::Json => gj::feature_collection(features).into_bytes(),
+        Format::Geojson | Format::Json => {
+            gj::feature_collection_with(members, features).into_bytes()
+        }
         Format::Csv => csv.finish()?,
         Format::Md => md.into_bytes(),
     })
@@ -385,6 +456,11 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
         ),
         c,
     );
+    // --significant-only: the lowest confidence a written cell has.
+    let floor = c
+        .significant_only
+        .then(|| c.confidence.map_or(90, Confidence::percent));
+    let (mut cells, mut written) = (0usize, 0usize);
     for set in sets {
         if set.events.is_empty() {
             hmd::no_incidents(&mut md, &set.name);
@@ -392,7 +468,12 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
         }
         let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
         let g = gistar::gi_star(&xy, c.cell, c.band).map_err(lib_err)?;
+        cells += g.cells.len();
         for cell in &g.cells {
+            if floor.is_some_and(|f| !cell.class.significant_at(f)) {
+                continue;
+            }
+            written += 1;
             if matches!(format, Format::Geojson | Format::Json) {
                 let p = props(vec![
                     ("bcu", json!(&*set.name)),
@@ -400,7 +481,7 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
                     ("y", json!(cell.y)),
                     ("count", json!(cell.count)),
                     ("gi_z", json!(r6(cell.z))),
-                    ("p", json!(cell.p)),
+                    ("p", json!(fp(cell.p).parse::<f64>()?)),
                     ("class", json!(cell.class.as_str())),
                 ]);
                 features.push(gj::polygon_feature(&g.grid.square(cell.index), p));
@@ -419,7 +500,23 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
         }
         hmd::gistar_bcu(&mut md, &set.name, set.events.len(), &g);
     }
-    formatted(format, features, csv, md)
+    let mut members = Map::new();
+    if let Some(f) = floor {
+        members.insert(
+            "marac".into(),
+            json!({
+                "method": "gistar",
+                "filter": "significant_only",
+                "min_confidence": f,
+                "cells": cells,
+                "cells_written": written,
+                "note": format!(
+                    "filtered: only the {written} of {cells} cells that are hot or cold spots at {f} % confidence or more (FDR corrected) are written"
+                ),
+            }),
+        );
+    }
+    formatted_with(format, &members, features, csv, md)
 }
 
 fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
@@ -538,6 +635,7 @@ fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> R
 
 fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
     let params = knox::KnoxParams {
+        distance: c.distance.map_or(knox::Distance::default(), Into::into),
         space_bands: c.space_bands.clone(),
         time_bands: c.time_bands.clone(),
         iterations: c.iterations,
@@ -545,8 +643,15 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
     };
     let mut csv = CsvDoc::new(&[
         "bcu",
+        "distance",
         "space_band",
+        "space_min_m",
+        "space_min_inclusive",
+        "space_max_m",
+        "space_max_inclusive",
         "time_band",
+        "time_min_days",
+        "time_max_days",
         "observed",
         "expected",
         "knox_ratio",
@@ -554,11 +659,14 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
     ])?;
     let mut md = md_header(
         &format!(
-            "Near repeat (Knox test, {} permutations, seed {})",
-            c.iterations, c.seed
+            "Near repeat (Knox test, {} distance, {} permutations, seed {})",
+            params.distance.title(),
+            c.iterations,
+            c.seed
         ),
         c,
     );
+    hmd::knox_key(&mut md, params.distance);
     let mut json_bcus = Vec::new();
     for set in sets {
         let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
@@ -568,29 +676,38 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
             .map(|e| e.date.num_days_from_ce() as i64)
             .collect();
         let t = knox::knox(&xy, &days, &params).map_err(lib_err)?;
-        let cols = t.time_labels.len();
-        hmd::knox_bcu(
-            &mut md,
-            &set.name,
-            &t,
-            c.space_bands.iter().copied().fold(0.0, f64::max),
-        );
+        let cols = t.time_bands.len();
+        hmd::knox_bcu(&mut md, &set.name, &t);
         let mut rows = Vec::new();
-        for (r, label) in t.space_labels.iter().enumerate() {
-            for k in 0..cols {
+        for (r, sb) in t.space_bands.iter().enumerate() {
+            for (k, tb) in t.time_bands.iter().enumerate() {
                 let cell = &t.cells[r * cols + k];
+                let opt = |v: Option<String>| v.unwrap_or_default();
                 csv.row([
                     set.name.to_string(),
-                    label.clone(),
-                    t.time_labels[k].clone(),
+                    t.distance.as_str().to_string(),
+                    sb.label.clone(),
+                    format!("{}", sb.min_m),
+                    sb.min_inclusive.to_string(),
+                    opt(sb.max_m.map(|m| format!("{m}"))),
+                    opt(sb.max_m.map(|_| "true".to_string())),
+                    tb.label.clone(),
+                    tb.min_days.to_string(),
+                    opt(tb.max_days.map(|d| d.to_string())),
                     cell.observed.to_string(),
                     f6(cell.expected),
                     cell.ratio.map(f6).unwrap_or_default(),
                     f6(cell.p),
                 ])?;
                 rows.push(json!({
-                    "space_band": label,
-                    "time_band": t.time_labels[k],
+                    "space_band": sb.label,
+                    "space_min_m": sb.min_m,
+                    "space_min_inclusive": sb.min_inclusive,
+                    "space_max_m": sb.max_m,
+                    "space_max_inclusive": sb.max_m.map(|_| true),
+                    "time_band": tb.label,
+                    "time_min_days": tb.min_days,
+                    "time_max_days": tb.max_days,
                     "observed": cell.observed,
                     "expected": r6(cell.expected),
                     "knox_ratio": cell.ratio.map(r6),
@@ -611,6 +728,8 @@ fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> 
         _ => {
             let v = json!({
                 "method": "near-repeat",
+                "distance": params.distance.as_str(),
+                "band_bounds": hmd::KNOX_BOUNDS,
                 "space_bands": c.space_bands,
                 "time_bands": c.time_bands,
                 "iterations": c.iterations,
@@ -632,6 +751,11 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
     if c.until.is_some() {
         return Err(input_error(
             "hotspots eval: use --train-until and --test-until instead of --until",
+        ));
+    }
+    if c.distance.is_some() || c.significant_only || c.confidence.is_some() {
+        return Err(input_error(
+            "--distance, --significant-only and --confidence are for one method, not hotspots eval",
         ));
     }
     let format = c.format.unwrap_or(Format::Md);

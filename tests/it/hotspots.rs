@@ -3,6 +3,8 @@
 //! 15 m near Kentish Town), 3 lone incidents, 3 at one address (12 Acacia
 //! Road, NW1 8ZZ, written three ways) and 2 without coordinates.
 
+use serde_json::json;
+
 use crate::util::{data, marac, run};
 
 const FIXTURE: &str = "hotspots/incidents.csv";
@@ -46,10 +48,7 @@ fn dbscan_geojson_is_rfc7946_with_cluster_properties_and_labels() {
     assert_eq!(p["cluster"], 0);
     assert_eq!(p["bcu"], "Central North");
     assert_eq!(p["count"], 6);
-    assert_eq!(
-        p["kinds"],
-        serde_json::json!({"asb": 4, "dispute": 1, "hate": 1})
-    );
+    assert_eq!(p["kinds"], json!({"asb": 4, "dispute": 1, "hate": 1}));
     assert_eq!(
         (p["first"].as_str(), p["last"].as_str()),
         (Some("2024-03-01"), Some("2024-03-06"))
@@ -114,6 +113,95 @@ fn gistar_csv_has_the_exact_columns_and_every_cell() {
 }
 
 #[test]
+fn gistar_significant_only_writes_exactly_the_significant_cells_and_says_so() {
+    // Gi* of the fixture on 100 m cells with a 200 m band, in Central North.
+    let run_gi = |extra: &[&str]| -> String {
+        let mut args = vec![
+            "hotspots", FIXTURE, "--method", "gistar", "--cell", "100", "--band", "200", "--bcu",
+            "CN",
+        ];
+        args.extend_from_slice(extra);
+        ok(&args).0
+    };
+    let gi = |extra: &[&str]| -> serde_json::Value {
+        let out = run_gi(extra);
+        assert_eq!(
+            marac_hotspot::geojson::check_rfc7946(&out),
+            Vec::<String>::new()
+        );
+        serde_json::from_str(&out).unwrap()
+    };
+    let all = gi(&[]);
+    assert!(all.get("marac").is_none(), "the full file is not marked");
+    let features = all["features"].as_array().unwrap();
+    assert_eq!(features.len(), 552, "23 × 24 cells");
+    let significant_at = |f: &serde_json::Value, level: u32| -> bool {
+        match f["properties"]["class"].as_str().unwrap() {
+            "hot_99" | "cold_99" => true,
+            "hot_95" | "cold_95" => level <= 95,
+            "hot_90" | "cold_90" => level <= 90,
+            "not_significant" => false,
+            other => panic!("class {other}"),
+        }
+    };
+    for (extra, level, written) in [
+        (&["--significant-only"][..], 90, 20),
+        (&["--significant-only", "--confidence", "90"][..], 90, 20),
+        (&["--significant-only", "--confidence", "95"][..], 95, 20),
+        (&["--significant-only", "--confidence", "99"][..], 99, 16),
+    ] {
+        let only = gi(extra);
+        let want: Vec<&serde_json::Value> = features
+            .iter()
+            .filter(|f| significant_at(f, level))
+            .collect();
+        let got: Vec<&serde_json::Value> = only["features"].as_array().unwrap().iter().collect();
+        assert_eq!(
+            got, want,
+            "{extra:?}: the same cells, geometry and values, in order"
+        );
+        assert_eq!(got.len(), written, "{extra:?}");
+        assert_eq!(
+            only["marac"],
+            json!({
+                "method": "gistar",
+                "filter": "significant_only",
+                "min_confidence": level,
+                "cells": 552,
+                "cells_written": written,
+                "note": format!("filtered: only the {written} of 552 cells that are hot or cold spots at {level} % confidence or more (FDR corrected) are written"),
+            })
+        );
+    }
+    // CSV: the rows of the significant cells, unchanged.
+    let csv = |extra: &[&str]| -> Vec<String> {
+        let out = run_gi(&[&["--format", "csv"], extra].concat());
+        out.lines().map(str::to_string).collect()
+    };
+    let full = csv(&[]);
+    let only = csv(&["--significant-only"]);
+    let want: Vec<String> = full
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || !l.ends_with(",not_significant"))
+        .map(|(_, l)| l.clone())
+        .collect();
+    assert_eq!(only, want);
+    assert_eq!(only.len(), 1 + 20);
+    // p is written as in the CSV (6 decimals, or 4 significant digits below
+    // 0.0001).
+    for f in features {
+        let p = f["properties"]["p"].as_f64().unwrap();
+        let text = if p > 0.0 && p < 1e-4 {
+            format!("{p:.3e}")
+        } else {
+            format!("{p:.6}")
+        };
+        assert_eq!(text.parse::<f64>().unwrap(), p, "{p}");
+    }
+}
+
+#[test]
 fn repeat_locations_join_spellings_of_one_address() {
     let (out, _) = ok(&[
         "hotspots",
@@ -164,8 +252,12 @@ fn near_repeat_table_and_formats() {
         "--bcu",
         "CN",
     ]);
-    assert!(md.contains("| same location |"), "{md}");
-    assert!(md.contains("0 to 7 days"), "{md}");
+    assert!(md.contains("| same location (0 m) |"), "{md}");
+    assert!(
+        md.contains("| more than 0 m and at most 100 m (Euclidean) |"),
+        "{md}"
+    );
+    assert!(md.contains("| 0 to 7 days (inclusive) |"), "{md}");
     let (csv, _) = ok(&[
         "hotspots",
         FIXTURE,
@@ -178,7 +270,8 @@ fn near_repeat_table_and_formats() {
         "--bcu",
         "CN",
     ]);
-    assert!(csv.starts_with("bcu,space_band,time_band,observed,expected,knox_ratio,p\n"));
+    assert!(csv.starts_with("bcu,distance,space_band,space_min_m,space_min_inclusive,space_max_m,space_max_inclusive,time_band,time_min_days,time_max_days,observed,expected,knox_ratio,p\n"));
+    assert!(csv.contains("\nCentral North,euclidean,same location (0 m),0,true,0,true,0 to 7 days (inclusive),0,7,"), "{csv}");
     // 5 rows (same location, 3 bands, beyond) × 4 columns.
     assert_eq!(csv.lines().count(), 1 + 20);
     let r = run(&[
@@ -259,6 +352,40 @@ fn bad_flags_exit_2() {
             "400,100",
         ],
         &[
+            "hotspots",
+            FIXTURE,
+            "--method",
+            "near-repeat",
+            "--distance",
+            "chebyshev",
+        ],
+        &[
+            "hotspots",
+            FIXTURE,
+            "--method",
+            "kde",
+            "--distance",
+            "manhattan",
+        ],
+        &["hotspots", FIXTURE, "--method", "kde", "--significant-only"],
+        &[
+            "hotspots",
+            FIXTURE,
+            "--method",
+            "gistar",
+            "--confidence",
+            "95",
+        ],
+        &[
+            "hotspots",
+            FIXTURE,
+            "--method",
+            "gistar",
+            "--significant-only",
+            "--confidence",
+            "80",
+        ],
+        &[
             "hotspots", FIXTURE, "--method", "kde", "--kinds", "burglary",
         ],
         &["hotspots", FIXTURE],
@@ -280,9 +407,18 @@ fn bad_flags_exit_2() {
 
 #[test]
 fn output_is_byte_identical_with_one_or_two_threads() {
-    let runs: [&[&str]; 5] = [
+    let runs: [&[&str]; 7] = [
         &["--method", "dbscan", "--eps", "30", "--min-points", "3"],
         &["--method", "gistar", "--cell", "250", "--band", "500"],
+        &[
+            "--method",
+            "gistar",
+            "--cell",
+            "100",
+            "--band",
+            "200",
+            "--significant-only",
+        ],
         &["--method", "kde", "--cell", "100"],
         &["--method", "repeat-locations"],
         &[
@@ -292,6 +428,16 @@ fn output_is_byte_identical_with_one_or_two_threads() {
             "199",
             "--format",
             "csv",
+        ],
+        &[
+            "--method",
+            "near-repeat",
+            "--iterations",
+            "199",
+            "--distance",
+            "manhattan",
+            "--format",
+            "json",
         ],
     ];
     for extra in runs {
@@ -312,4 +458,194 @@ fn output_is_byte_identical_with_one_or_two_threads() {
         assert!(!outs[0].is_empty());
         assert_eq!(outs[0], outs[1], "{extra:?}");
     }
+}
+
+/// A hand-made set in BNG metres near Camden Town: `(dx, dy)` from
+/// (529 000, 184 000) and the day of March 2024. Several pairs are within
+/// a band in a straight line but not by Manhattan distance: (0,0)–(60,80)
+/// is 100 m straight and 140 m Manhattan; (0,0)–(90,90) 127 m and 180 m;
+/// (0,0)–(120,160) 200 m and 280 m; (0,0)–(-100,-100) 141 m and 200 m.
+const NEAR: [(f64, f64, u32); 10] = [
+    (0.0, 0.0, 1),
+    (60.0, 80.0, 3),
+    (0.0, 0.0, 5),
+    (90.0, 90.0, 20),
+    (150.0, 0.0, 9),
+    (120.0, 160.0, 31),
+    (-70.0, 70.0, 2),
+    (30.0, -40.0, 15),
+    (200.0, 200.0, 28),
+    (-100.0, -100.0, 12),
+];
+
+/// The Knox table's observed counts by a loop over every pair: rows same
+/// location, (0, 100], (100, 200], beyond; columns 0–7, 8–14, 15+ days.
+fn knox_by_hand(manhattan: bool) -> Vec<u64> {
+    let mut t = vec![0u64; 4 * 3];
+    for (i, a) in NEAR.iter().enumerate() {
+        for b in &NEAR[i + 1..] {
+            let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
+            let d = if manhattan {
+                dx + dy
+            } else {
+                (dx * dx + dy * dy).sqrt()
+            };
+            let row = if d == 0.0 {
+                0
+            } else if d <= 100.0 {
+                1
+            } else if d <= 200.0 {
+                2
+            } else {
+                3
+            };
+            let gap = a.2.abs_diff(b.2);
+            let col = if gap <= 7 {
+                0
+            } else if gap <= 14 {
+                1
+            } else {
+                2
+            };
+            t[row * 3 + col] += 1;
+        }
+    }
+    t
+}
+
+#[test]
+fn near_repeat_manhattan_matches_a_plain_knox_count_cell_for_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("near.csv");
+    let mut csv = String::from("incident_id,source,kind,reported_at,borough,easting,northing\n");
+    for (i, (dx, dy, day)) in NEAR.iter().enumerate() {
+        csv.push_str(&format!(
+            "N{i:02},council-asb,asb,2024-03-{day:02},Camden,{},{}\n",
+            529_000.0 + dx,
+            184_000.0 + dy
+        ));
+    }
+    std::fs::write(&input, csv).unwrap();
+    // The test on the file, 99 permutations, in Central North.
+    let near = |extra: &[&str]| -> String {
+        let mut args = vec![
+            "hotspots",
+            input.to_str().unwrap(),
+            "--method",
+            "near-repeat",
+            "--iterations",
+            "99",
+            "--bcu",
+            "CN",
+        ];
+        args.extend_from_slice(extra);
+        ok(&args).0
+    };
+    let small = ["--space-bands", "0,100,200", "--time-bands", "0,7,14"];
+    let table = |distance: &[&str]| -> serde_json::Value {
+        let out = near(&[&small[..], distance, &["--format", "json"]].concat());
+        serde_json::from_str(&out).unwrap()
+    };
+    let observed = |v: &serde_json::Value| -> Vec<u64> {
+        v["bcus"][0]["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["observed"].as_u64().unwrap())
+            .collect()
+    };
+    let man = table(&["--distance", "manhattan"]);
+    let euc = table(&["--distance", "euclidean"]);
+    assert_eq!(man["distance"], "manhattan");
+    assert_eq!(euc["distance"], "euclidean");
+    assert_eq!(man["bcus"][0]["incidents"], 10);
+    assert_eq!(observed(&man), knox_by_hand(true));
+    assert_eq!(observed(&euc), knox_by_hand(false));
+    // Where the two differ: the pairs 100 m apart in a straight line and
+    // 140 m by Manhattan (days 1 and 3, 5 and 3: 2 days apart) move from
+    // (0, 100] to (100, 200] in the 0-7 days column, and more pairs are
+    // beyond 200 m by Manhattan.
+    assert_ne!(knox_by_hand(true), knox_by_hand(false));
+    let (m, e) = (observed(&man), observed(&euc));
+    assert!(m[3] < e[3], "(0, 100], 0-7 days: {} {}", m[3], e[3]);
+    let beyond = |t: &[u64]| t[9..].iter().sum::<u64>();
+    assert!(beyond(&m) > beyond(&e));
+    // The default is Euclidean, and says so.
+    assert_eq!(table(&[]), euc);
+    // Every cell states its bounds: rows same location, (0, 100], (100, 200],
+    // beyond 200 m; columns 0-7, 8-14, 15 or more days, both ends included.
+    let cells = man["bcus"][0]["cells"].as_array().unwrap();
+    let rows: Vec<(String, serde_json::Value, bool, serde_json::Value)> = cells
+        .iter()
+        .step_by(3)
+        .map(|c| {
+            (
+                c["space_band"].as_str().unwrap().to_string(),
+                c["space_min_m"].clone(),
+                c["space_min_inclusive"].as_bool().unwrap(),
+                c["space_max_m"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("same location (0 m)".into(), json!(0.0), true, json!(0.0)),
+            (
+                "more than 0 m and at most 100 m (Manhattan)".into(),
+                json!(0.0),
+                false,
+                json!(100.0)
+            ),
+            (
+                "more than 100 m and at most 200 m (Manhattan)".into(),
+                json!(100.0),
+                false,
+                json!(200.0)
+            ),
+            (
+                "more than 200 m (Manhattan)".into(),
+                json!(200.0),
+                false,
+                json!(null)
+            ),
+        ]
+    );
+    let cols: Vec<(&str, &serde_json::Value, &serde_json::Value)> = cells[..3]
+        .iter()
+        .map(|c| {
+            (
+                c["time_band"].as_str().unwrap(),
+                &c["time_min_days"],
+                &c["time_max_days"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            ("0 to 7 days (inclusive)", &json!(0), &json!(7)),
+            ("8 to 14 days (inclusive)", &json!(8), &json!(14)),
+            ("more than 14 days", &json!(15), &json!(null)),
+        ]
+    );
+    // Markdown and CSV say which distance and bands they use.
+    let md = near(&["--distance", "manhattan"]);
+    assert!(
+        md.starts_with("# Near repeat (Knox test, Manhattan distance, 99 permutations, seed 1)\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("A distance band includes its upper bound and not its lower one"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| more than 200 m and at most 400 m (Manhattan) |"),
+        "{md}"
+    );
+    let csv = near(&["--distance", "manhattan", "--format", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "bcu,distance,space_band,space_min_m,space_min_inclusive,space_max_m,space_max_inclusive,time_band,time_min_days,time_max_days,observed,expected,knox_ratio,p");
+    assert!(lines[5].starts_with("Central North,manhattan,more than 0 m and at most 100 m (Manhattan),0,false,100,true,0 to 7 days (inclusive),0,7,"), "{csv}");
+    assert!(lines[20].starts_with("Central North,manhattan,more than 400 m (Manhattan),400,false,,,more than 30 days,31,,"), "{csv}");
 }

@@ -75,7 +75,34 @@ pub fn point_feature(p: [f64; 2], properties: Map<String, Value>) -> Value {
 
 /// A FeatureCollection as text: one feature per line, a trailing newline.
 pub fn feature_collection(features: Vec<Value>) -> String {
-    let mut s = String::from("{\"type\":\"FeatureCollection\",\"features\":[");
+    feature_collection_with(&Map::new(), features)
+}
+
+/// A FeatureCollection as text with foreign members (RFC 7946 §6.1: what
+/// the file is, e.g. that it was filtered), written on the first line after
+/// `type`, in key order; one feature per line, a trailing newline.
+///
+/// ```
+/// use marac_hotspot::geojson::feature_collection_with;
+/// let mut about = serde_json::Map::new();
+/// about.insert("marac".into(), serde_json::json!({"filter": "significant_only"}));
+/// assert_eq!(
+///     feature_collection_with(&about, vec![]),
+///     "{\"type\":\"FeatureCollection\",\"marac\":{\"filter\":\"significant_only\"},\"features\":[\n]}\n"
+/// );
+/// ```
+pub fn feature_collection_with(members: &Map<String, Value>, features: Vec<Value>) -> String {
+    let mut s = String::from("{\"type\":\"FeatureCollection\",");
+    for (k, v) in members {
+        if k == "type" || k == "features" {
+            continue;
+        }
+        s.push_str(&Value::from(k.as_str()).to_string());
+        s.push(':');
+        s.push_str(&v.to_string());
+        s.push(',');
+    }
+    s.push_str("\"features\":[");
     for (i, f) in features.iter().enumerate() {
         s.push_str(if i == 0 { "\n" } else { ",\n" });
         s.push_str(&f.to_string());

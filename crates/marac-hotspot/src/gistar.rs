@@ -76,6 +76,30 @@ impl GiClass {
     pub fn is_hot(self) -> bool {
         matches!(self, GiClass::Hot99 | GiClass::Hot95 | GiClass::Hot90)
     }
+
+    /// The highest confidence, percent, at which the cell is a hot or cold
+    /// spot: 99, 95 or 90; `None` when it is not significant.
+    pub fn confidence(self) -> Option<u8> {
+        match self {
+            GiClass::Hot99 | GiClass::Cold99 => Some(99),
+            GiClass::Hot95 | GiClass::Cold95 => Some(95),
+            GiClass::Hot90 | GiClass::Cold90 => Some(90),
+            GiClass::NotSignificant => None,
+        }
+    }
+
+    /// Whether the cell is a hot or cold spot at `percent` confidence (a
+    /// `hot_99` cell is significant at 90, 95 and 99 %).
+    ///
+    /// ```
+    /// use marac_hotspot::gistar::GiClass;
+    /// assert!(GiClass::Cold95.significant_at(90) && GiClass::Cold95.significant_at(95));
+    /// assert!(!GiClass::Cold95.significant_at(99));
+    /// assert!(!GiClass::NotSignificant.significant_at(90));
+    /// ```
+    pub fn significant_at(self, percent: u8) -> bool {
+        self.confidence().is_some_and(|c| c >= percent)
+    }
 }
 
 /// One cell of a Gi* result.

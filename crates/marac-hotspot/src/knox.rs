@@ -3,11 +3,17 @@
 //!
 //! Every pair of incidents `i < j` falls in one *space band* by the
 //! distance between them and one *time band* by the number of days
-//! between their dates. Given space boundaries `0, 100, 200, 400` the rows
-//! are: `same location` (distance exactly 0), `(0, 100]`, `(100, 200]`,
-//! `(200, 400]` and `more than 400 m`. Given time boundaries `0, 7, 14, 30`
-//! the columns are `0 to 7 days`, `8 to 14`, `15 to 30` and `more than 30`
-//! (day differences are whole numbers; a leading 0 is implied if absent).
+//! between their dates. The distance is [`Distance::Euclidean`] (straight
+//! line, `√(Δx² + Δy²)`) or [`Distance::Manhattan`] (`|Δx| + |Δy|`, the
+//! Near Repeat Calculator's default), in BNG metres. Given space boundaries
+//! `0, 100, 200, 400` the rows are: same location (distance exactly 0),
+//! `(0, 100]`, `(100, 200]`, `(200, 400]` and more than 400 m: a band
+//! includes its upper bound and excludes its lower one. Given time
+//! boundaries `0, 7, 14, 30` the columns are 0 to 7, 8 to 14, 15 to 30 and
+//! more than 30 days, both ends included (day differences are whole numbers;
+//! a leading 0 is implied if absent). Each band carries its bounds
+//! ([`SpaceBand`], [`TimeBand`]) and a label that states them and the
+//! distance, e.g. `more than 0 m and at most 100 m (Manhattan)`.
 //!
 //! For each cell of the table:
 //!
@@ -39,9 +45,86 @@ pub const MAX_ITERATIONS: usize = 1_000_000;
 /// The longest time band, days.
 pub const MAX_DAYS: i64 = 100_000;
 
+/// How the distance between two incidents is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Distance {
+    /// Straight-line distance, `√(Δx² + Δy²)`.
+    #[default]
+    Euclidean,
+    /// City-block distance, `|Δx| + |Δy|` (the Near Repeat Calculator's
+    /// default): never less than the straight line, up to √2 times it.
+    Manhattan,
+}
+
+impl Distance {
+    /// The name in flags and JSON: `euclidean` or `manhattan`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Distance::Euclidean => "euclidean",
+            Distance::Manhattan => "manhattan",
+        }
+    }
+
+    /// The name in labels: `Euclidean` or `Manhattan`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Distance::Euclidean => "Euclidean",
+            Distance::Manhattan => "Manhattan",
+        }
+    }
+
+    /// The value compared with a band: the squared distance (Euclidean, so
+    /// no square root is taken) or the distance (Manhattan).
+    fn measure(self, p: [f64; 2], q: [f64; 2]) -> f64 {
+        let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
+        match self {
+            Distance::Euclidean => dx.powi(2) + dy.powi(2),
+            Distance::Manhattan => dx.abs() + dy.abs(),
+        }
+    }
+
+    /// A band boundary on the scale of [`Distance::measure`].
+    fn bound(self, metres: f64) -> f64 {
+        match self {
+            Distance::Euclidean => metres * metres,
+            Distance::Manhattan => metres,
+        }
+    }
+}
+
+/// A row of the table: the pairs whose distance `d` (metres) is within
+/// `min_m < d <= max_m`, or exactly 0 for the same-location row (`min_m =
+/// max_m = 0`, both included), or `d > min_m` for the last row (no `max_m`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpaceBand {
+    /// The label, stating the bounds and the distance.
+    pub label: String,
+    /// Lower bound, metres.
+    pub min_m: f64,
+    /// Whether `min_m` is included (only in the same-location row).
+    pub min_inclusive: bool,
+    /// Upper bound, metres, always included; `None` for the last row.
+    pub max_m: Option<f64>,
+}
+
+/// A column of the table: the pairs whose dates are `min_days` to
+/// `max_days` whole days apart, both included (no `max_days`: no upper
+/// bound).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeBand {
+    /// The label, stating the bounds.
+    pub label: String,
+    /// Fewest days apart, included.
+    pub min_days: i64,
+    /// Most days apart, included; `None` for the last column.
+    pub max_days: Option<i64>,
+}
+
 /// Parameters of the test.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KnoxParams {
+    /// How distances are measured.
+    pub distance: Distance,
     /// Space boundaries in metres, ascending (a leading 0 is optional).
     pub space_bands: Vec<f64>,
     /// Time boundaries in days, ascending (a leading 0 is optional).
@@ -72,11 +155,13 @@ pub struct KnoxCell {
 /// The Knox table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KnoxTable {
-    /// Row labels, e.g. `same location`, `up to 100 m`, `more than 400 m`.
-    pub space_labels: Vec<String>,
-    /// Column labels, e.g. `0 to 7 days`, `more than 30 days`.
-    pub time_labels: Vec<String>,
-    /// Cells, row-major (`space * time_labels.len() + time`).
+    /// How distances were measured.
+    pub distance: Distance,
+    /// Rows: same location, each band up to a boundary, beyond the last.
+    pub space_bands: Vec<SpaceBand>,
+    /// Columns: each band up to a boundary, beyond the last.
+    pub time_bands: Vec<TimeBand>,
+    /// Cells, row-major (`space * time_bands.len() + time`).
     pub cells: Vec<KnoxCell>,
     /// Events tested.
     pub events: usize,
@@ -86,21 +171,78 @@ pub struct KnoxTable {
     pub iterations: usize,
 }
 
-fn fmt_m(v: f64) -> String {
-    format!("{v}")
+/// The rows of a table with the given boundaries (positive, ascending).
+fn space_rows(space: &[f64], distance: Distance) -> Vec<SpaceBand> {
+    let metric = distance.title();
+    let mut rows = vec![SpaceBand {
+        label: "same location (0 m)".into(),
+        min_m: 0.0,
+        min_inclusive: true,
+        max_m: Some(0.0),
+    }];
+    let mut lo = 0.0;
+    for &b in space {
+        rows.push(SpaceBand {
+            label: format!("more than {lo} m and at most {b} m ({metric})"),
+            min_m: lo,
+            min_inclusive: false,
+            max_m: Some(b),
+        });
+        lo = b;
+    }
+    rows.push(SpaceBand {
+        label: format!("more than {lo} m ({metric})"),
+        min_m: lo,
+        min_inclusive: false,
+        max_m: None,
+    });
+    rows
+}
+
+/// The columns of a table with the given boundaries (positive, ascending).
+fn time_columns(time: &[i64]) -> Vec<TimeBand> {
+    let mut cols = Vec::with_capacity(time.len() + 1);
+    let mut from = 0;
+    for &b in time {
+        cols.push(TimeBand {
+            label: format!("{from} to {b} days (inclusive)"),
+            min_days: from,
+            max_days: Some(b),
+        });
+        from = b + 1;
+    }
+    cols.push(TimeBand {
+        label: format!("more than {} days", from - 1),
+        min_days: from,
+        max_days: None,
+    });
+    cols
 }
 
 /// Runs the test on points (BNG metres) and their dates as day numbers.
 ///
 /// ```
-/// use marac_hotspot::knox::{knox, KnoxParams};
+/// use marac_hotspot::knox::{knox, Distance, KnoxParams};
 /// // Two incidents at the same place a day apart, one 150 m away 20 days later.
 /// let pts = [[0.0, 0.0], [0.0, 0.0], [150.0, 0.0]];
 /// let days = [0, 1, 21];
-/// let params = KnoxParams { space_bands: vec![0.0, 100.0, 200.0], time_bands: vec![0, 7, 14], iterations: 99, seed: 1 };
+/// let params = KnoxParams {
+///     distance: Distance::Euclidean,
+///     space_bands: vec![0.0, 100.0, 200.0],
+///     time_bands: vec![0, 7, 14],
+///     iterations: 99,
+///     seed: 1,
+/// };
 /// let t = knox(&pts, &days, &params).unwrap();
-/// assert_eq!(t.space_labels, ["same location", "up to 100 m", "100 to 200 m", "more than 200 m"]);
-/// assert_eq!(t.time_labels, ["0 to 7 days", "8 to 14 days", "more than 14 days"]);
+/// let rows: Vec<&str> = t.space_bands.iter().map(|b| b.label.as_str()).collect();
+/// assert_eq!(rows, [
+///     "same location (0 m)",
+///     "more than 0 m and at most 100 m (Euclidean)",
+///     "more than 100 m and at most 200 m (Euclidean)",
+///     "more than 200 m (Euclidean)",
+/// ]);
+/// let cols: Vec<&str> = t.time_bands.iter().map(|b| b.label.as_str()).collect();
+/// assert_eq!(cols, ["0 to 7 days (inclusive)", "8 to 14 days (inclusive)", "more than 14 days"]);
 /// let obs = |r: usize, c: usize| t.cells[r * 3 + c].observed;
 /// assert_eq!(obs(0, 0), 1); // the same-place pair, 1 day apart
 /// assert_eq!(obs(2, 2), 2); // both pairs 150 m apart are 20 and 21 days apart
@@ -149,25 +291,11 @@ pub fn knox(points: &[[f64; 2]], days: &[i64], params: &KnoxParams) -> Result<Kn
         ));
     }
 
-    let mut space_labels = vec!["same location".to_string()];
-    let mut lo = None;
-    for &b in &space {
-        space_labels.push(match lo {
-            None => format!("up to {} m", fmt_m(b)),
-            Some(l) => format!("{} to {} m", fmt_m(l), fmt_m(b)),
-        });
-        lo = Some(b);
-    }
-    space_labels.push(format!("more than {} m", fmt_m(space[space.len() - 1])));
-    let mut time_labels = Vec::new();
-    let mut from = 0;
-    for &b in &time {
-        time_labels.push(format!("{from} to {b} days"));
-        from = b + 1;
-    }
-    time_labels.push(format!("more than {} days", time[time.len() - 1]));
-    let rows = space_labels.len();
-    let cols = time_labels.len();
+    let distance = params.distance;
+    let space_bands = space_rows(&space, distance);
+    let time_bands = time_columns(&time);
+    let rows = space_bands.len();
+    let cols = time_bands.len();
     let near_rows = rows - 1;
 
     // Column of each day difference up to the last boundary; beyond → last column.
@@ -181,9 +309,13 @@ pub fn knox(points: &[[f64; 2]], days: &[i64], params: &KnoxParams) -> Result<Kn
         col_of[d] as usize
     };
 
-    // Close pairs, per row, listed once.
+    // Close pairs, per row, listed once. A Manhattan distance is never less
+    // than the straight line, so the pairs within the largest band by either
+    // distance are among those the tree finds within it in a straight line.
     let max_b = space[space.len() - 1];
     let max2 = max_b * max_b;
+    let bounds: Vec<f64> = space.iter().map(|&b| distance.bound(b)).collect();
+    let max_bound = bounds[bounds.len() - 1];
     let tree: RTree<GeomWithData<[f64; 2], u32>> = RTree::bulk_load(
         points
             .iter()
@@ -198,18 +330,20 @@ pub fn knox(points: &[[f64; 2]], days: &[i64], params: &KnoxParams) -> Result<Kn
             let mut v: Vec<(u32, u32, u8)> = tree
                 .locate_within_distance(p, max2)
                 .filter(|e| (e.data as usize) > i)
-                .map(|e| {
-                    let q = e.geom();
-                    let d2 = (q[0] - p[0]).powi(2) + (q[1] - p[1]).powi(2);
-                    let row = if d2 == 0.0 {
+                .filter_map(|e| {
+                    let d = distance.measure(p, *e.geom());
+                    if d > max_bound {
+                        return None;
+                    }
+                    let row = if d == 0.0 {
                         0
                     } else {
-                        1 + space
+                        1 + bounds
                             .iter()
-                            .position(|b| d2 <= b * b)
-                            .unwrap_or(space.len() - 1)
+                            .position(|&b| d <= b)
+                            .unwrap_or(bounds.len() - 1)
                     };
-                    (i as u32, e.data, row as u8)
+                    Some((i as u32, e.data, row as u8))
                 })
                 .collect();
             v.sort_unstable();
@@ -295,8 +429,9 @@ pub fn knox(points: &[[f64; 2]], days: &[i64], params: &KnoxParams) -> Result<Kn
         })
         .collect();
     Ok(KnoxTable {
-        space_labels,
-        time_labels,
+        distance,
+        space_bands,
+        time_bands,
         cells,
         events: points.len(),
         close_pairs,
@@ -310,6 +445,7 @@ mod tests {
 
     fn params(iterations: usize) -> KnoxParams {
         KnoxParams {
+            distance: Distance::Euclidean,
             space_bands: vec![0.0, 100.0, 200.0],
             time_bands: vec![0, 7, 14],
             iterations,
@@ -359,13 +495,119 @@ mod tests {
         }
     }
 
+    /// `n` whole-metre points on a `side`-metre square and their days in
+    /// `0..span`, from a seed.
+    fn random_events(seed: u64, n: usize, side: u64, span: u64) -> (Vec<[f64; 2]>, Vec<i64>) {
+        let mut g = SplitMix64::new(seed);
+        let pts = (0..n)
+            .map(|_| [g.below(side) as f64, g.below(side) as f64])
+            .collect();
+        let days = (0..n).map(|_| g.below(span) as i64).collect();
+        (pts, days)
+    }
+
+    /// Observed counts by a plain loop over every pair.
+    fn brute_force(pts: &[[f64; 2]], days: &[i64], t: &KnoxTable) -> Vec<u64> {
+        let cols = t.time_bands.len();
+        let mut c = vec![0u64; t.space_bands.len() * cols];
+        for i in 0..pts.len() {
+            for j in i + 1..pts.len() {
+                let (dx, dy) = (pts[i][0] - pts[j][0], pts[i][1] - pts[j][1]);
+                let d = match t.distance {
+                    Distance::Euclidean => dx.hypot(dy),
+                    Distance::Manhattan => dx.abs() + dy.abs(),
+                };
+                let r = t
+                    .space_bands
+                    .iter()
+                    .position(|b| {
+                        (d > b.min_m || (b.min_inclusive && d == b.min_m))
+                            && b.max_m.is_none_or(|m| d <= m)
+                    })
+                    .unwrap();
+                let gap = (days[i] - days[j]).abs();
+                let k = t
+                    .time_bands
+                    .iter()
+                    .position(|b| gap >= b.min_days && b.max_days.is_none_or(|m| gap <= m))
+                    .unwrap();
+                c[r * cols + k] += 1;
+            }
+        }
+        c
+    }
+
+    #[test]
+    fn manhattan_and_euclidean_match_a_loop_over_every_pair() {
+        // Whole-metre points on a 600 m square, so the band edges are hit
+        // exactly (e.g. (0,0)–(60,80): 100 m straight, 140 m Manhattan).
+        let (pts, days) = random_events(11, 300, 600, 120);
+        let mut k = params(19);
+        k.space_bands = vec![0.0, 50.0, 100.0, 140.0, 200.0];
+        let mut counts = Vec::new();
+        for distance in [Distance::Euclidean, Distance::Manhattan] {
+            k.distance = distance;
+            let t = knox(&pts, &days, &k).unwrap();
+            assert_eq!(t.distance, distance);
+            let obs: Vec<u64> = t.cells.iter().map(|c| c.observed).collect();
+            assert_eq!(obs, brute_force(&pts, &days, &t), "{distance:?}");
+            counts.push((obs, t.close_pairs));
+        }
+        // Manhattan distances are longer: fewer pairs within 200 m, and the
+        // tables differ.
+        assert!(counts[1].1 < counts[0].1, "{} {}", counts[1].1, counts[0].1);
+        assert_ne!(counts[0].0, counts[1].0);
+    }
+
+    #[test]
+    fn bands_state_their_bounds_and_distance() {
+        let mut k = params(9);
+        k.distance = Distance::Manhattan;
+        k.space_bands = vec![100.0, 250.5];
+        k.time_bands = vec![0, 7, 30];
+        let t = knox(&[[0.0, 0.0]], &[0], &k).unwrap();
+        let rows: Vec<(&str, f64, bool, Option<f64>)> = t
+            .space_bands
+            .iter()
+            .map(|b| (b.label.as_str(), b.min_m, b.min_inclusive, b.max_m))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("same location (0 m)", 0.0, true, Some(0.0)),
+                (
+                    "more than 0 m and at most 100 m (Manhattan)",
+                    0.0,
+                    false,
+                    Some(100.0)
+                ),
+                (
+                    "more than 100 m and at most 250.5 m (Manhattan)",
+                    100.0,
+                    false,
+                    Some(250.5)
+                ),
+                ("more than 250.5 m (Manhattan)", 250.5, false, None),
+            ]
+        );
+        let cols: Vec<(&str, i64, Option<i64>)> = t
+            .time_bands
+            .iter()
+            .map(|b| (b.label.as_str(), b.min_days, b.max_days))
+            .collect();
+        assert_eq!(
+            cols,
+            [
+                ("0 to 7 days (inclusive)", 0, Some(7)),
+                ("8 to 30 days (inclusive)", 8, Some(30)),
+                ("more than 30 days", 31, None),
+            ]
+        );
+    }
+
     #[test]
     fn deterministic_across_thread_counts() {
-        let mut g = SplitMix64::new(3);
-        let pts: Vec<[f64; 2]> = (0..400)
-            .map(|_| [g.below(2000) as f64, g.below(2000) as f64])
-            .collect();
-        let days: Vec<i64> = (0..400).map(|_| g.below(365) as i64).collect();
+        let (pts, days) = random_events(3, 400, 2000, 365);
         let one = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()

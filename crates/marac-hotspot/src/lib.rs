@@ -14,8 +14,8 @@
 //! * [`repeat`]: repeat locations (the same normalised place), flagging
 //!   data.police.uk snap points ([`repeat::repeat_locations`]).
 //! * [`knox`]: the Knox near-repeat test as Ratcliffe's Near Repeat
-//!   Calculator prints it, with Monte Carlo permutations in parallel
-//!   ([`knox::knox`]).
+//!   Calculator prints it, by Euclidean or Manhattan distance, with Monte
+//!   Carlo permutations in parallel ([`knox::knox`]).
 //! * [`pai`]: the Predictive Accuracy Index of each method on a train/test
 //!   split ([`pai::evaluate`]).
 //! * [`geojson`]: RFC 7946 output helpers (WGS84, lon-lat, counter-clockwise

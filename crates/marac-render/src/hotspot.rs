@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use marac_hotspot::dbscan::Cluster;
 use marac_hotspot::gistar::{GiCell, GiClass, GiGrid};
 use marac_hotspot::kde::KdeGrid;
-use marac_hotspot::knox::KnoxTable;
+use marac_hotspot::knox::{Distance, KnoxTable};
 use marac_hotspot::pai::EvalRow;
 use marac_hotspot::repeat::Place;
 use marac_hotspot::GroupSummary;
@@ -237,26 +237,51 @@ pub fn snap_caveat(out: &mut String) {
     let _ = writeln!(out, "> **Caveat:** {SNAP_CAVEAT}.");
 }
 
-/// Near repeat: one BCU's Knox table; `max_band` is the widest space band, metres.
-pub fn knox_bcu(out: &mut String, bcu: &str, t: &KnoxTable, max_band: f64) {
+/// How the bounds of the near-repeat bands read, for JSON.
+pub const KNOX_BOUNDS: &str = "space: space_min_m < distance <= space_max_m \
+(same location: distance = 0 m; no space_max_m: no upper bound); \
+time: time_min_days <= whole days between the report dates <= time_max_days \
+(no time_max_days: no upper bound)";
+
+/// Near repeat: how the table's distances and bands read, once per report.
+pub fn knox_key(out: &mut String, distance: Distance) {
+    let how = match distance {
+        Distance::Euclidean => "straight line",
+        Distance::Manhattan => "|Δx| + |Δy|",
+    };
+    let how = md(how);
     let _ = writeln!(
         out,
-        "## {}\n\n{} incidents, {} pairs within {} m.\n",
+        "Distance between two incidents: {} ({how}), in BNG metres. A distance band \
+includes its upper bound and not its lower one; same location is exactly 0 m. \
+Days apart: whole days between the report dates, both ends of a band included.\n",
+        distance.title()
+    );
+}
+
+/// Near repeat: one BCU's Knox table.
+pub fn knox_bcu(out: &mut String, bcu: &str, t: &KnoxTable) {
+    // The last row is the pairs beyond the widest band.
+    let max_band = t.space_bands.last().map_or(0.0, |b| b.min_m);
+    let _ = writeln!(
+        out,
+        "## {}\n\n{} incidents, {} pairs at most {} m apart ({}).\n",
         md(bcu),
         t.events,
         t.close_pairs,
-        max_band
+        max_band,
+        t.distance.title()
     );
     let mut head = String::from("| distance |");
     let mut rule = String::from("| --- |");
-    for l in &t.time_labels {
-        let _ = write!(head, " {l} |");
+    for b in &t.time_bands {
+        let _ = write!(head, " {} |", md(&b.label));
         rule.push_str(" ---: |");
     }
     let _ = writeln!(out, "Observed / expected (Knox ratio), Monte Carlo p in brackets; * p <= 0.05.\n\n{head}\n{rule}");
-    let cols = t.time_labels.len();
-    for (r, label) in t.space_labels.iter().enumerate() {
-        let _ = write!(out, "| {label} |");
+    let cols = t.time_bands.len();
+    for (r, band) in t.space_bands.iter().enumerate() {
+        let _ = write!(out, "| {} |", md(&band.label));
         for cell in &t.cells[r * cols..(r + 1) * cols] {
             let ratio = cell
                 .ratio
