@@ -1,13 +1,13 @@
 //! Reading the inputs of a command: profile, areas, ingest, diagnostics files
 //! and the summary on standard error.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::NaiveDate;
 use marac_geo::Areas;
 use marac_ingest::{
-    expand_inputs, Diagnostic, Ingest, IngestError, IngestOptions, Ingester, Profile,
+    expand_inputs, Diagnostic, Ingest, IngestError, IngestOptions, Ingester, InputSource, Profile,
 };
 use marac_render::CsvDoc;
 
@@ -36,7 +36,7 @@ pub fn load_profile(spec: &str) -> Result<Profile> {
     let path = Path::new(spec);
     if !path.exists() {
         return Err(input_error(format!(
-            "--profile {spec}: not a built-in profile ({}) nor a file",
+            "profile {spec}: not a built-in profile ({}) nor a file",
             marac_ingest::profile::builtin_names()
         )));
     }
@@ -44,11 +44,63 @@ pub fn load_profile(spec: &str) -> Result<Profile> {
     Profile::from_toml(spec, &text).map_err(|e| input_error(e.to_string()))
 }
 
-/// Loads `--areas` or the embedded London default.
+/// Loads `--areas`, else the project's `areas`, else the embedded London
+/// boundaries.
 pub fn load_areas(path: Option<&Path>) -> Result<Areas> {
-    match path {
+    let project = crate::project::current()?;
+    let from_project = project.and_then(|p| p.areas.as_deref().map(|a| p.resolve(a)));
+    match path.map(Path::to_path_buf).or(from_project) {
         None => Ok(Areas::london()),
-        Some(p) => Areas::from_geojson_path(p).map_err(|e| input_error(e.to_string())),
+        Some(p) => Areas::from_geojson_path(&p).map_err(|e| input_error(e.to_string())),
+    }
+}
+
+/// One input as given: a path (or `-`) and its own profile, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputSpec {
+    /// The file, folder or `-`.
+    pub path: PathBuf,
+    /// `PATH=PROFILE`'s profile, or the project source's.
+    pub profile: Option<String>,
+}
+
+/// Splits `PATH=PROFILE`. A path that exists as written is a path, even
+/// with `=` in its name; otherwise the text after the last `=` is the
+/// profile (a built-in name or a TOML file).
+pub fn parse_input(raw: &str) -> InputSpec {
+    if raw == "-" || Path::new(raw).exists() {
+        return InputSpec {
+            path: PathBuf::from(raw),
+            profile: None,
+        };
+    }
+    match raw.rsplit_once('=') {
+        Some((path, profile)) if !path.is_empty() && !profile.is_empty() => InputSpec {
+            path: PathBuf::from(path),
+            profile: Some(profile.to_string()),
+        },
+        _ => InputSpec {
+            path: PathBuf::from(raw),
+            profile: None,
+        },
+    }
+}
+
+/// The inputs of a command: those given, else the project's sources.
+pub fn input_specs(args: &InputArgs) -> Result<Vec<InputSpec>> {
+    if !args.inputs.is_empty() {
+        return Ok(args.inputs.iter().map(|r| parse_input(r)).collect());
+    }
+    match crate::project::current()? {
+        Some(p) => Ok(p
+            .inputs()?
+            .into_iter()
+            .map(|(path, profile)| InputSpec { path, profile })
+            .collect()),
+        None => Err(input_error(format!(
+            "no inputs: give INPUT files or folders, or run where a {} lists [[sources]] (or --project FILE)",
+            crate::project::FILE_NAME
+        ))),
     }
 }
 
@@ -73,16 +125,41 @@ pub fn load_in(
     as_of: Option<NaiveDate>,
     quiet: bool,
 ) -> Result<(Ingest, Areas)> {
+    load_profiled(args, areas, as_of, quiet).map(|(i, a, _)| (i, a))
+}
+
+/// [`load_in`], also returning the name of the profile each input file was
+/// read with (in the order read).
+pub fn load_profiled(
+    args: &InputArgs,
+    areas: Areas,
+    as_of: Option<NaiveDate>,
+    quiet: bool,
+) -> Result<(Ingest, Areas, Vec<String>)> {
+    let specs = input_specs(args)?;
     let opts = IngestOptions {
-        profile: load_profile(&args.profile)?,
+        profile: Profile::canonical(),
         areas: areas.clone(),
         as_of,
         strict: args.strict,
     };
-    let sources = expand_inputs(&args.inputs).map_err(|e| input_error(e.to_string()))?;
+    let mut profiles: Vec<(String, Profile)> = Vec::new();
+    let mut used = Vec::new();
     let mut ing = Ingester::new(opts);
-    for src in &sources {
-        match ing.add_source(src) {
+    let mut sources = Vec::new();
+    for spec in &specs {
+        let found = expand_inputs(std::slice::from_ref(&spec.path))
+            .map_err(|e| input_error(e.to_string()))?;
+        sources.extend(found.into_iter().map(|src| (src, spec)));
+    }
+    let bar = crate::progress::Progress::items(quiet, "reading", sources.len() as u64);
+    for (src, spec) in &sources {
+        let profile = match spec.profile.as_deref().or(args.profile.as_deref()) {
+            Some(name) => cached(&mut profiles, name)?,
+            None => recognised(src)?,
+        };
+        used.push(profile.name.clone());
+        match ing.add_source_as(src, &profile) {
             Ok(()) => {}
             Err(IngestError::Strict(d)) => {
                 return Err(input_error(format!(
@@ -91,7 +168,9 @@ pub fn load_in(
             }
             Err(e) => return Err(input_error(e.to_string())),
         }
+        bar.inc();
     }
+    bar.finish();
     let mut ingest = ing.finish();
     // Canonical order (incident ids are unique in a run): every stage after
     // this sees the same records in the same order, however the rows and
@@ -106,7 +185,22 @@ pub fn load_in(
     if !quiet {
         report(&ingest, args);
     }
-    Ok((ingest, areas))
+    Ok((ingest, areas, used))
+}
+
+/// A profile by spec, loaded once per run.
+fn cached(cache: &mut Vec<(String, Profile)>, spec: &str) -> Result<Profile> {
+    if let Some((_, p)) = cache.iter().find(|(s, _)| s == spec) {
+        return Ok(p.clone());
+    }
+    let p = load_profile(spec)?;
+    cache.push((spec.to_string(), p.clone()));
+    Ok(p)
+}
+
+/// The profile of an input given none: the one its header matches.
+fn recognised(_src: &InputSource) -> Result<Profile> {
+    Ok(Profile::canonical())
 }
 
 /// Writes diagnostics as CSV: `file,line,field,severity,reason`.

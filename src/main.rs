@@ -13,6 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod cmd;
 mod inputs;
 mod output;
+mod progress;
+mod project;
 
 /// Exit code for usage and input errors.
 pub const EXIT_INPUT: u8 = 2;
@@ -48,6 +50,9 @@ struct Cli {
     /// Print nothing on standard error but errors.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// The project file (default: marac.toml in the working folder, when there is one).
+    #[arg(long, global = true, value_name = "FILE")]
+    project: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -72,17 +77,21 @@ enum Command {
     Link(cmd::link::LinkArgs),
     /// The case register (SQLite): record meetings, actions, case history, figures, retention.
     Register(cmd::register::RegisterArgs),
+    /// The week in one command, from the project file: validate, link, scan with the register, full and redacted packs per BCU.
+    Run(cmd::run::RunArgs),
+    /// Write a commented starting project file (marac.toml).
+    Init(cmd::init::InitArgs),
 }
 
 /// Options shared by every command that reads incident records.
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
-    /// Input files or directories (every *.csv and *.jsonl, sorted by name); `-` is standard input.
-    #[arg(required = true, value_name = "INPUT")]
-    pub inputs: Vec<PathBuf>,
-    /// Column mapping: `canonical` (default), another built-in profile (`marac profiles` lists them) or a profile FILE.toml.
-    #[arg(long, value_name = "NAME|FILE", default_value = "canonical")]
-    pub profile: String,
+    /// Input files or directories (every *.csv, *.jsonl and workbook, sorted by name); `-` is standard input. `PATH=PROFILE` reads one input with its own profile. None: the project's [[sources]].
+    #[arg(value_name = "INPUT[=PROFILE]")]
+    pub inputs: Vec<String>,
+    /// Column mapping of inputs without `=PROFILE`: a built-in profile (`marac profiles` lists them) or a profile FILE.toml. Default: the one profile each file's header matches.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile: Option<String>,
     /// Area boundaries (GeoJSON polygons with `area` and `bcu` properties) instead of the embedded London default.
     #[arg(long, value_name = "FILE.geojson")]
     pub areas: Option<PathBuf>,
@@ -111,6 +120,7 @@ pub enum ReportFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let quiet = cli.quiet;
+    project::set_flag(cli.project);
     let result = match cli.command {
         Command::Validate(a) => cmd::validate::run(a, quiet),
         Command::Scan(a) => cmd::scan::run(a, quiet),
@@ -121,6 +131,8 @@ fn main() -> ExitCode {
         Command::Hotspots(a) => cmd::hotspots::run(a, quiet),
         Command::Link(a) => cmd::link::run(a, quiet),
         Command::Register(a) => cmd::register::run(a, quiet),
+        Command::Run(a) => cmd::run::run(a, quiet),
+        Command::Init(a) => cmd::init::run(a, quiet),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -30,7 +30,8 @@ pub enum PackFormat {
 }
 
 impl PackFormat {
-    fn ext(self) -> &'static str {
+    /// The file extension of the format.
+    pub fn ext(self) -> &'static str {
         match self {
             PackFormat::Md => "md",
             PackFormat::Html => "html",
@@ -45,12 +46,8 @@ impl PackFormat {
 pub struct AgendaArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Records up to this date (default: today).
-    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
-    as_of: Option<NaiveDate>,
-    /// The meeting date (default: 7 days after --as-of).
-    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
-    meeting: Option<NaiveDate>,
+    #[command(flatten)]
+    dates: MeetingDates,
     /// The BCU (name or code), or `all` for one pack per BCU.
     #[arg(long, value_name = "NAME|all")]
     bcu: String,
@@ -86,6 +83,32 @@ pub struct AgendaArgs {
     out: Option<PathBuf>,
 }
 
+/// The scan date and the meeting date (shared by `agenda` and `run`).
+#[derive(Args, Debug, Clone)]
+pub struct MeetingDates {
+    /// Records up to this date (default: today).
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+    /// The meeting date (default: 7 days after --as-of).
+    #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
+    pub meeting: Option<NaiveDate>,
+}
+
+impl MeetingDates {
+    /// `(as_of, meeting)` with their defaults; a meeting before the scan
+    /// date is an input error.
+    pub fn resolve(&self) -> Result<(NaiveDate, NaiveDate)> {
+        let as_of = self.as_of.unwrap_or_else(today);
+        let meeting = self.meeting.unwrap_or(as_of + chrono::Duration::days(7));
+        if meeting < as_of {
+            return Err(input_error(format!(
+                "--meeting {meeting} is before --as-of {as_of}"
+            )));
+        }
+        Ok((as_of, meeting))
+    }
+}
+
 /// Renders a pack.
 pub fn render(pack: &Pack, format: PackFormat, areas: &Areas) -> Result<String> {
     Ok(match format {
@@ -102,13 +125,7 @@ pub fn render(pack: &Pack, format: PackFormat, areas: &Areas) -> Result<String> 
 
 /// Runs the command.
 pub fn run(args: AgendaArgs, quiet: bool) -> Result<u8> {
-    let as_of = args.as_of.unwrap_or_else(today);
-    let meeting = args.meeting.unwrap_or(as_of + chrono::Duration::days(7));
-    if meeting < as_of {
-        return Err(input_error(format!(
-            "--meeting {meeting} is before --as-of {as_of}"
-        )));
-    }
+    let (as_of, meeting) = args.dates.resolve()?;
     let areas = load_areas(args.input.areas.as_deref())?;
     let bcus: Vec<String> = if args.bcu.eq_ignore_ascii_case("all") {
         areas.bcus().iter().map(|b| b.name.to_string()).collect()
@@ -176,7 +193,7 @@ pub fn run(args: AgendaArgs, quiet: bool) -> Result<u8> {
 }
 
 /// `DIR/marac-pack-CN-2026-11-27[-redacted].md`.
-fn pack_path(dir: &Path, pack: &Pack, format: PackFormat, redacted: bool) -> PathBuf {
+pub fn pack_path(dir: &Path, pack: &Pack, format: PackFormat, redacted: bool) -> PathBuf {
     let code = pack.meeting.bcu_code.clone().unwrap_or_else(|| {
         pack.meeting
             .bcu

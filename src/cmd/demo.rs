@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Args;
-use marac_agenda::ReviewDays;
 use marac_ingest::{IngestOptions, Ingester, InputFormat};
 use marac_pipeline::{MeetingPlan, Packer, Week};
 use marac_risk::{Referrals, RiskConfig};
@@ -76,15 +75,7 @@ pub fn run(args: DemoArgs, quiet: bool) -> Result<u8> {
             eligible
         );
     }
-    let packer = Packer::new(
-        &week,
-        &decisions,
-        MeetingPlan {
-            date: meeting,
-            review: ReviewDays::default(),
-            chair: None,
-        },
-    );
+    let packer = Packer::new(&week, &decisions, MeetingPlan::on(meeting, None));
     let bcu = match &args.bcu {
         Some(name) => areas
             .resolve_bcu(name)

@@ -344,6 +344,7 @@ fn run_method(method: Method, c: Common, quiet: bool) -> Result<u8> {
     let bcus = bcu_list(&c)?;
     let ingest = load(&c.input, None, quiet)?;
     let sets = prepare(&c, &ingest.incidents, &bcus, c.since, c.until, quiet)?;
+    let stage = crate::progress::Progress::stage(quiet, "finding hotspots");
     let text = match method {
         Method::Dbscan => run_dbscan(&c, &sets, format)?,
         Method::Gistar => run_gistar(&c, &sets, format)?,
@@ -351,6 +352,7 @@ fn run_method(method: Method, c: Common, quiet: bool) -> Result<u8> {
         Method::RepeatLocations => run_repeat(&c, &sets, format, quiet)?,
         Method::NearRepeat => run_knox(&c, &sets, format)?,
     };
+    stage.finish();
     emit(c.out.as_deref(), &text)?;
     Ok(0)
 }

@@ -14,7 +14,7 @@ use marac_link::{link, person_id, Linkage};
 use marac_render::link_eval::LinkEvalRow;
 use marac_render::CsvDoc;
 
-use crate::inputs::{load, load_profile};
+use crate::inputs::load;
 use crate::output::{emit, write_atomic};
 use crate::{input_error, InputArgs};
 
@@ -111,6 +111,19 @@ pub fn load_rules(spec: Option<&str>) -> Result<Rules> {
     }
 }
 
+/// persons.csv: `incident_id,role,person_id`, one row per mention.
+pub fn persons_csv(rows: impl IntoIterator<Item = marac_model::PersonMention>) -> Result<Vec<u8>> {
+    let mut doc = CsvDoc::new(&["incident_id", "role", "person_id"])?;
+    for r in rows {
+        doc.row([
+            r.incident_id.as_str(),
+            r.role.as_str(),
+            r.person_id.as_str(),
+        ])?;
+    }
+    Ok(doc.finish()?)
+}
+
 /// Runs the command.
 pub fn run(args: LinkArgs, quiet: bool) -> Result<u8> {
     if let Some(LinkSub::Eval(e)) = args.sub {
@@ -119,22 +132,17 @@ pub fn run(args: LinkArgs, quiet: bool) -> Result<u8> {
     let input = args.input;
     let rules = load_rules(args.rules.as_deref())?;
     let ingest = load(&input, None, quiet)?;
+    let stage = crate::progress::Progress::stage(quiet, "linking persons");
     let linkage = link(&ingest.incidents, &rules);
+    stage.finish();
     if !quiet {
         report(&linkage, &rules, args.timings);
     }
-    let mut doc = CsvDoc::new(&["incident_id", "role", "person_id"])?;
-    for r in linkage.rows() {
-        doc.row([
-            r.incident_id.as_str(),
-            r.role.as_str(),
-            r.person_id.as_str(),
-        ])?;
-    }
+    let persons = persons_csv(linkage.rows())?;
     if let Some(path) = &args.explain {
         write_atomic(path, &explain(&linkage)?)?;
     }
-    emit(args.out.as_deref(), &doc.finish()?)?;
+    emit(args.out.as_deref(), &persons)?;
     // The process ends next: freeing millions of small allocations one by
     // one would take a second at a million incidents, for nothing.
     std::mem::forget(linkage);
@@ -342,13 +350,6 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
         Some(path) => Some(read_truth(path)?),
         None => None,
     };
-    if e.truth_from_input && load_profile(&e.input.profile)?.truth.is_none() {
-        return Err(input_error(format!(
-            "--truth-from-input: profile {} has no [truth] column (built in with one: febrl, splink-fake); \
-             give --truth FILE instead",
-            e.input.profile
-        )));
-    }
     let specs: Vec<Option<&str>> = if e.rules.is_empty() {
         vec![None]
     } else {
@@ -358,7 +359,17 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
         .iter()
         .map(|s| load_rules(*s))
         .collect::<Result<_>>()?;
-    let ingest = load(&e.input, None, quiet)?;
+    let areas = crate::inputs::load_areas(e.input.areas.as_deref())?;
+    let (ingest, _, used) = crate::inputs::load_profiled(&e.input, areas, None, quiet)?;
+    if e.truth_from_input && ingest.truth.is_empty() {
+        let mut names = used;
+        names.dedup();
+        return Err(input_error(format!(
+            "--truth-from-input: profile {} has no [truth] column (built in with one: febrl, splink-fake); \
+             give --truth FILE instead",
+            names.join(", ")
+        )));
+    }
     let truth = match file_truth {
         Some(t) => t,
         None => truth_from_input(&ingest, quiet),

@@ -5,9 +5,11 @@
 pub mod agenda;
 pub mod demo;
 pub mod hotspots;
+pub mod init;
 pub mod link;
 pub mod profiles;
 pub mod register;
+pub mod run;
 pub mod scan;
 pub mod synth;
 pub mod validate;
@@ -72,14 +74,27 @@ impl WeekInputs {
         as_of: NaiveDate,
         quiet: bool,
     ) -> Result<Self> {
-        let config = scan::load_config(week.config.as_deref())?;
-        let referrals = scan::load_referrals(week.refer.as_deref())?;
+        // Flags first, then the project file's settings.
+        let project = crate::project::current()?;
+        let config = week
+            .config
+            .clone()
+            .or_else(|| project.and_then(|p| p.config.as_deref().map(|c| p.resolve(c))));
+        let refer = week
+            .refer
+            .clone()
+            .or_else(|| project.and_then(|p| p.refer.as_deref().map(|c| p.resolve(c))));
+        let rules = week
+            .rules
+            .clone()
+            .or_else(|| project.and_then(|p| p.rules.as_deref().map(|r| p.resolve_rules(r))));
+        let config = scan::load_config(config.as_deref())?;
+        let referrals = scan::load_referrals(refer.as_deref())?;
         let (ingest, areas) = crate::inputs::load_in(input, areas, Some(as_of), quiet)?;
-        let mentions = scan::person_rows(
-            &ingest.incidents,
-            week.persons.as_deref(),
-            week.rules.as_deref(),
-        )?;
+        let stage = crate::progress::Progress::stage(quiet, "linking persons");
+        let mentions =
+            scan::person_rows(&ingest.incidents, week.persons.as_deref(), rules.as_deref())?;
+        stage.finish();
         Ok(WeekInputs {
             ingest,
             areas,

@@ -139,6 +139,31 @@ pub fn read_persons(path: &std::path::Path) -> Result<Vec<PersonMention>> {
     Ok(rows)
 }
 
+/// The scan as JSON; with a register's references, each person carries
+/// its stable `case_ref`.
+pub fn scan_json(
+    result: &marac_risk::Scan,
+    refs: Option<&std::collections::BTreeMap<String, String>>,
+) -> Result<Vec<u8>> {
+    let mut s = match refs {
+        None => serde_json::to_string_pretty(result).context("json")?,
+        Some(refs) => {
+            let mut v = serde_json::to_value(result).context("json")?;
+            if let Some(list) = v["persons"].as_array_mut() {
+                for p in list {
+                    let r = p["person_id"].as_str().and_then(|id| refs.get(id)).cloned();
+                    if let (Some(r), Some(obj)) = (r, p.as_object_mut()) {
+                        obj.insert("case_ref".into(), serde_json::Value::String(r));
+                    }
+                }
+            }
+            serde_json::to_string_pretty(&v).context("json")?
+        }
+    };
+    s.push('\n');
+    Ok(s.into_bytes())
+}
+
 /// Links the incidents' persons: from `--persons`, or by linkage with
 /// `--rules` (default: the built-in rules).
 pub fn person_rows(
@@ -199,6 +224,7 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
     let week = inputs.week(as_of);
     let ingest = &inputs.ingest;
     let rows = &inputs.mentions;
+    let stage = crate::progress::Progress::stage(quiet, "scoring");
     // With a register: stable case references, repeat MARAC, the scan saved.
     let (mut result, register) = match &args.register {
         None => (week.scan(), None),
@@ -214,6 +240,7 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
             (d.scan, Some((d.case_refs, changes)))
         }
     };
+    stage.finish();
     if let Some(b) = &bcu_filter {
         result.persons.retain(|p| &p.bcu == b);
     }
@@ -262,27 +289,7 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
         return Ok(0);
     }
     let bytes = match args.format {
-        ReportFormat::Json if register.is_some() => {
-            // With a register, each person carries its stable case reference.
-            let refs = register.as_ref().map(|r| &r.0);
-            let mut v = serde_json::to_value(&result).context("json")?;
-            if let (Some(list), Some(refs)) = (v["persons"].as_array_mut(), refs) {
-                for p in list {
-                    let r = p["person_id"].as_str().and_then(|id| refs.get(id)).cloned();
-                    if let (Some(r), Some(obj)) = (r, p.as_object_mut()) {
-                        obj.insert("case_ref".into(), serde_json::Value::String(r));
-                    }
-                }
-            }
-            let mut s = serde_json::to_string_pretty(&v).context("json")?;
-            s.push('\n');
-            s.into_bytes()
-        }
-        ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&result).context("json")?;
-            s.push('\n');
-            s.into_bytes()
-        }
+        ReportFormat::Json => scan_json(&result, register.as_ref().map(|r| &r.0))?,
         ReportFormat::Csv => {
             let mut doc = CsvDoc::new(&[
                 "person_id",

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use marac_ingest::Summary;
+use marac_ingest::{Ingest, Summary};
 use marac_render::validate::{markdown, Report};
 
 use crate::inputs::{load, parse_date_flag, today};
@@ -34,11 +34,9 @@ enum Format {
     Json,
 }
 
-/// Runs the command; exit 2 when any row was rejected.
-pub fn run(args: ValidateArgs, quiet: bool) -> Result<u8> {
-    let as_of = args.as_of.unwrap_or_else(today);
-    let ingest = load(&args.input, Some(as_of), quiet)?;
-    let report = Report {
+/// The validation report of what was read.
+pub fn report(ingest: &Ingest, as_of: NaiveDate) -> Report<'_> {
+    Report {
         as_of,
         read: ingest.read(),
         accepted: ingest.accepted(),
@@ -48,7 +46,14 @@ pub fn run(args: ValidateArgs, quiet: bool) -> Result<u8> {
         summary: Summary::of(&ingest.incidents),
         rejects: &ingest.rejects,
         warning_list: &ingest.warnings,
-    };
+    }
+}
+
+/// Runs the command; exit 2 when any row was rejected.
+pub fn run(args: ValidateArgs, quiet: bool) -> Result<u8> {
+    let as_of = args.as_of.unwrap_or_else(today);
+    let ingest = load(&args.input, Some(as_of), quiet)?;
+    let report = report(&ingest, as_of);
     let text = match args.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&report)?;

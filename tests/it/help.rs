@@ -14,6 +14,8 @@ fn help_texts() {
         vec!["register", "--help"],
         vec!["synth", "--help"],
         vec!["demo", "--help"],
+        vec!["run", "--help"],
+        vec!["init", "--help"],
     ] {
         let r = run(&cmd);
         assert_eq!(r.code, 0, "{cmd:?}");
@@ -28,7 +30,16 @@ fn help_texts() {
 
 #[test]
 fn usage_errors_exit_2_with_a_message() {
+    // No inputs and no project file (tests/data has none).
     let r = run(&["scan"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("marac: error: no inputs: give INPUT files or folders"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["agenda"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("required arguments were not provided"),

@@ -54,6 +54,16 @@ pub fn validate_json(args: &[&str]) -> (i32, serde_json::Value, String) {
     (r.code, v, r.stderr)
 }
 
+/// The input file names of a validation JSON report, in the order read.
+pub fn input_files(v: &serde_json::Value) -> Vec<&str> {
+    v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect()
+}
+
 /// The rejects of a JSON report as "file:line: field: reason" lines.
 pub fn reject_lines(v: &serde_json::Value) -> Vec<String> {
     lines(&v["rejects"])

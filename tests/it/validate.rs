@@ -170,12 +170,7 @@ fn a_directory_reads_every_input_in_name_order_and_rejects_go_to_a_file() {
     ]);
     assert_eq!(r.code, 2);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let files: Vec<&str> = v["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
+    let files = crate::util::input_files(&v);
     assert_eq!(files.first(), Some(&"bad/bad.jsonl"));
     assert!(files.windows(2).all(|w| w[0] < w[1]), "sorted by name");
     assert_eq!(

@@ -294,6 +294,18 @@ impl Ingester {
         }
     }
 
+    /// Reads one input source with its own profile (instead of the options').
+    pub fn add_source_as(
+        &mut self,
+        src: &InputSource,
+        profile: &Profile,
+    ) -> Result<(), IngestError> {
+        let saved = std::mem::replace(&mut self.opts.profile, profile.clone());
+        let result = self.add_source(src);
+        self.opts.profile = saved;
+        result
+    }
+
     /// Reads one input held in memory; `name` is used in diagnostics.
     pub fn add_bytes(
         &mut self,

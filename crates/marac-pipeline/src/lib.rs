@@ -467,6 +467,17 @@ pub struct MeetingPlan {
     pub chair: Option<String>,
 }
 
+impl MeetingPlan {
+    /// A meeting on `date` with the default review periods.
+    pub fn on(date: NaiveDate, chair: Option<String>) -> MeetingPlan {
+        MeetingPlan {
+            date,
+            review: ReviewDays::default(),
+            chair,
+        }
+    }
+}
+
 /// Builds the packs of one run; the index of mentions is built once and
 /// shared by every BCU's pack.
 pub struct Packer<'a> {

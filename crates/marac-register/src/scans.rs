@@ -47,7 +47,7 @@ pub struct ChangeRow {
 }
 
 /// What changed since the latest saved scan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Changes {
     /// The scan compared with (none: nothing saved yet, every case counts as new).
     pub previous_scan: Option<i64>,

@@ -1,0 +1,258 @@
+//! The project file (`marac.toml`), `marac init`, `marac run`, and inputs
+//! given as `PATH=PROFILE`.
+
+use std::path::Path;
+
+use crate::util::marac;
+
+/// Runs `marac` in a folder; returns exit code, stdout, stderr.
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = marac().current_dir(dir).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A synthetic week split over two exports (`exports/a.csv`, `exports/b.csv`).
+fn two_exports(dir: &Path) {
+    let (code, _, err) = run_in(
+        dir,
+        &[
+            "synth",
+            "--seed",
+            "5",
+            "--incidents",
+            "2500",
+            "--end",
+            "2026-11-20",
+            "--out",
+            "synth",
+            "-q",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(dir.join("synth/incidents.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    std::fs::create_dir_all(dir.join("exports")).unwrap();
+    let half = rows.len() / 2;
+    for (name, part) in [("a.csv", &rows[..half]), ("b.csv", &rows[half..])] {
+        let mut s = format!("{header}\n");
+        for r in part {
+            s.push_str(r);
+            s.push('\n');
+        }
+        std::fs::write(dir.join("exports").join(name), s).unwrap();
+    }
+}
+
+#[test]
+fn init_writes_a_starting_project_and_never_replaces_one_unasked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_in(tmp.path(), &["init"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(tmp.path().join("marac.toml")).unwrap();
+    assert!(text.contains("[[sources]]") && text.contains("register = \"marac.db\""));
+    let (code, _, err) = run_in(tmp.path(), &["init"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "marac: error: marac.toml exists; --force replaces it\n"
+    );
+    let (code, _, _) = run_in(tmp.path(), &["init", "--force", "-q"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_command_given_no_inputs_reads_the_project_sources() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_in(tmp.path(), &["validate"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "marac: error: no inputs: give INPUT files or folders, or run where a marac.toml \
+         lists [[sources]] (or --project FILE)\n"
+    );
+    two_exports(tmp.path());
+    std::fs::write(
+        tmp.path().join("marac.toml"),
+        "[[sources]]\npath = \"exports/*.csv\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = run_in(
+        tmp.path(),
+        &["validate", "--format", "json", "--as-of", "2026-11-20"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let files = crate::util::input_files(&v);
+    assert_eq!(files, ["exports/a.csv", "exports/b.csv"]);
+    assert_eq!(v["read"], 2500);
+    // The same project named from elsewhere: paths are the project file's.
+    let (code, out, err) = run_in(
+        Path::new("/"),
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-20",
+            "--project",
+            tmp.path().join("marac.toml").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["read"], 2500);
+    // A source that matches nothing, and a key the file does not know.
+    std::fs::write(
+        tmp.path().join("marac.toml"),
+        "[[sources]]\npath = \"exports/*.xlsx\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run_in(tmp.path(), &["validate"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "marac: error: marac.toml: source exports/*.xlsx: no file matches\n"
+    );
+    std::fs::write(tmp.path().join("marac.toml"), "registr = \"x.db\"\n").unwrap();
+    let (code, _, err) = run_in(tmp.path(), &["scan"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("marac: error: marac.toml:1: unknown field `registr`, expected one of"),
+        "{err}"
+    );
+}
+
+#[test]
+fn each_input_may_carry_its_own_profile() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let febrl = root.join("fixtures/linkage/febrl-dataset3.csv");
+    let canonical = root.join("tests/data/link/incidents.csv");
+    let arg = format!("{}=febrl", febrl.display());
+    let (code, out, err) = run_in(
+        root,
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-20",
+            &arg,
+            canonical.to_str().unwrap(),
+        ],
+    );
+    assert!(code == 0 || code == 2, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let inputs = v["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2);
+    assert_eq!(inputs[0]["read"], 5000);
+    assert_eq!(inputs[0]["rejected"], 0, "{err}");
+    assert_eq!(inputs[1]["rejected"], 0, "{err}");
+    assert_eq!(v["by_source"]["febrl"], 5000, "{v}");
+    // An unknown profile names the built-in ones.
+    let arg = format!("{}=febrl3", febrl.display());
+    let (code, _, err) = run_in(root, &["validate", &arg]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("marac: error: profile febrl3: not a built-in profile (canonical,"),
+        "{err}"
+    );
+}
+
+#[test]
+fn run_does_the_week_and_matches_link_scan_and_agenda() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    two_exports(dir);
+    std::fs::write(
+        dir.join("marac.toml"),
+        "name = \"Test MARAC\"\nbcus = [\"CN\", \"East\"]\nout = \"out\"\nregister = \"marac.db\"\n\
+         [[sources]]\npath = \"exports\"\nprofile = \"canonical\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run_in(
+        dir,
+        &["run", "--as-of", "2026-11-20", "--meeting", "2026-11-26"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\r'),
+        "no progress drawn: {err:?}"
+    );
+    assert!(err.contains("marac: created register marac.db\n"), "{err}");
+    assert!(
+        err.contains("marac: run: Test MARAC, as of 2026-11-20, meeting 2026-11-26\n"),
+        "{err}"
+    );
+    assert!(err.contains("marac: run: 0 rejected rows (see out/validation-2026-11-20.md)\n"));
+    let mut written: Vec<String> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "marac-pack-CN-2026-11-26-redacted.html",
+            "marac-pack-CN-2026-11-26.html",
+            "marac-pack-CN-2026-11-26.json",
+            "marac-pack-EA-2026-11-26-redacted.html",
+            "marac-pack-EA-2026-11-26.html",
+            "marac-pack-EA-2026-11-26.json",
+            "persons-2026-11-20.csv",
+            "scan-2026-11-20.json",
+            "validation-2026-11-20.md",
+        ]
+    );
+    // The same as the commands one by one, with a fresh register and the same key.
+    let (code, persons, _) = run_in(dir, &["link", "exports", "-q"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        persons,
+        std::fs::read_to_string(dir.join("out/persons-2026-11-20.csv")).unwrap()
+    );
+    let agenda = [
+        "agenda",
+        "exports",
+        "--as-of",
+        "2026-11-20",
+        "--meeting",
+        "2026-11-26",
+        "--bcu",
+        "CN",
+        "--format",
+        "json",
+        "--key",
+        "marac.db.key",
+        "--register",
+        "other.db",
+        "--out",
+        "agenda",
+        "-q",
+    ];
+    let (code, _, err) = run_in(dir, &agenda);
+    assert_eq!(code, 2, "other.db does not exist yet: {err}");
+    let (code, _, _) = run_in(dir, &["register", "init", "--register", "other.db", "-q"]);
+    assert_eq!(code, 0);
+    let (code, _, err) = run_in(dir, &agenda);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read(dir.join("agenda/marac-pack-CN-2026-11-26.json")).unwrap(),
+        std::fs::read(dir.join("out/marac-pack-CN-2026-11-26.json")).unwrap()
+    );
+    // The next week compares with the scan saved.
+    let (code, _, err) = run_in(
+        dir,
+        &["run", "--as-of", "2026-11-27", "--meeting", "2026-12-03"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("marac: run: since the last scan (2026-11-20): "),
+        "{err}"
+    );
+}
