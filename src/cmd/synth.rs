@@ -25,6 +25,13 @@ pub struct SynthArgs {
     /// Output directory: incidents.csv, truth.csv, planted.csv.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Also write the week as the agencies export it, each in its own layout
+    /// (data.police.uk CSV, a council Excel workbook, a housing CSV, adult
+    /// social care JSON Lines, police CAD canonical), with their profiles, a
+    /// marac.toml listing them, and the same records in the canonical layout
+    /// (same-records-canonical.csv).
+    #[arg(long)]
+    layouts: bool,
 }
 
 /// Runs the command.
@@ -45,6 +52,15 @@ pub fn run(args: SynthArgs, quiet: bool) -> Result<u8> {
     buf.clear();
     write_planted_csv(&mut buf, &data.planted)?;
     write_atomic(&args.out.join("planted.csv"), &buf)?;
+    if args.layouts {
+        for (rel, bytes) in marac_synth::layouts::agency_exports(&data.incidents)? {
+            let path = args.out.join(&rel);
+            if let Some(dir) = path.parent() {
+                create_private_dir(dir)?;
+            }
+            write_atomic(&path, &bytes)?;
+        }
+    }
     if !quiet {
         eprintln!(
             "marac: wrote {} incidents, {} truth rows, {} planted patterns to {} (seed {}, end {})",

@@ -449,7 +449,10 @@ fn check_format(f: &str) -> Result<(), String> {
     // (never through `to_string`, which would panic on it).
     use std::fmt::Write;
     let mut out = String::new();
-    let d = chrono::NaiveDate::from_ymd_opt(2020, 1, 2).unwrap_or_default();
+    // A date and a time, so that time specifiers (`%d/%m/%Y %H:%M`) pass.
+    let d = chrono::NaiveDate::from_ymd_opt(2020, 1, 2)
+        .and_then(|d| d.and_hms_opt(3, 4, 5))
+        .unwrap_or_default();
     if write!(out, "{}", d.format(f)).is_err() {
         return Err("is not a valid chrono format".into());
     }
@@ -503,6 +506,17 @@ mod tests {
         assert_eq!(p.values["kind"].default.as_deref(), Some("crime"));
         assert!(p.derive_id.is_some());
         assert!(p.snapped_coordinates);
+    }
+
+    #[test]
+    fn date_formats_with_a_time_are_valid_and_without_a_date_are_not() {
+        assert_eq!(check_format("%d/%m/%Y %H:%M:%S"), Ok(()));
+        assert_eq!(check_format("%d/%m/%Y %H:%M"), Ok(()));
+        assert_eq!(check_format("%H:%M"), Err("has no year (%Y)".to_string()));
+        assert_eq!(
+            check_format("%Y-%m-%d %Q"),
+            Err("is not a valid chrono format".to_string())
+        );
     }
 
     #[test]

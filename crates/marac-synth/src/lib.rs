@@ -165,6 +165,7 @@ use rayon::prelude::*;
 
 mod background;
 mod csvout;
+pub mod layouts;
 mod map;
 mod noise;
 mod planted;
