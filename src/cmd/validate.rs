@@ -44,6 +44,7 @@ pub fn run(args: ValidateArgs, quiet: bool) -> Result<u8> {
         accepted: ingest.accepted(),
         rejected: ingest.rejected(),
         warnings: ingest.warnings.len() as u64,
+        near_boundary: ingest.near_boundary(),
         inputs: &ingest.files,
         summary: Summary::of(&ingest.incidents),
         rejects: &ingest.rejects,
