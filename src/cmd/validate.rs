@@ -14,6 +14,7 @@ use crate::{InputArgs, EXIT_INPUT};
 
 /// Arguments of `marac validate`.
 #[derive(Args, Debug)]
+#[command(after_help = crate::boundaries_note())]
 pub struct ValidateArgs {
     #[command(flatten)]
     input: InputArgs,
