@@ -304,7 +304,10 @@ fn records_on_a_bcu_edge_are_counted_and_disagreements_warned() {
     assert_eq!(v["inputs"][0]["near_boundary"], 2);
     assert_eq!(v["by_bcu"]["Central North"], 4);
     assert_eq!(v["by_bcu"]["Central West"], 1);
-    assert_eq!(v["by_bcu"]["Central South"], 1, "Westminster Bridge: Lambeth");
+    assert_eq!(
+        v["by_bcu"]["Central South"], 1,
+        "Westminster Bridge: Lambeth"
+    );
     assert_eq!(
         warning_lines(&v),
         [

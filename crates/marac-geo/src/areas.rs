@@ -427,6 +427,14 @@ impl Areas {
         LONDON.get_or_init(crate::london::build).clone()
     }
 
+    /// Builds the embedded London default afresh, shared with nothing: what
+    /// the first [`Areas::london`] of a process costs. For the benchmark
+    /// (`benches/geo.rs`); everything else uses [`Areas::london`].
+    #[doc(hidden)]
+    pub fn london_uncached() -> Areas {
+        crate::london::build()
+    }
+
     /// Loads areas from GeoJSON text; see the [module docs](self) for the
     /// format. Error messages carry no file name.
     pub fn from_geojson_str(text: &str) -> Result<Areas, AreaError> {

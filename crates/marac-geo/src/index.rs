@@ -450,18 +450,27 @@ impl Index {
     /// Whether an edge of an area of a BCU other than that of area `id`
     /// lies within [`NEAR_BOUNDARY_M`] of `c`.
     pub(crate) fn near_other_bcu(&self, c: Coord<f64>, id: AreaId) -> bool {
-        let bcu = self.area_bcu.get(id as usize).copied().unwrap_or(usize::MAX);
-        let r2 = NEAR_BOUNDARY_M * NEAR_BOUNDARY_M;
-        let other = |s: &Seg| self.area_bcu.get(s.area as usize) != Some(&bcu);
         match self.grid.cell_of(c) {
-            Some(cell) => self.grid.edges.get(cell).iter().any(|&i| {
-                self.segs
-                    .get(i as usize)
-                    .is_some_and(|s| other(s) && s.distance_2(c) <= r2)
-            }),
+            Some(cell) => {
+                let filed = self.grid.edges.get(cell).iter();
+                self.any_near_other_bcu(c, id, filed.filter_map(|&i| self.segs.get(i as usize)))
+            }
             // Off the grid: farther than the margin from every edge.
             None => false,
         }
+    }
+
+    /// Whether one of `segs` bounds an area of a BCU other than that of
+    /// area `id` and lies within [`NEAR_BOUNDARY_M`] of `c`.
+    fn any_near_other_bcu<'s>(
+        &self,
+        c: Coord<f64>,
+        id: AreaId,
+        mut segs: impl Iterator<Item = &'s Seg>,
+    ) -> bool {
+        let bcu = self.area_bcu.get(id as usize);
+        let r2 = NEAR_BOUNDARY_M * NEAR_BOUNDARY_M;
+        segs.any(|s| self.area_bcu.get(s.area as usize) != bcu && s.distance_2(c) <= r2)
     }
 
     /// The distance from `c` to area `id`: 0 inside or on its boundary.
@@ -522,11 +531,7 @@ impl Index {
     /// [`Index::near_other_bcu`] by reading every edge, for tests.
     #[cfg(test)]
     pub(crate) fn near_other_bcu_exhaustive(&self, c: Coord<f64>, id: AreaId) -> bool {
-        let bcu = self.area_bcu.get(id as usize).copied().unwrap_or(usize::MAX);
-        let r2 = NEAR_BOUNDARY_M * NEAR_BOUNDARY_M;
-        self.segs.iter().any(|s| {
-            self.area_bcu.get(s.area as usize) != Some(&bcu) && s.distance_2(c) <= r2
-        })
+        self.any_near_other_bcu(c, id, self.segs.iter())
     }
 }
 
@@ -560,7 +565,12 @@ mod tests {
         let diamond = ring(&[(0.0, 10.0), (10.0, 0.0), (20.0, 10.0), (10.0, 20.0)]);
         let holed = Polygon::new(
             ring(&[(100.0, 0.0), (200.0, 0.0), (200.0, 100.0), (100.0, 100.0)]),
-            vec![ring(&[(140.0, 40.0), (160.0, 40.0), (160.0, 60.0), (140.0, 60.0)])],
+            vec![ring(&[
+                (140.0, 40.0),
+                (160.0, 40.0),
+                (160.0, 60.0),
+                (140.0, 60.0),
+            ])],
         );
         let u = ring(&[
             (300.0, 0.0),
@@ -652,7 +662,12 @@ mod tests {
             name: Arc::from("east"),
             bcu: Arc::from("two"),
             polygon: MultiPolygon(vec![Polygon::new(
-                ring(&[(1000.0, 0.0), (2000.0, 0.0), (2000.0, 1000.0), (1000.0, 1000.0)]),
+                ring(&[
+                    (1000.0, 0.0),
+                    (2000.0, 0.0),
+                    (2000.0, 1000.0),
+                    (1000.0, 1000.0),
+                ]),
                 vec![],
             )]),
         };
@@ -662,7 +677,14 @@ mod tests {
         };
         let two_bcus = Index::new(&[a.clone(), b], vec![0, 1]);
         let one_bcu = Index::new(&[a, same], vec![0, 0]);
-        for (x, near) in [(500.0, false), (979.0, false), (980.0, true), (1000.0, true), (1020.0, true), (1020.5, false)] {
+        for (x, near) in [
+            (500.0, false),
+            (979.0, false),
+            (980.0, true),
+            (1000.0, true),
+            (1020.0, true),
+            (1020.5, false),
+        ] {
             let p = c(x, 500.0);
             let id = two_bcus.locate(p).expect("placed");
             assert_eq!(two_bcus.near_other_bcu(p, id), near, "{x}");
@@ -684,10 +706,21 @@ mod tests {
         assert!(clear * 10 > cells * 7, "{clear} of {cells}");
         let mut rng = marac_model::SplitMix64::new(14);
         let mut points: Vec<Coord<f64>> = (0..20_000)
-            .map(|_| c(503_000.0 + rng.next_f64() * 60_000.0, 155_000.0 + rng.next_f64() * 47_000.0))
+            .map(|_| {
+                c(
+                    503_000.0 + rng.next_f64() * 60_000.0,
+                    155_000.0 + rng.next_f64() * 47_000.0,
+                )
+            })
             .collect();
         for (k, s) in ix.segs.iter().enumerate().step_by(97) {
-            let d = [(0.03, 0.0), (-0.03, 0.0), (0.0, 0.03), (0.0, -0.03), (0.0, 0.0)][k % 5];
+            let d = [
+                (0.03, 0.0),
+                (-0.03, 0.0),
+                (0.0, 0.03),
+                (0.0, -0.03),
+                (0.0, 0.0),
+            ][k % 5];
             points.push(c(s.a.x + d.0, s.a.y + d.1));
         }
         let mut placed = 0;
@@ -697,7 +730,11 @@ mod tests {
             if let Some(id) = got {
                 placed += 1;
                 if k % 10 == 0 {
-                    assert_eq!(ix.near_other_bcu(p, id), ix.near_other_bcu_exhaustive(p, id), "{p:?}");
+                    assert_eq!(
+                        ix.near_other_bcu(p, id),
+                        ix.near_other_bcu_exhaustive(p, id),
+                        "{p:?}"
+                    );
                 }
             }
         }

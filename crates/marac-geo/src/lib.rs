@@ -42,8 +42,7 @@ mod london;
 mod packed;
 
 pub use areas::{
-    Area, AreaError, AreaId, Areas, Bcu, FeatureProblem, Placement, NEAREST_AREA_M,
-    NEAR_BOUNDARY_M,
+    Area, AreaError, AreaId, Areas, Bcu, FeatureProblem, Placement, NEAREST_AREA_M, NEAR_BOUNDARY_M,
 };
-pub use london::LONDON_ATTRIBUTION;
 pub use bng::{bng_to_wgs84, in_great_britain_bng, in_great_britain_wgs84, wgs84_to_bng};
+pub use london::LONDON_ATTRIBUTION;

@@ -26,7 +26,8 @@ use crate::areas::{Area, Areas, Bcu};
 /// The notice the Open Government Licence requires wherever the embedded
 /// London boundaries are shown or passed on: the README, the `--help` of
 /// every command that uses them, and every map.
-pub const LONDON_ATTRIBUTION: &str = "Contains National Statistics data © Crown copyright and database right 2014. \
+pub const LONDON_ATTRIBUTION: &str =
+    "Contains National Statistics data © Crown copyright and database right 2014. \
      Contains Ordnance Survey data © Crown copyright and database right 2014.";
 
 /// The boundaries, in the table's area order (BCU by BCU, then the City).
@@ -263,7 +264,9 @@ const CITY_ALIASES: &[&str] = &[
 /// test checks it is not) every area would be empty and place nothing,
 /// rather than the process stopping.
 pub(crate) fn build() -> Areas {
-    let mut polygons = crate::packed::decode(PACKED).unwrap_or_default().into_iter();
+    let mut polygons = crate::packed::decode(PACKED)
+        .unwrap_or_default()
+        .into_iter();
     let mut polygon = || polygons.next().unwrap_or_else(|| MultiPolygon(vec![]));
     let city_name: Arc<str> = Arc::from(CITY_NAME);
     let mut areas = Vec::new();

@@ -61,10 +61,7 @@ impl Reader<'_> {
 /// well-formed file.
 pub(crate) fn decode(bytes: &[u8]) -> Option<Vec<MultiPolygon<f64>>> {
     let rest = bytes.strip_prefix(MAGIC)?;
-    let mut r = Reader {
-        bytes: rest,
-        at: 0,
-    };
+    let mut r = Reader { bytes: rest, at: 0 };
     let (mut x, mut y) = (0i64, 0i64);
     let mut areas = Vec::new();
     for _ in 0..r.count()? {
@@ -167,7 +164,13 @@ mod tests {
         let first = &back[0].0[0];
         assert_eq!(first.interiors().len(), 1);
         assert_eq!(first.exterior().0.len(), 5, "closed again");
-        assert_eq!(first.exterior().0[0], Coord { x: 530_000.0, y: 180_000.1 });
+        assert_eq!(
+            first.exterior().0[0],
+            Coord {
+                x: 530_000.0,
+                y: 180_000.1
+            }
+        );
         assert_eq!(
             first.interiors()[0].0[2],
             Coord {

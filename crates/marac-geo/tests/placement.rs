@@ -93,7 +93,10 @@ fn police_uk_records_land_in_the_bcu_of_their_lsoa() {
     assert_eq!(points.len(), 441);
     assert_eq!(records, 4_894);
     assert_eq!(by_polygon, 4_830);
-    assert!(by_polygon * 1000 >= records * 985, "{by_polygon} of {records}");
+    assert!(
+        by_polygon * 1000 >= records * 985,
+        "{by_polygon} of {records}"
+    );
     assert_eq!(in_no_area, 29);
     assert_eq!(by_place, 4_859);
     assert!(by_place * 1000 >= records * 985, "{by_place} of {records}");
@@ -136,7 +139,8 @@ fn an_even_grid_lands_in_the_bcu_whose_source_polygon_holds_it() {
             for line in rings.flat_map(|r| r.lines()) {
                 let rect = line.bounding_rect();
                 let lo = |v: f64, o: f64| (((v - MARGIN - o) / STEP).ceil().max(0.0)) as usize;
-                let hi = |v: f64, o: f64| (((v + MARGIN - o) / STEP).floor().max(-1.0) + 1.0) as usize;
+                let hi =
+                    |v: f64, o: f64| (((v + MARGIN - o) / STEP).floor().max(-1.0) + 1.0) as usize;
                 for i in lo(rect.min().x, ORIGIN.x)..hi(rect.max().x, ORIGIN.x).min(NX) {
                     for j in lo(rect.min().y, ORIGIN.y)..hi(rect.max().y, ORIGIN.y).min(NY) {
                         if Euclidean.distance(&Point::from(at(i, j)), &line) <= MARGIN {

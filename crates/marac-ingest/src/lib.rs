@@ -46,8 +46,8 @@ mod tests;
 pub mod values;
 
 pub use diag::{Diagnostic, Severity};
-pub use row::BOROUGH_MISMATCH_M;
 pub use profile::{Profile, ProfileError};
+pub use row::BOROUGH_MISMATCH_M;
 use row::{process_row, Ctx, Plan, RawRow, RowCache, RowOutcome, Source};
 
 /// How to read and check the inputs of one run.

@@ -254,7 +254,14 @@ fn coordinates_near_a_bcu_edge_are_counted_and_river_points_placed() {
         .collect();
     assert_eq!(
         placed,
-        ["Camden", "Camden", "Westminster", "Lambeth", "Lambeth", "unassigned"]
+        [
+            "Camden",
+            "Camden",
+            "Westminster",
+            "Lambeth",
+            "Lambeth",
+            "unassigned"
+        ]
     );
     // Cleveland Street, either side of the Camden–Westminster line.
     assert_eq!(out.near_boundary(), 2);
