@@ -6,8 +6,8 @@
 //! index nor testing a point may read every edge:
 //!
 //! * **A grid** of at most 256 × 256 square cells over the areas. Each edge is
-//!   filed under every cell its bounding box, grown by
-//!   [`NEAR_BOUNDARY_M`], touches. A cell with no edge filed is *clear*: no
+//!   filed, row by row, under every cell it passes within
+//!   [`NEAR_BOUNDARY_M`] (plus a metre) of. A cell with no edge filed is *clear*: no
 //!   boundary passes within [`NEAR_BOUNDARY_M`] of any point in it, so every
 //!   point in it lies in the same areas as every other, and the answer (the
 //!   area, not near a boundary) is worked out once, for one point of each
@@ -22,10 +22,15 @@
 //!   never inside or outside by rounding. Whether a point is near another
 //!   BCU reads only the edges filed under its cell.
 //!
-//! Cell and strip numbers come from the same monotone expression
+//! Strip numbers come from the same monotone expression
 //! (`floor((v - origin) / size)`) when edges are filed and when points are
-//! looked up, so a point is never looked up in a cell or strip that lacks an
-//! edge it could touch.
+//! looked up, so a point is never looked up in a strip that lacks an edge it
+//! could touch; grid cells are filed with a metre to spare for rounding.
+//!
+//! Memory stays linear in the number of edges whatever the shapes: a polygon
+//! of long edges gets fewer, taller strips (at most about six filings an
+//! edge), and past 32 filings an edge on average the grid is left out and
+//! every point takes the strips.
 
 use std::ops::Range;
 
@@ -260,8 +265,19 @@ impl Index {
                 }));
                 let range = start..segs.len();
                 let (min, max) = (bbox.min(), bbox.max());
-                let count = (range.len() / 4).clamp(1, 1 << 16);
-                let strip_height = ((max.y - min.y) / count as f64).max(1e-3);
+                // About four edges a strip, but never more than six filings
+                // an edge in all: a polygon of long edges gets fewer, taller
+                // strips, so memory stays linear in the vertices.
+                let n = range.len().max(1);
+                let height = max.y - min.y;
+                let rise: f64 = segs[range.clone()]
+                    .iter()
+                    .map(|s| (s.a.y - s.b.y).abs())
+                    .sum();
+                let strip_height = (height / (n / 4).max(1) as f64)
+                    .max(rise / (4 * n) as f64)
+                    .max(1e-3);
+                let count = ((height / strip_height).floor() as usize + 1).min(1 << 16);
                 let mut pairs = Vec::with_capacity(range.len() * 2);
                 for i in range.clone() {
                     let s = segs[i];
@@ -343,14 +359,44 @@ impl Index {
         let cell = (width.max(height) / GRID_SIDE).max(1.0);
         let nx = (width / cell).floor() as usize + 1;
         let ny = (height / cell).floor() as usize + 1;
-        let mut pairs = Vec::with_capacity(self.segs.len() * 2);
+        // Each edge is filed row by row: in each row, the cells its part
+        // within the row's band (grown by the margin) spans, grown by the
+        // margin, plus a metre for rounding. Past a budget linear in the
+        // edges (long edges over a large region), there is no grid, and
+        // every point takes the slow path.
+        let grow = margin + 1.0;
+        let budget = 32 * self.segs.len() + (1 << 20);
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(self.segs.len() * 2);
         for (i, s) in self.segs.iter().enumerate() {
-            let x0 = slot(s.a.x.min(s.b.x) - margin, origin.x, cell, nx);
-            let x1 = slot(s.a.x.max(s.b.x) + margin, origin.x, cell, nx);
-            let y0 = slot(s.a.y.min(s.b.y) - margin, origin.y, cell, ny);
-            let y1 = slot(s.a.y.max(s.b.y) + margin, origin.y, cell, ny);
+            let (a, b) = (s.a, s.b);
+            let y0 = slot(a.y.min(b.y) - grow, origin.y, cell, ny);
+            let y1 = slot(a.y.max(b.y) + grow, origin.y, cell, ny);
             for y in y0..=y1 {
+                let band_lo = origin.y + y as f64 * cell - grow;
+                let band_hi = origin.y + (y + 1) as f64 * cell + grow;
+                let (xa, xb) = if a.y == b.y {
+                    (a.x.min(b.x), a.x.max(b.x))
+                } else {
+                    let t = |v: f64| ((v - a.y) / (b.y - a.y)).clamp(0.0, 1.0);
+                    let (p, q) = (
+                        a.x + (b.x - a.x) * t(band_lo),
+                        a.x + (b.x - a.x) * t(band_hi),
+                    );
+                    (p.min(q), p.max(q))
+                };
+                let x0 = slot(xa - grow, origin.x, cell, nx);
+                let x1 = slot(xb + grow, origin.x, cell, nx);
                 pairs.extend((x0..=x1).map(|x| ((y * nx + x) as u32, i as u32)));
+            }
+            if pairs.len() > budget {
+                return Grid {
+                    origin,
+                    cell: 1.0,
+                    nx: 0,
+                    ny: 0,
+                    cells: Vec::new(),
+                    edges: Buckets::default(),
+                };
             }
         }
         let edges = Buckets::new(nx * ny, &pairs);
@@ -454,6 +500,22 @@ impl Index {
             Some(cell) => {
                 let filed = self.grid.edges.get(cell).iter();
                 self.any_near_other_bcu(c, id, filed.filter_map(|&i| self.segs.get(i as usize)))
+            }
+            // No grid at all: the edges of the strips near the point.
+            None if self.grid.cells.is_empty() => {
+                let around = AABB::from_corners(
+                    [c.x - NEAR_BOUNDARY_M, c.y - NEAR_BOUNDARY_M],
+                    [c.x + NEAR_BOUNDARY_M, c.y + NEAR_BOUNDARY_M],
+                );
+                let bcu = self.area_bcu.get(id as usize);
+                self.boxes
+                    .locate_in_envelope_intersecting(&around)
+                    .filter_map(|entry| self.parts.get(entry.data))
+                    .filter(|part| self.area_bcu.get(part.area as usize) != bcu)
+                    .any(|part| {
+                        part.distance_2_within(&self.segs, c, NEAR_BOUNDARY_M)
+                            .is_finite()
+                    })
             }
             // Off the grid: farther than the margin from every edge.
             None => false,
@@ -691,6 +753,61 @@ mod tests {
             assert_eq!(two_bcus.near_other_bcu_exhaustive(p, id), near, "{x}");
             assert!(!one_bcu.near_other_bcu(p, id), "{x}: one BCU has no edge");
         }
+    }
+
+    /// A comb of 3,000 teeth, each 100 km long, files too many edge-cells
+    /// for the grid's budget: there is no grid, every answer comes from the
+    /// strips (few and tall: about six filings an edge), and they are still
+    /// right.
+    #[test]
+    fn long_edges_over_a_large_region_skip_the_grid() {
+        let teeth = 3_000;
+        let mut comb = vec![(0.0, 0.0)];
+        for k in 0..teeth {
+            let x = 10.0 * f64::from(k);
+            comb.extend([
+                (x, 100_000.0),
+                (x + 5.0, 100_000.0),
+                (x + 5.0, 1.0),
+                (x + 10.0, 1.0),
+            ]);
+        }
+        comb.push((30_000.0, 0.0));
+        let wall = ring(&[
+            (30_000.0, 0.0),
+            (31_000.0, 0.0),
+            (31_000.0, 100_000.0),
+            (30_000.0, 100_000.0),
+        ]);
+        let areas = vec![
+            area("comb", vec![Polygon::new(ring(&comb), vec![])]),
+            area("wall", vec![Polygon::new(wall, vec![])]),
+        ];
+        let ix = Index::new(&areas, vec![0, 1]);
+        assert!(ix.grid.cells.is_empty());
+        let strips: usize = ix.parts.iter().map(|p| p.strips.items.len()).sum();
+        assert!(strips <= 6 * ix.segs.len(), "{strips} filings");
+        let cases = [
+            (c(2.5, 50_000.0), Some(0)),  // in a tooth
+            (c(7.5, 50_000.0), None),     // between two teeth
+            (c(7.5, 0.5), Some(0)),       // the comb's spine
+            (c(29_992.5, 50.0), Some(0)), // the last tooth, 7.5 m from the wall
+            (c(30_500.0, 50.0), Some(1)),
+            (c(29_982.5, 50_000.0), Some(0)),
+        ];
+        for (p, want) in cases {
+            assert_eq!(ix.locate(p), want, "{p:?}");
+            if let Some(id) = want {
+                assert_eq!(
+                    ix.near_other_bcu(p, id),
+                    ix.near_other_bcu_exhaustive(p, id),
+                    "{p:?}"
+                );
+            }
+        }
+        assert!(ix.near_other_bcu(c(29_992.5, 50.0), 0));
+        assert!(!ix.near_other_bcu(c(30_500.0, 50.0), 1));
+        assert!(ix.near_other_bcu(c(30_015.0, 50.0), 1));
     }
 
     /// Pseudo-random points over London, and points a few centimetres from
