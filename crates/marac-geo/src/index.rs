@@ -222,6 +222,18 @@ struct Grid {
 }
 
 impl Grid {
+    /// No grid: every point takes the slow path.
+    fn none() -> Grid {
+        Grid {
+            origin: Coord { x: 0.0, y: 0.0 },
+            cell: 1.0,
+            nx: 0,
+            ny: 0,
+            cells: Vec::new(),
+            edges: Buckets::default(),
+        }
+    }
+
     /// The cell holding `c`, if it is on the grid.
     fn cell_of(&self, c: Coord<f64>) -> Option<usize> {
         let fx = ((c.x - self.origin.x) / self.cell).floor();
@@ -306,14 +318,7 @@ impl Index {
             area_parts,
             area_bcu,
             boxes: RTree::bulk_load(boxes),
-            grid: Grid {
-                origin: Coord { x: 0.0, y: 0.0 },
-                cell: 1.0,
-                nx: 0,
-                ny: 0,
-                cells: Vec::new(),
-                edges: Buckets::default(),
-            },
+            grid: Grid::none(),
         };
         index.grid = index.build_grid();
         index
@@ -347,14 +352,7 @@ impl Index {
         let (width, height) = (max.x + pad - origin.x, max.y + pad - origin.y);
         let sane = width.is_finite() && height.is_finite() && self.segs.len() < u32::MAX as usize;
         if !sane || self.area_parts.len() >= OUTSIDE as usize {
-            return Grid {
-                origin,
-                cell: 1.0,
-                nx: 0,
-                ny: 0,
-                cells: Vec::new(),
-                edges: Buckets::default(),
-            };
+            return Grid::none();
         }
         let cell = (width.max(height) / GRID_SIDE).max(1.0);
         let nx = (width / cell).floor() as usize + 1;
@@ -389,14 +387,7 @@ impl Index {
                 pairs.extend((x0..=x1).map(|x| ((y * nx + x) as u32, i as u32)));
             }
             if pairs.len() > budget {
-                return Grid {
-                    origin,
-                    cell: 1.0,
-                    nx: 0,
-                    ny: 0,
-                    cells: Vec::new(),
-                    edges: Buckets::default(),
-                };
+                return Grid::none();
             }
         }
         let edges = Buckets::new(nx * ny, &pairs);
