@@ -32,6 +32,16 @@ impl std::fmt::Display for InputError {
 }
 impl std::error::Error for InputError {}
 
+/// What the `--help` of every command that places records in, or draws, the
+/// embedded London boundaries ends with: the attribution their licence (Open
+/// Government Licence v3.0) asks for.
+pub fn boundaries_note() -> String {
+    format!(
+        "London borough boundaries (embedded; Open Government Licence v3.0): {}",
+        marac_geo::LONDON_ATTRIBUTION
+    )
+}
+
 /// Shorthand for an input error.
 pub fn input_error(msg: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(InputError(msg.into()))
@@ -43,8 +53,11 @@ pub fn input_error(msg: impl Into<String>) -> anyhow::Error {
     version,
     about = "Community MARAC engine: links ASB, dispute, safeguarding and hate records across agencies, \
              scores repeat and high-risk victims, finds hotspots per BCU, prints the MARAC agenda",
-    after_help = "Exit status: 0 success, 1 runtime error, 2 usage or input error.\n\
-                  Input schema, profiles and data protection: see README.md and docs/INPUT.md."
+    after_help = format!(
+        "Exit status: 0 success, 1 runtime error, 2 usage or input error.\n\
+         Input schema, profiles and data protection: see README.md and docs/INPUT.md.\n\n{}",
+        boundaries_note()
+    )
 )]
 struct Cli {
     /// Print nothing on standard error but errors.
@@ -92,7 +105,7 @@ pub struct InputArgs {
     /// Column mapping of inputs without `=PROFILE`: a built-in profile (`marac profiles` lists them) or a profile FILE.toml. Default: the one profile each file's header matches.
     #[arg(long, value_name = "NAME|FILE")]
     pub profile: Option<String>,
-    /// Area boundaries (GeoJSON polygons with `area` and `bcu` properties) instead of the embedded London default.
+    /// Area boundaries (GeoJSON polygons with `area` and `bcu` properties) instead of the embedded London boroughs.
     #[arg(long, value_name = "FILE.geojson")]
     pub areas: Option<PathBuf>,
     /// Write every rejected row (file, line, field, reason) to this CSV file.

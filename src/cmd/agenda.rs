@@ -43,6 +43,7 @@ impl PackFormat {
 
 /// Arguments of `marac agenda`.
 #[derive(Args, Debug)]
+#[command(after_help = crate::boundaries_note())]
 pub struct AgendaArgs {
     #[command(flatten)]
     input: InputArgs,

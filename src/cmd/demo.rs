@@ -26,6 +26,7 @@ const DEMO_KEY: &[u8] = b"marac demo key: synthetic data only";
 
 /// Arguments of `marac demo`.
 #[derive(Args, Debug)]
+#[command(after_help = crate::boundaries_note())]
 pub struct DemoArgs {
     /// Also write the HTML meeting pack of every BCU into this directory.
     #[arg(long, value_name = "DIR")]

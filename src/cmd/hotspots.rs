@@ -23,7 +23,11 @@ use crate::{input_error, InputArgs};
 
 /// Arguments of `marac hotspots`.
 #[derive(Args, Debug)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = crate::boundaries_note()
+)]
 pub struct HotspotsArgs {
     #[command(subcommand)]
     sub: Option<HotspotsSub>,
@@ -42,6 +46,7 @@ enum HotspotsSub {
 
 /// Arguments of `marac hotspots eval`.
 #[derive(Args, Debug)]
+#[command(after_help = crate::boundaries_note())]
 struct EvalArgs {
     /// Train on incidents reported up to this date (inclusive).
     #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]

@@ -23,7 +23,10 @@ use crate::{input_error, InputArgs};
 #[command(
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Rules files: see crates/marac-link/rules/README.md. Built-in rules: `default`, `deterministic`."
+    after_help = format!(
+        "Rules files: see crates/marac-link/rules/README.md. Built-in rules: `default`, `deterministic`.\n\n{}",
+        crate::boundaries_note()
+    )
 )]
 pub struct LinkArgs {
     #[command(subcommand)]
@@ -48,9 +51,12 @@ pub struct LinkArgs {
 enum LinkSub {
     /// Precision, recall and F1 (pairwise and B-cubed) against ground truth, for one or more rules files.
     #[command(
-        after_help = "Ground truth comes from --truth FILE, or with --truth-from-input from the \
-                            input's own labels (the profile's [truth]), e.g.\n  \
-                            marac link eval fixtures/linkage/febrl-dataset3.csv --profile febrl --truth-from-input"
+        after_help = format!(
+            "Ground truth comes from --truth FILE, or with --truth-from-input from the \
+             input's own labels (the profile's [truth]), e.g.\n  \
+             marac link eval fixtures/linkage/febrl-dataset3.csv --profile febrl --truth-from-input\n\n{}",
+            crate::boundaries_note()
+        )
     )]
     Eval(EvalArgs),
 }

@@ -22,6 +22,7 @@ use crate::{input_error, InputArgs};
 
 /// Arguments of `marac run`.
 #[derive(Args, Debug)]
+#[command(after_help = crate::boundaries_note())]
 pub struct RunArgs {
     #[command(flatten)]
     input: InputArgs,

@@ -16,7 +16,11 @@ use marac_render::CsvDoc;
 
 /// Arguments of `marac scan`.
 #[derive(Args, Debug)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = crate::boundaries_note()
+)]
 pub struct ScanArgs {
     #[command(subcommand)]
     sub: Option<ScanSub>,
@@ -58,6 +62,7 @@ enum ScanSub {
 
 /// Arguments of `marac scan eval`.
 #[derive(Args, Debug)]
+#[command(after_help = crate::boundaries_note())]
 struct EvalArgs {
     #[command(flatten)]
     input: InputArgs,

@@ -12,6 +12,7 @@ use crate::output::{create_private_dir, write_atomic};
 
 /// Arguments of `marac synth`.
 #[derive(Args, Debug)]
+#[command(after_help = crate::boundaries_note())]
 pub struct SynthArgs {
     /// Random seed: the same seed, size and end date give the same bytes.
     #[arg(long, default_value_t = 1)]

@@ -14,6 +14,7 @@ use crate::{InputArgs, EXIT_INPUT};
 
 /// Arguments of `marac validate`.
 #[derive(Args, Debug)]
+#[command(after_help = crate::boundaries_note())]
 pub struct ValidateArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -42,6 +43,7 @@ pub fn report(ingest: &Ingest, as_of: NaiveDate) -> Report<'_> {
         accepted: ingest.accepted(),
         rejected: ingest.rejected(),
         warnings: ingest.warnings.len() as u64,
+        near_boundary: ingest.near_boundary(),
         inputs: &ingest.files,
         summary: Summary::of(&ingest.incidents),
         rejects: &ingest.rejects,

@@ -67,3 +67,39 @@ fn usage_errors_exit_2_with_a_message() {
         r.stderr
     );
 }
+
+/// The licence of the embedded London boundaries (Open Government Licence
+/// v3.0) asks for its attribution wherever they are used: the help of every
+/// command that places records in them or draws them carries it; `profiles`
+/// and `register`, which do neither, do not.
+#[test]
+fn help_of_every_command_using_the_boundaries_carries_the_attribution() {
+    let uses = [
+        vec!["--help"],
+        vec!["validate", "--help"],
+        vec!["scan", "--help"],
+        vec!["scan", "eval", "--help"],
+        vec!["agenda", "--help"],
+        vec!["link", "--help"],
+        vec!["link", "eval", "--help"],
+        vec!["hotspots", "--help"],
+        vec!["hotspots", "eval", "--help"],
+        vec!["synth", "--help"],
+        vec!["demo", "--help"],
+    ];
+    // Help text wraps at 100 columns; compare with the line breaks removed.
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for cmd in uses {
+        let r = run(&cmd);
+        assert_eq!(r.code, 0, "{cmd:?}");
+        assert!(
+            flat(&r.stdout).contains(marac_geo::LONDON_ATTRIBUTION),
+            "{cmd:?}: {}",
+            r.stdout
+        );
+    }
+    for cmd in [vec!["profiles", "--help"], vec!["register", "--help"]] {
+        let r = run(&cmd);
+        assert!(!r.stdout.contains("Crown copyright"), "{cmd:?}");
+    }
+}

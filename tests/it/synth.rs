@@ -52,6 +52,16 @@ fn output_validates_and_truth_matches_incidents() {
     assert_eq!(r.code, 0, "synthetic data is valid input: {}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["accepted"], 5000);
+    // Every point is drawn inside its borough's real polygon, so no record's
+    // borough and coordinates disagree and none lies off the map.
+    let placement_warnings: Vec<&str> = v["warning_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["reason"].as_str())
+        .filter(|r| r.contains("coordinates lie"))
+        .collect();
+    assert_eq!(placement_warnings, Vec::<&str>::new());
     assert!(
         v["by_source"].as_object().unwrap().len() >= 4,
         "four or more agencies"

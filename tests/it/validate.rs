@@ -283,3 +283,52 @@ fn standard_input_is_read_as_json_lines_or_csv() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["by_kind"]["dispute"], 1);
 }
+
+/// Records placed by their coordinates within 20 m of another BCU's
+/// boundary are counted as `near_boundary`, in JSON and in Markdown; a
+/// record whose borough and coordinates disagree keeps its borough, with a
+/// warning that quotes no coordinate.
+#[test]
+fn records_on_a_bcu_edge_are_counted_and_disagreements_warned() {
+    let (code, v, stderr) = validate_json(&["placement/edges.csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["accepted"], 6);
+    // E2 and E3, either side of Cleveland Street (Camden | Westminster);
+    // E4 names its borough, so it is not counted.
+    assert_eq!(v["near_boundary"], 2);
+    assert_eq!(v["inputs"][0]["near_boundary"], 2);
+    assert_eq!(v["by_bcu"]["Central North"], 4);
+    assert_eq!(v["by_bcu"]["Central West"], 1);
+    assert_eq!(
+        v["by_bcu"]["Central South"], 1,
+        "Westminster Bridge: Lambeth"
+    );
+    assert_eq!(
+        warning_lines(&v),
+        [
+            "placement/edges.csv:6: borough: the coordinates lie more than 250 m outside Camden; placed in Camden, as the record names it",
+            "placement/edges.csv:7: lat: the coordinates lie in no area (on a river, or just past the edge); placed in the nearest, Lambeth, within 250 m",
+        ]
+    );
+    for secret in ["51.5", "-0.1"] {
+        assert!(!stderr.contains(secret), "{secret} in {stderr}");
+        for w in warning_lines(&v) {
+            assert!(!w.contains(secret), "{secret} in {w}");
+        }
+    }
+    let md = run(&["validate", "--as-of", "2026-11-20", "placement/edges.csv"]);
+    assert_eq!(md.code, 0);
+    assert!(
+        md.stdout.contains(
+            "Near a BCU boundary: 2 (placed by their coordinates within 20 m of another BCU's boundary: check which BCU they belong to)."
+        ),
+        "{}",
+        md.stdout
+    );
+    assert!(
+        md.stdout
+            .contains("| placement/edges.csv | 6 | 6 | 0 | 2 | 2 |"),
+        "{}",
+        md.stdout
+    );
+}

@@ -40,7 +40,7 @@ pub struct Pack {
     pub hotspots: Vec<Hotspot>,
     /// Places with repeated incidents.
     pub repeat_locations: Vec<RepeatLocation>,
-    /// Notes on data quality and method (approximate boundaries, snap points).
+    /// Notes on data quality and method (the boundaries' attribution, snap points).
     #[serde(default)]
     pub notes: Vec<String>,
 }

@@ -202,7 +202,10 @@ fn pack_of(w: &World, redacted: bool) -> Pack {
         }],
         repeat_locations: vec![],
         review: ReviewDays::default(),
-        notes: vec!["Borough boundaries are approximate.".into()],
+        notes: vec![format!(
+            "Borough boundaries: {}",
+            marac_geo::LONDON_ATTRIBUTION
+        )],
     };
     let p = build_pack(&input);
     if redacted {

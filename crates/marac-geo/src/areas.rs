@@ -1,8 +1,23 @@
 //! Areas (boroughs), the BCUs that group them, and placing a point in an area.
 //!
-//! An [`Areas`] value is either the embedded, **approximate** London default
-//! ([`Areas::london`]) or a set of real boundaries loaded from GeoJSON
-//! ([`Areas::from_geojson_path`], the command line's `--areas FILE.geojson`).
+//! An [`Areas`] value is either the embedded London default
+//! ([`Areas::london`]: the 33 London local authorities at full resolution,
+//! grouped into the Met's 12 BCUs and the City of London) or a set of
+//! boundaries loaded from GeoJSON ([`Areas::from_geojson_path`], the command
+//! line's `--areas FILE.geojson`).
+//!
+//! # Placing a point
+//!
+//! [`Areas::locate`] finds the area whose polygon holds a point, through a
+//! spatial index that reads only the edges near the point, whatever the
+//! number of vertices (see `index.rs`). [`Areas::place`] is what a record's
+//! coordinates decide: the area holding the point or, for a point in no
+//! area (the tidal Thames, which the London boundaries leave out, or just
+//! outside the edge), the nearest area within [`NEAREST_AREA_M`]; and
+//! whether the point lies within [`NEAR_BOUNDARY_M`] of the boundary of an
+//! area of another BCU ([`Placement::near_boundary`]).
+//! [`Areas::distance_to_area`] measures how far a point is from a named area
+//! (for records whose borough and coordinates disagree).
 //!
 //! # The GeoJSON area file
 //!
@@ -40,13 +55,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use geo::coordinate_position::{CoordPos, CoordinatePosition};
-use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 use marac_model::{Bng, LatLon};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::RTree;
 
 use crate::bng::{in_great_britain_bng, wgs84_to_bng};
+use crate::index::Index;
 
 /// Index of an area in [`Areas::areas`]; stable for a given [`Areas`] value.
 pub type AreaId = u32;
@@ -60,9 +73,6 @@ pub struct Area {
     pub bcu: Arc<str>,
     /// Boundary in British National Grid metres.
     pub polygon: MultiPolygon<f64>,
-    /// Whether the boundary is a rough approximation (the embedded London
-    /// default) rather than real boundary data.
-    pub approximate: bool,
 }
 
 /// A Basic Command Unit: a named group of areas.
@@ -76,8 +86,37 @@ pub struct Bcu {
     pub areas: Vec<Arc<str>>,
 }
 
-/// An R-tree entry: the bounding box of one polygon of one area.
-type TreeEntry = GeomWithData<Rectangle<[f64; 2]>, (AreaId, usize)>;
+/// How close to an area of another BCU, in metres, a placed point counts as
+/// [`Placement::near_boundary`]: the accuracy of the boundary data at a
+/// point. The embedded boundaries are full-resolution Ordnance Survey lines,
+/// but many borough boundaries run down the middle of a street, where
+/// data.police.uk snap points and geocoded addresses sit, and a National
+/// Grid point converted from WGS84 with the Helmert method (see [`crate::bng`])
+/// can be a few metres from the OS answer. 20 m covers a street's half-width
+/// plus those few metres, so an incident this close to another BCU may
+/// belong to it.
+pub const NEAR_BOUNDARY_M: f64 = 20.0;
+
+/// How far from every area, in metres, a point may be and still be placed
+/// in the nearest ([`Areas::place`]). The London boundaries stop at mean
+/// high water, so the tidal Thames (about 250 m wide in the centre, its
+/// bridges and piers included) lies in no borough; an incident recorded
+/// there belongs to the nearest bank's borough. Past 250 m a point is too
+/// far from any area to guess.
+pub const NEAREST_AREA_M: f64 = 250.0;
+
+/// Where a record's coordinates put it ([`Areas::place`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// The area holding the point, or the nearest area when `nearest`.
+    pub area: AreaId,
+    /// The point lies in no area; `area` is the nearest, within
+    /// [`NEAREST_AREA_M`].
+    pub nearest: bool,
+    /// The boundary of an area of another BCU lies within
+    /// [`NEAR_BOUNDARY_M`] of the point, so that it may belong there.
+    pub near_boundary: bool,
+}
 
 /// Everything behind the [`Areas`] handle, shared by its clones.
 struct Inner {
@@ -87,8 +126,9 @@ struct Inner {
     area_names: HashMap<String, AreaId>,
     /// Normalised BCU names and codes -> index in `bcus`.
     bcu_names: HashMap<String, usize>,
-    tree: RTree<TreeEntry>,
-    approximate: bool,
+    /// Points to areas.
+    index: Index,
+    attribution: Option<&'static str>,
 }
 
 /// A set of areas and BCUs with a spatial index for placing points.
@@ -105,7 +145,7 @@ impl fmt::Debug for Areas {
         f.debug_struct("Areas")
             .field("areas", &self.inner.areas.len())
             .field("bcus", &self.inner.bcus.len())
-            .field("approximate", &self.inner.approximate)
+            .field("attribution", &self.inner.attribution)
             .finish()
     }
 }
@@ -240,6 +280,14 @@ pub enum FeatureProblem {
     },
 }
 
+/// A finite National Grid point as a geo coordinate.
+fn coord(p: Bng) -> Option<Coord<f64>> {
+    (p.easting.is_finite() && p.northing.is_finite()).then_some(Coord {
+        x: p.easting,
+        y: p.northing,
+    })
+}
+
 /// Lower case, `&` as `and`, apostrophes dropped, other punctuation as a
 /// space, runs of spaces collapsed, trimmed.
 pub(crate) fn normalise_basic(raw: &str) -> String {
@@ -307,27 +355,20 @@ fn bcu_key_variants(raw: &str) -> [Option<String>; 2] {
 }
 
 impl Areas {
-    /// Builds the lookup tables and the R-tree. `aliases` are extra
-    /// (spelling, canonical area name) pairs.
+    /// Builds the lookup tables and the spatial index. `aliases` are extra
+    /// (spelling, canonical area name) pairs; `attribution` is the notice the
+    /// boundaries' licence requires, if any.
     pub(crate) fn build(
         areas: Vec<Area>,
         bcus: Vec<Bcu>,
         aliases: &[(&str, &str)],
-        approximate: bool,
+        attribution: Option<&'static str>,
     ) -> Areas {
         let mut area_names: HashMap<String, AreaId> = HashMap::new();
-        let mut entries = Vec::new();
         for (id, area) in (0..).zip(&areas) {
             // The first area wins a clash, matching "first in input order".
             area_names.entry(normalise_basic(&area.name)).or_insert(id);
             area_names.entry(normalise_area(&area.name)).or_insert(id);
-            for (part, polygon) in area.polygon.0.iter().enumerate() {
-                if let Some(r) = polygon.bounding_rect() {
-                    let rect =
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-                    entries.push(GeomWithData::new(rect, (id, part)));
-                }
-            }
         }
         for (alias, canonical) in aliases {
             let target = area_names.get(&normalise_basic(canonical)).copied();
@@ -345,14 +386,23 @@ impl Areas {
                 bcu_names.entry(normalise_basic(code)).or_insert(i);
             }
         }
+        let area_bcu = areas
+            .iter()
+            .map(|a| {
+                bcus.iter()
+                    .position(|b| b.name == a.bcu)
+                    .unwrap_or(usize::MAX)
+            })
+            .collect();
+        let index = Index::new(&areas, area_bcu);
         Areas {
             inner: Arc::new(Inner {
                 areas,
                 bcus,
                 area_names,
                 bcu_names,
-                tree: RTree::bulk_load(entries),
-                approximate,
+                index,
+                attribution,
             }),
         }
     }
@@ -360,13 +410,14 @@ impl Areas {
     /// The embedded London default: the 32 boroughs in the Metropolitan
     /// Police's 12 BCUs, plus the City of London as its own area and BCU.
     ///
-    /// **The boundaries are approximate**: a hand-drawn Greater London
-    /// outline cut into Voronoi cells around each borough's rough centroid.
-    /// They place most points in the right borough but can be wrong by up to
-    /// a kilometre or two near borough edges. For anything that matters, pass
-    /// real boundaries with `--areas FILE.geojson`
-    /// ([`Areas::from_geojson_path`]). Built once per process; clones share
-    /// it.
+    /// The boundaries are the real ones, at full resolution: the London
+    /// Datastore's statistical boundary files (boroughs clipped to mean high
+    /// water, 48,543 vertices), under the Open Government Licence v3.0; see
+    /// [`LONDON_ATTRIBUTION`](crate::LONDON_ATTRIBUTION), which anyone
+    /// showing them must carry. The tidal Thames belongs to no borough: a
+    /// point on the river is in no area. `--areas FILE.geojson`
+    /// ([`Areas::from_geojson_path`]) replaces them for any region. Built
+    /// once per process (a few milliseconds); clones share it.
     ///
     /// Area order: the boroughs in BCU table order (Central West first,
     /// West last), then the City of London. BCU order is the same: the 12 Met
@@ -374,6 +425,14 @@ impl Areas {
     pub fn london() -> Areas {
         static LONDON: OnceLock<Areas> = OnceLock::new();
         LONDON.get_or_init(crate::london::build).clone()
+    }
+
+    /// Builds the embedded London default afresh, shared with nothing: what
+    /// the first [`Areas::london`] of a process costs. For the benchmark
+    /// (`benches/geo.rs`); everything else uses [`Areas::london`].
+    #[doc(hidden)]
+    pub fn london_uncached() -> Areas {
+        crate::london::build()
     }
 
     /// Loads areas from GeoJSON text; see the [module docs](self) for the
@@ -442,11 +501,11 @@ impl Areas {
 
     /// The area containing a National Grid point, if any.
     ///
-    /// Candidates come from an R*-tree of the areas' polygon bounding boxes
-    /// and are tested exactly. A point inside an area's interior (geo's
-    /// `Contains` semantics) wins; a point exactly on a boundary goes to the
-    /// first area, in area order, whose boundary it is on; where areas
-    /// overlap, the first in area order wins. Non-finite input gives `None`.
+    /// A point inside an area's interior (geo's `Contains` semantics) wins;
+    /// a point exactly on a boundary goes to the first area, in area order,
+    /// whose boundary it is on; where areas overlap, the first in area order
+    /// wins. Non-finite input gives `None`. A point on the tidal Thames is in
+    /// no London borough: [`Areas::place`] places it in the nearest.
     ///
     /// ```
     /// use marac_geo::{wgs84_to_bng, Areas};
@@ -457,43 +516,66 @@ impl Areas {
     /// assert_eq!(&*london.area(id).name, "City of London");
     /// ```
     pub fn locate(&self, p: Bng) -> Option<AreaId> {
-        if !(p.easting.is_finite() && p.northing.is_finite()) {
-            return None;
-        }
-        let coord = Coord {
-            x: p.easting,
-            y: p.northing,
+        self.inner.index.locate(coord(p)?)
+    }
+
+    /// Where a record's coordinates put it: the area holding the point
+    /// ([`Areas::locate`]) or, when none does, the nearest area within
+    /// [`NEAREST_AREA_M`] (`nearest` is then set; ties go to the first area);
+    /// and whether the boundary of an area of another BCU lies within
+    /// [`NEAR_BOUNDARY_M`] (`near_boundary`). `None` for a point farther than
+    /// that from every area, and for non-finite input.
+    ///
+    /// ```
+    /// use marac_geo::{wgs84_to_bng, Areas};
+    /// use marac_model::LatLon;
+    /// let london = Areas::london();
+    /// let at = |lat, lon| london.place(wgs84_to_bng(LatLon { lat, lon })).unwrap();
+    /// let name = |p: marac_geo::Placement| &*london.area(p.area).name;
+    /// // Camden Town, well inside Camden.
+    /// let p = at(51.539, -0.1426);
+    /// assert_eq!((name(p), p.nearest, p.near_boundary), ("Camden", false, false));
+    /// // Cleveland Street, Fitzrovia: the street is the Camden–Westminster
+    /// // boundary, and so that of Central North and Central West.
+    /// let p = at(51.5196, -0.1377);
+    /// assert_eq!((name(p), p.nearest, p.near_boundary), ("Camden", false, true));
+    /// // Westminster Bridge, over the Thames (in no borough): the nearest
+    /// // bank's borough.
+    /// let bridge = LatLon { lat: 51.50085, lon: -0.1205 };
+    /// assert_eq!(london.locate(wgs84_to_bng(bridge)), None);
+    /// let p = at(bridge.lat, bridge.lon);
+    /// assert_eq!((name(p), p.nearest), ("Lambeth", true));
+    /// ```
+    pub fn place(&self, p: Bng) -> Option<Placement> {
+        let c = coord(p)?;
+        let index = &self.inner.index;
+        let (area, nearest) = match index.locate(c) {
+            Some(area) => (area, false),
+            None => (index.nearest_area(c, NEAREST_AREA_M)?.0, true),
         };
-        let mut inside: Option<AreaId> = None;
-        let mut on_boundary: Option<AreaId> = None;
-        for entry in self
-            .inner
-            .tree
-            .locate_all_at_point(&[p.easting, p.northing])
-        {
-            let (id, part) = entry.data;
-            if inside.is_some_and(|best| best <= id) {
-                continue;
-            }
-            let Some(polygon) = self
-                .inner
-                .areas
-                .get(id as usize)
-                .and_then(|a| a.polygon.0.get(part))
-            else {
-                continue;
-            };
-            match polygon.coordinate_position(&coord) {
-                CoordPos::Inside => inside = Some(id),
-                CoordPos::OnBoundary => {
-                    if on_boundary.is_none_or(|best| id < best) {
-                        on_boundary = Some(id);
-                    }
-                }
-                CoordPos::Outside => {}
-            }
-        }
-        inside.or(on_boundary)
+        Some(Placement {
+            area,
+            nearest,
+            near_boundary: index.near_other_bcu(c, area),
+        })
+    }
+
+    /// Distance in metres from `p` to area `id`: 0 inside it or on its
+    /// boundary, else to the nearest point of its boundary. Infinite for
+    /// non-finite input or an unknown id.
+    ///
+    /// ```
+    /// use marac_geo::{wgs84_to_bng, Areas};
+    /// use marac_model::LatLon;
+    /// let london = Areas::london();
+    /// let camden = london.resolve_area("Camden").unwrap();
+    /// let hackney = london.resolve_area("Hackney").unwrap();
+    /// let camden_town = wgs84_to_bng(LatLon { lat: 51.539, lon: -0.1426 });
+    /// assert_eq!(london.distance_to_area(camden_town, camden), 0.0);
+    /// assert!(london.distance_to_area(camden_town, hackney) > 2_000.0);
+    /// ```
+    pub fn distance_to_area(&self, p: Bng, id: AreaId) -> f64 {
+        coord(p).map_or(f64::INFINITY, |c| self.inner.index.distance_to_area(c, id))
     }
 
     /// Finds a BCU by name or code, case-insensitively and ignoring
@@ -514,10 +596,18 @@ impl Areas {
             .and_then(|&i| self.inner.bcus.get(i))
     }
 
-    /// Whether the boundaries are approximate: `true` for the embedded London
-    /// default, `false` for areas loaded from GeoJSON.
-    pub fn is_approximate(&self) -> bool {
-        self.inner.approximate
+    /// The notice the boundaries' licence requires wherever they are shown
+    /// (a map, a document): [`LONDON_ATTRIBUTION`](crate::LONDON_ATTRIBUTION)
+    /// for the embedded London default, `None` for areas loaded from GeoJSON
+    /// (whose owner knows their terms).
+    pub fn attribution(&self) -> Option<&'static str> {
+        self.inner.attribution
+    }
+
+    /// The spatial index, for its tests.
+    #[cfg(test)]
+    pub(crate) fn inner_index(&self) -> &Index {
+        &self.inner.index
     }
 }
 
@@ -706,10 +796,9 @@ fn parse_geojson(text: &str, file: Option<&Path>) -> Result<Areas, AreaError> {
                 .map(|b| b.name.clone())
                 .unwrap_or_else(|| Arc::from(marac_model::UNASSIGNED)),
             polygon: MultiPolygon(a.polygons),
-            approximate: false,
         })
         .collect();
-    Ok(Areas::build(areas, bcus, &[], false))
+    Ok(Areas::build(areas, bcus, &[], None))
 }
 
 /// A short description of a JSON value's kind, for messages.
@@ -856,7 +945,7 @@ mod tests {
     #[test]
     fn loads_and_locates_a_small_collection() {
         let areas = Areas::from_geojson_str(TWO_AREAS).expect("valid");
-        assert!(!areas.is_approximate());
+        assert_eq!(areas.attribution(), None);
         assert_eq!(areas.areas().len(), 2);
         let west = &areas.areas()[0];
         assert_eq!(
@@ -868,7 +957,6 @@ mod tests {
             2,
             "the third feature merges into West Side"
         );
-        assert!(!west.approximate);
 
         let bcus: Vec<(&str, Option<&str>, usize)> = areas
             .bcus()

@@ -6,17 +6,19 @@
 //! * [`in_great_britain_wgs84`] / [`in_great_britain_bng`]: rough sanity
 //!   checks for coordinates.
 //! * [`Areas`]: a set of areas grouped into BCUs, with name resolution and
-//!   point-in-polygon placement. [`Areas::london`] is an embedded,
-//!   **approximate** London default (12 Met BCUs, 32 boroughs, plus the City
-//!   of London); real boundaries come from a GeoJSON file
-//!   ([`Areas::from_geojson_path`], the `--areas` option).
+//!   point placement. [`Areas::london`] is the embedded London default: the
+//!   real boundaries of the 32 boroughs and the City of London at full
+//!   resolution (Open Government Licence v3.0: whoever shows them carries
+//!   [`LONDON_ATTRIBUTION`]), in the Met's 12 BCUs plus the City; other
+//!   boundaries come from a GeoJSON file ([`Areas::from_geojson_path`], the
+//!   `--areas` option).
 //!
 //! ```
-//! use marac_geo::{wgs84_to_bng, Areas};
+//! use marac_geo::{wgs84_to_bng, Areas, LONDON_ATTRIBUTION};
 //! use marac_model::LatLon;
 //!
 //! let london = Areas::london();
-//! assert!(london.is_approximate());
+//! assert_eq!(london.attribution(), Some(LONDON_ATTRIBUTION));
 //!
 //! // Camden Town
 //! let p = wgs84_to_bng(LatLon { lat: 51.539, lon: -0.1426 });
@@ -35,7 +37,12 @@
 
 pub mod areas;
 pub mod bng;
+mod index;
 mod london;
+mod packed;
 
-pub use areas::{Area, AreaError, AreaId, Areas, Bcu, FeatureProblem};
+pub use areas::{
+    Area, AreaError, AreaId, Areas, Bcu, FeatureProblem, Placement, NEAREST_AREA_M, NEAR_BOUNDARY_M,
+};
 pub use bng::{bng_to_wgs84, in_great_britain_bng, in_great_britain_wgs84, wgs84_to_bng};
+pub use london::LONDON_ATTRIBUTION;

@@ -1,108 +1,47 @@
-//! The embedded, **approximate** London default behind [`Areas::london`].
+//! The embedded London default behind [`Areas::london`]: the 33 London
+//! local authorities (32 boroughs and the City of London) at full
+//! resolution, grouped into the Metropolitan Police's 12 BCUs plus the City.
 //!
-//! No real boundary data ship with `marac`, so the geometry is synthesised:
+//! The boundaries are the London Datastore's "Statistical GIS Boundary Files
+//! for London", `London_Borough_Excluding_MHW` (boroughs clipped to mean high
+//! water: the tidal Thames is in no borough), under the Open Government
+//! Licence v3.0, vendored unchanged in `fixtures/london-boroughs/` (its
+//! README gives the source). They are embedded in the compact form of
+//! [`crate::packed`] (`data/london-boroughs.bin`: National Grid metres to
+//! 0.1 m, converted from the file's WGS84 with [`wgs84_to_bng`], the same
+//! conversion every lat/lon input goes through); a test checks that file
+//! against the vendored GeoJSON, vertex by vertex, and rewrites it when
+//! `MARAC_WRITE_BOUNDARIES=1` is set.
 //!
-//! * a hand-drawn outline of Greater London (WGS84, a few dozen vertices,
-//!   typically within a kilometre of the real boundary);
-//! * the City of London as an explicit small polygon;
-//! * each of the 32 boroughs as the Voronoi cell of a rough centroid,
-//!   computed by clipping the outline against the perpendicular bisector
-//!   with every other centroid (Sutherland–Hodgman, one half-plane at a
-//!   time), minus the City.
-//!
-//! A Voronoi cell is not a borough: near borough edges a point can land in
-//! the neighbour. The centroids were nudged so that well-known places fall
-//! in the right borough (see the tests), which is all this default promises.
-//! Real boundaries belong in an `--areas` GeoJSON file.
+//! The table below gives each borough's BCU (as in the Met's BCU list and
+//! the GeoJSON's `bcu` / `bcu_code` properties, which the test compares) and
+//! the spellings agencies use for it.
 
 use std::sync::Arc;
 
-use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon};
-use marac_model::{Bng, LatLon};
+use geo::MultiPolygon;
 
 use crate::areas::{Area, Areas, Bcu};
-use crate::bng::wgs84_to_bng;
+
+/// The notice the Open Government Licence requires wherever the embedded
+/// London boundaries are shown or passed on: the README, the `--help` of
+/// every command that uses them, and every map.
+pub const LONDON_ATTRIBUTION: &str =
+    "Contains National Statistics data © Crown copyright and database right 2014. \
+     Contains Ordnance Survey data © Crown copyright and database right 2014.";
+
+/// The boundaries, in the table's area order (BCU by BCU, then the City).
+static PACKED: &[u8] = include_bytes!("../data/london-boroughs.bin");
 
 /// Name and code of the City of London's own BCU (the City of London Police
 /// area, not a Met BCU).
 const CITY_NAME: &str = "City of London";
 const CITY_CODE: &str = "CoL";
 
-/// Rough outline of Greater London, clockwise from Harefield, as
-/// (latitude, longitude).
-const OUTLINE: &[(f64, f64)] = &[
-    (51.631, -0.497), // Harefield, north
-    (51.622, -0.440), // Northwood
-    (51.636, -0.380), // Harrow Weald / Bushey
-    (51.641, -0.310), // Stanmore
-    (51.650, -0.270), // Edgware / Elstree
-    (51.667, -0.225), // Arkley
-    (51.670, -0.175), // Hadley
-    (51.690, -0.125), // Crews Hill
-    (51.688, -0.050), // Enfield Lock
-    (51.655, 0.010),  // Chingford
-    (51.615, 0.040),  // Woodford Bridge
-    (51.612, 0.090),  // Hainault
-    (51.628, 0.160),  // Havering-atte-Bower
-    (51.630, 0.230),  // Noak Hill
-    (51.605, 0.275),  // Harold Wood
-    (51.560, 0.300),  // Cranham
-    (51.535, 0.334),  // North Ockendon
-    (51.505, 0.270),  // Wennington
-    (51.485, 0.215),  // Rainham Marshes, Thames
-    (51.470, 0.220),  // Crayford Ness
-    (51.440, 0.180),  // Crayford / Dartford
-    (51.410, 0.165),  // Joydens Wood
-    (51.385, 0.150),  // St Paul's Cray
-    (51.330, 0.110),  // Pratts Bottom
-    (51.290, 0.045),  // Biggin Hill, south
-    (51.310, -0.010), // Addington / Tatsfield
-    (51.320, -0.050), // Farleigh
-    (51.295, -0.090), // Kenley
-    (51.287, -0.130), // Coulsdon, south
-    (51.335, -0.180), // Belmont / Banstead
-    (51.355, -0.225), // Cheam
-    (51.375, -0.255), // Worcester Park
-    (51.350, -0.270), // Ewell edge
-    (51.325, -0.310), // Malden Rushett
-    (51.360, -0.330), // Hook / Claygate
-    (51.398, -0.330), // Hampton Court
-    (51.405, -0.385), // Hampton / Sunbury
-    (51.430, -0.415), // Hanworth
-    (51.455, -0.460), // Bedfont / Stanwell
-    (51.460, -0.505), // Heathrow, west
-    (51.500, -0.510), // Colnbrook
-    (51.550, -0.500), // Uxbridge, River Colne
-    (51.600, -0.505), // Harefield, west
-];
-
-/// The City of London ("the Square Mile"), clockwise from Temple, as
-/// (latitude, longitude).
-const CITY: &[(f64, f64)] = &[
-    (51.5110, -0.1135), // Temple
-    (51.5180, -0.1110), // Chancery Lane / Holborn
-    (51.5190, -0.1050), // Holborn Circus
-    (51.5205, -0.0985), // Smithfield
-    (51.5222, -0.0945), // Barbican
-    (51.5232, -0.0880), // Moorgate
-    (51.5228, -0.0800), // Liverpool Street
-    (51.5195, -0.0765), // Bishopsgate, north east
-    (51.5150, -0.0727), // Aldgate
-    (51.5100, -0.0750), // Tower Hill
-    (51.5067, -0.0850), // London Bridge, north bank
-    (51.5085, -0.0980), // Southwark Bridge
-    (51.5100, -0.1040), // Blackfriars
-];
-
-/// A borough: canonical name, the Voronoi generator point and extra
-/// spellings for [`Areas::resolve_area`].
-///
-/// The generator is a rough centroid in National Grid metres (easting,
-/// northing), shifted by up to a few kilometres where that puts well-known
-/// places (the `PLACES` test table) in the right cell.
+/// A borough: canonical name (as in the boundary file's `area` property) and
+/// extra spellings for [`Areas::resolve_area`].
 struct Borough {
     name: &'static str,
-    centroid: (f64, f64),
     aliases: &'static [&'static str],
 }
 
@@ -114,17 +53,14 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Westminster",
-                centroid: (527_890.0, 181_050.0),
                 aliases: &["City of Westminster", "Westminster City", "WCC"],
             },
             Borough {
                 name: "Kensington and Chelsea",
-                centroid: (525_910.0, 178_520.0),
                 aliases: &["RBKC", "K&C", "KC", "Kensington", "Chelsea"],
             },
             Borough {
                 name: "Hammersmith and Fulham",
-                centroid: (525_240.0, 178_060.0),
                 aliases: &["LBHF", "H&F", "HF", "Hammersmith", "Fulham"],
             },
         ],
@@ -135,12 +71,10 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Camden",
-                centroid: (529_420.0, 183_650.0),
                 aliases: &[],
             },
             Borough {
                 name: "Islington",
-                centroid: (530_590.0, 184_300.0),
                 aliases: &[],
             },
         ],
@@ -151,12 +85,10 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Hackney",
-                centroid: (534_960.0, 185_180.0),
                 aliases: &[],
             },
             Borough {
                 name: "Tower Hamlets",
-                centroid: (536_490.0, 183_890.0),
                 aliases: &["LBTH", "Towerhamlets"],
             },
         ],
@@ -167,12 +99,10 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Lambeth",
-                centroid: (530_750.0, 175_150.0),
                 aliases: &[],
             },
             Borough {
                 name: "Southwark",
-                centroid: (533_470.0, 176_160.0),
                 aliases: &[],
             },
         ],
@@ -183,12 +113,10 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Enfield",
-                centroid: (532_490.0, 195_190.0),
                 aliases: &[],
             },
             Borough {
                 name: "Haringey",
-                centroid: (531_170.0, 189_510.0),
                 aliases: &["Haringay", "Harringay", "Harringey"],
             },
         ],
@@ -199,17 +127,14 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Barnet",
-                centroid: (523_500.0, 191_640.0),
                 aliases: &[],
             },
             Borough {
                 name: "Brent",
-                centroid: (521_230.0, 184_880.0),
                 aliases: &[],
             },
             Borough {
                 name: "Harrow",
-                centroid: (515_380.0, 191_010.0),
                 aliases: &[],
             },
         ],
@@ -220,12 +145,10 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Newham",
-                centroid: (540_170.0, 183_500.0),
                 aliases: &[],
             },
             Borough {
                 name: "Waltham Forest",
-                centroid: (537_060.0, 189_800.0),
                 aliases: &["LBWF", "Walthamforest"],
             },
         ],
@@ -236,17 +159,14 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Barking and Dagenham",
-                centroid: (547_210.0, 184_190.0),
                 aliases: &["LBBD", "B&D", "Barking", "Dagenham"],
             },
             Borough {
                 name: "Havering",
-                centroid: (554_140.0, 186_600.0),
                 aliases: &[],
             },
             Borough {
                 name: "Redbridge",
-                centroid: (543_870.0, 188_910.0),
                 aliases: &[],
             },
         ],
@@ -257,17 +177,14 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Bexley",
-                centroid: (548_990.0, 175_070.0),
                 aliases: &[],
             },
             Borough {
                 name: "Greenwich",
-                centroid: (541_430.0, 176_720.0),
                 aliases: &["Royal Greenwich", "Royal Borough of Greenwich"],
             },
             Borough {
                 name: "Lewisham",
-                centroid: (538_200.0, 174_390.0),
                 aliases: &[],
             },
         ],
@@ -278,17 +195,14 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Bromley",
-                centroid: (538_840.0, 168_610.0),
                 aliases: &[],
             },
             Borough {
                 name: "Croydon",
-                centroid: (532_760.0, 164_850.0),
                 aliases: &[],
             },
             Borough {
                 name: "Sutton",
-                centroid: (526_340.0, 164_890.0),
                 aliases: &[],
             },
         ],
@@ -299,22 +213,18 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Kingston upon Thames",
-                centroid: (521_320.0, 167_400.0),
                 aliases: &["Kingston", "Kingston on Thames", "RBK"],
             },
             Borough {
                 name: "Merton",
-                centroid: (525_130.0, 168_420.0),
                 aliases: &[],
             },
             Borough {
                 name: "Richmond upon Thames",
-                centroid: (518_680.0, 175_760.0),
                 aliases: &["Richmond", "Richmond on Thames", "LBRuT"],
             },
             Borough {
                 name: "Wandsworth",
-                centroid: (526_310.0, 174_760.0),
                 aliases: &[],
             },
         ],
@@ -325,17 +235,14 @@ const BCUS: &[(&str, &str, &[Borough])] = &[
         &[
             Borough {
                 name: "Ealing",
-                centroid: (517_240.0, 180_310.0),
                 aliases: &[],
             },
             Borough {
                 name: "Hillingdon",
-                centroid: (507_360.0, 185_770.0),
                 aliases: &[],
             },
             Borough {
                 name: "Hounslow",
-                centroid: (517_610.0, 177_830.0),
                 aliases: &[],
             },
         ],
@@ -351,89 +258,32 @@ const CITY_ALIASES: &[&str] = &[
     "Corporation of London",
 ];
 
-fn to_bng(&(lat, lon): &(f64, f64)) -> Coord<f64> {
-    let Bng { easting, northing } = wgs84_to_bng(LatLon { lat, lon });
-    Coord {
-        x: easting,
-        y: northing,
-    }
-}
-
-/// Keeps the part of `subject` on `keep`'s side of the perpendicular
-/// bisector of `keep`–`other` (Sutherland–Hodgman against one half-plane).
-/// The subject may be concave; any zero-width joins this leaves along the
-/// bisector are removed by the later boolean operation.
-fn clip_to_bisector(
-    subject: &[Coord<f64>],
-    keep: Coord<f64>,
-    other: Coord<f64>,
-) -> Vec<Coord<f64>> {
-    let d = other - keep;
-    let mid = (keep + other) / 2.0;
-    // <= 0 on `keep`'s side.
-    let side = |p: Coord<f64>| (p.x - mid.x) * d.x + (p.y - mid.y) * d.y;
-    let mut out = Vec::with_capacity(subject.len() + 4);
-    let Some(&last) = subject.last() else {
-        return out;
-    };
-    let mut prev = last;
-    let mut s_prev = side(prev);
-    for &cur in subject {
-        let s_cur = side(cur);
-        if (s_cur <= 0.0) != (s_prev <= 0.0) {
-            let t = s_prev / (s_prev - s_cur);
-            out.push(prev + (cur - prev) * t);
-        }
-        if s_cur <= 0.0 {
-            out.push(cur);
-        }
-        prev = cur;
-        s_prev = s_cur;
-    }
-    out
-}
-
 /// Builds the embedded default. Called once, through a `OnceLock`.
+///
+/// The boundaries are decoded from [`PACKED`]; were that ever malformed (a
+/// test checks it is not) every area would be empty and place nothing,
+/// rather than the process stopping.
 pub(crate) fn build() -> Areas {
-    let outline: Vec<Coord<f64>> = OUTLINE.iter().map(to_bng).collect();
-    let city = Polygon::new(LineString::new(CITY.iter().map(to_bng).collect()), vec![]);
-    let centroids: Vec<Coord<f64>> = BCUS
-        .iter()
-        .flat_map(|(_, _, boroughs)| {
-            boroughs.iter().map(|b| Coord {
-                x: b.centroid.0,
-                y: b.centroid.1,
-            })
-        })
-        .collect();
-
+    let mut polygons = crate::packed::decode(PACKED)
+        .unwrap_or_default()
+        .into_iter();
+    let mut polygon = || polygons.next().unwrap_or_else(|| MultiPolygon(vec![]));
     let city_name: Arc<str> = Arc::from(CITY_NAME);
     let mut areas = Vec::new();
     let mut bcus = Vec::new();
     let mut aliases: Vec<(&str, &str)> = Vec::new();
-    let mut i = 0;
     for (bcu_name, code, boroughs) in BCUS {
         let bcu_name: Arc<str> = Arc::from(*bcu_name);
         let mut names = Vec::new();
         for borough in *boroughs {
-            let mut cell = outline.clone();
-            for (j, &other) in centroids.iter().enumerate() {
-                if j != i {
-                    cell = clip_to_bisector(&cell, centroids[i], other);
-                }
-            }
-            let cell = Polygon::new(LineString::new(cell), vec![]);
-            let polygon: MultiPolygon<f64> = cell.difference(&city);
             let name: Arc<str> = Arc::from(borough.name);
             names.push(name.clone());
             areas.push(Area {
                 name,
                 bcu: bcu_name.clone(),
-                polygon,
-                approximate: true,
+                polygon: polygon(),
             });
             aliases.extend(borough.aliases.iter().map(|a| (*a, borough.name)));
-            i += 1;
         }
         bcus.push(Bcu {
             name: bcu_name,
@@ -444,8 +294,7 @@ pub(crate) fn build() -> Areas {
     areas.push(Area {
         name: city_name.clone(),
         bcu: city_name.clone(),
-        polygon: MultiPolygon(vec![city]),
-        approximate: true,
+        polygon: polygon(),
     });
     bcus.push(Bcu {
         name: city_name.clone(),
@@ -453,12 +302,14 @@ pub(crate) fn build() -> Areas {
         areas: vec![city_name],
     });
     aliases.extend(CITY_ALIASES.iter().map(|a| (*a, CITY_NAME)));
-    Areas::build(areas, bcus, &aliases, true)
+    Areas::build(areas, bcus, &aliases, Some(LONDON_ATTRIBUTION))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bng::wgs84_to_bng;
+    use marac_model::LatLon;
 
     /// Well-known places and the borough they are in.
     const PLACES: &[(&str, f64, f64, &str)] = &[
@@ -724,6 +575,11 @@ mod tests {
         ("Barnsbury", 51.5410, -0.1150, "Islington"),
         ("Clerkenwell", 51.5240, -0.1050, "Islington"),
         ("Farringdon", 51.5203, -0.1053, "Islington"),
+        ("Waterloo", 51.5033, -0.1147, "Lambeth"),
+        ("Borough Market", 51.5055, -0.0910, "Southwark"),
+        ("Tower of London", 51.5081, -0.0759, "Tower Hamlets"),
+        ("Fenchurch Street", 51.5115, -0.0786, "City of London"),
+        ("Barbican", 51.5201, -0.0940, "City of London"),
     ];
 
     fn locate_name(areas: &Areas, lat: f64, lon: f64) -> Option<&str> {
@@ -732,9 +588,7 @@ mod tests {
             .map(|id| &*areas.area(id).name)
     }
 
-    /// Every place in `PLACES` lands in its borough. Known miss, left out:
-    /// Waterloo (Lambeth) falls in Westminster, because a Voronoi edge cannot
-    /// follow the Thames between it and Pimlico.
+    /// Every place in `PLACES` lands in its borough.
     #[test]
     fn places_land_in_their_borough() {
         let london = Areas::london();
@@ -771,7 +625,7 @@ mod tests {
     #[test]
     fn table_shape() {
         let london = Areas::london();
-        assert!(london.is_approximate());
+        assert_eq!(london.attribution(), Some(LONDON_ATTRIBUTION));
         assert_eq!(london.areas().len(), 33);
         assert_eq!(london.bcus().len(), 13);
         let order: Vec<(&str, Option<&str>)> = london
@@ -800,7 +654,6 @@ mod tests {
         let counts: Vec<usize> = london.bcus().iter().map(|b| b.areas.len()).collect();
         assert_eq!(counts, [3, 2, 2, 2, 2, 3, 2, 3, 3, 3, 4, 3, 1]);
         for (id, area) in (0..).zip(london.areas()) {
-            assert!(area.approximate);
             // Every area belongs to the BCU that lists it.
             let bcu = london.resolve_bcu(&area.bcu).expect("bcu");
             assert!(bcu.areas.contains(&area.name), "{}", area.name);
@@ -811,72 +664,6 @@ mod tests {
             (&*city.name, &*city.bcu),
             ("City of London", "City of London")
         );
-    }
-
-    #[test]
-    fn polygons_are_non_empty_and_cover_the_outline() {
-        use geo::Area as _;
-        let london = Areas::london();
-        let mut total = 0.0;
-        for area in london.areas() {
-            let km2 = area.polygon.unsigned_area() / 1e6;
-            assert!(km2 > 2.5, "{} is only {km2:.2} km²", area.name);
-            total += km2;
-        }
-        let outline = Polygon::new(
-            LineString::new(OUTLINE.iter().map(to_bng).collect()),
-            vec![],
-        );
-        let outline_km2 = outline.unsigned_area() / 1e6;
-        // Greater London is 1,572 km²; the hand-drawn outline is 1,676 km².
-        assert!(
-            (1450.0..1700.0).contains(&outline_km2),
-            "outline {outline_km2:.0} km²"
-        );
-        // The cells partition the outline (up to boolean-op rounding).
-        assert!(
-            (total - outline_km2).abs() < 0.01,
-            "{total} vs {outline_km2}"
-        );
-    }
-
-    /// A 250 m grid over London: no point lies inside two areas, and every
-    /// point inside the outline lies in (or on the edge of) exactly one.
-    #[test]
-    fn cells_do_not_overlap() {
-        use geo::coordinate_position::{CoordPos, CoordinatePosition};
-        let london = Areas::london();
-        let outline = Polygon::new(
-            LineString::new(OUTLINE.iter().map(to_bng).collect()),
-            vec![],
-        );
-        let mut points = 0;
-        for i in 0..=240 {
-            for j in 0..=200 {
-                let c = Coord {
-                    x: 500_000.0 + 250.0 * f64::from(i) + 0.37,
-                    y: 155_000.0 + 250.0 * f64::from(j) + 0.61,
-                };
-                let inside: Vec<&str> = london
-                    .areas()
-                    .iter()
-                    .filter(|a| a.polygon.coordinate_position(&c) == CoordPos::Inside)
-                    .map(|a| &*a.name)
-                    .collect();
-                assert!(inside.len() <= 1, "{c:?} is in {inside:?}");
-                let located = london.locate(Bng {
-                    easting: c.x,
-                    northing: c.y,
-                });
-                if outline.coordinate_position(&c) == CoordPos::Inside {
-                    points += 1;
-                    assert!(located.is_some(), "{c:?} is in London but in no area");
-                } else {
-                    assert!(located.is_none(), "{c:?} is outside London but located");
-                }
-            }
-        }
-        assert!(points > 20_000, "{points}");
     }
 
     #[test]
@@ -960,6 +747,107 @@ mod tests {
         for raw in ["", "BCU", "Area", "Central", "XX", "Mars BCU"] {
             assert_eq!(name(raw), None, "{raw:?}");
         }
+    }
+
+    /// The vendored source, converted to National Grid by `from_geojson_path`
+    /// (the same [`wgs84_to_bng`] the embedded form was made with).
+    fn source() -> Areas {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/london-boroughs/london-boroughs.geojson");
+        Areas::from_geojson_path(&path).expect("the vendored boundaries load")
+    }
+
+    /// The source's polygons in the embedded area order.
+    fn source_in_table_order(source: &Areas) -> Vec<MultiPolygon<f64>> {
+        Areas::london()
+            .areas()
+            .iter()
+            .map(|a| {
+                let id = source.resolve_area(&a.name).expect("in the source");
+                source.area(id).polygon.clone()
+            })
+            .collect()
+    }
+
+    /// `data/london-boroughs.bin` is exactly the compact form of the
+    /// vendored GeoJSON. `MARAC_WRITE_BOUNDARIES=1 cargo test -p marac-geo
+    /// embedded_form` rewrites it after the source changes.
+    #[test]
+    fn embedded_form_is_the_vendored_source() {
+        let encoded = crate::packed::encode(&source_in_table_order(&source()));
+        if std::env::var_os("MARAC_WRITE_BOUNDARIES").is_some() {
+            let path =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/london-boroughs.bin");
+            std::fs::write(&path, &encoded).expect("write the embedded form");
+        }
+        assert!(
+            encoded == PACKED,
+            "data/london-boroughs.bin differs from the vendored GeoJSON; \
+             run MARAC_WRITE_BOUNDARIES=1 cargo test -p marac-geo embedded_form"
+        );
+        assert!(PACKED.len() < 250_000, "{} bytes", PACKED.len());
+    }
+
+    /// The embedded boundaries against the vendored source: the same 33
+    /// names in the same BCUs, the same parts, rings and vertices, every
+    /// vertex within the 0.05 m of rounding to a decimetre, the same areas.
+    #[test]
+    fn embedded_polygons_match_the_source() {
+        use geo::{Area as _, Euclidean, Length as _};
+        let source = source();
+        let london = Areas::london();
+        assert_eq!(source.areas().len(), 33);
+        let mut source_names: Vec<&str> = source.areas().iter().map(|a| &*a.name).collect();
+        let mut names: Vec<&str> = london.areas().iter().map(|a| &*a.name).collect();
+        source_names.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(names, source_names);
+        // The file's `bcu` and `bcu_code` properties agree with the table.
+        for bcu in source.bcus() {
+            let ours = london.resolve_bcu(&bcu.name).expect("known BCU");
+            assert_eq!(&*ours.name, &*bcu.name);
+            assert_eq!(ours.code, bcu.code, "{}", bcu.name);
+            let mut a = ours.areas.clone();
+            let mut b = bcu.areas.clone();
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b, "{}", bcu.name);
+        }
+        let mut vertices = 0;
+        let (mut total, mut worst) = (0.0, 0.0f64);
+        for (ours, theirs) in london.areas().iter().zip(source_in_table_order(&source)) {
+            assert_eq!(ours.polygon.0.len(), theirs.0.len(), "{}", ours.name);
+            for (p, q) in ours.polygon.0.iter().zip(&theirs.0) {
+                assert_eq!(p.interiors().len(), q.interiors().len(), "{}", ours.name);
+                let rings = std::iter::once(p.exterior()).chain(p.interiors());
+                let theirs = std::iter::once(q.exterior()).chain(q.interiors());
+                for (r, s) in rings.zip(theirs) {
+                    assert_eq!(r.0.len(), s.0.len(), "{}", ours.name);
+                    vertices += r.0.len();
+                    for (a, b) in r.0.iter().zip(&s.0) {
+                        worst = worst.max((a.x - b.x).abs()).max((a.y - b.y).abs());
+                    }
+                }
+            }
+            let (a, b) = (ours.polygon.unsigned_area(), theirs.unsigned_area());
+            // Moving every vertex by at most 0.05 m in x and y moves the
+            // area by at most 0.071 m times the perimeter.
+            let perimeter: f64 = theirs
+                .0
+                .iter()
+                .map(|p| Euclidean.length(p.exterior()))
+                .sum();
+            assert!(
+                (a - b).abs() <= 0.071 * perimeter,
+                "{}: {a} m² vs {b} m²",
+                ours.name
+            );
+            total += a;
+        }
+        assert_eq!(vertices, 48_543);
+        assert!(worst <= 0.05 + 1e-6, "worst vertex {worst} m");
+        // Greater London: 1,573.4 km² (the union of the 33, no overlaps).
+        assert!((total / 1e6 - 1573.4).abs() < 0.6, "{} km²", total / 1e6);
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub mod values;
 
 pub use diag::{Diagnostic, Severity};
 pub use profile::{Profile, ProfileError};
+pub use row::BOROUGH_MISMATCH_M;
 use row::{process_row, Ctx, Plan, RawRow, RowCache, RowOutcome, Source};
 
 /// How to read and check the inputs of one run.
@@ -119,6 +120,10 @@ pub struct FileCounts {
     pub rejected: u64,
     /// Warnings (rows kept with a field dropped, and file notes).
     pub warnings: u64,
+    /// Accepted records placed by their coordinates within
+    /// [`marac_geo::NEAR_BOUNDARY_M`] of the boundary of another BCU: they
+    /// may belong to that BCU.
+    pub near_boundary: u64,
 }
 
 /// The result of ingesting every input of a run.
@@ -150,6 +155,11 @@ impl Ingest {
     /// Records rejected.
     pub fn rejected(&self) -> u64 {
         self.files.iter().map(|f| f.rejected).sum()
+    }
+    /// Accepted records placed by their coordinates near another BCU's
+    /// boundary ([`FileCounts::near_boundary`]).
+    pub fn near_boundary(&self) -> u64 {
+        self.files.iter().map(|f| f.near_boundary).sum()
     }
 }
 
@@ -515,6 +525,7 @@ impl Ingester {
                         derive_key: None,
                         id_hash: 0,
                         truth: None,
+                        near_boundary: false,
                     };
                     match serde_json::from_slice::<Value>(text) {
                         Ok(Value::Object(obj)) => {
@@ -705,6 +716,7 @@ impl MergeState {
             fc.warnings += o.warnings.len() as u64;
             self.out.warnings.extend(o.warnings);
             let truth = o.truth;
+            let near_boundary = o.near_boundary;
             let reject = match (o.incident, o.reject) {
                 (Some(mut inc), None) => {
                     if let Some(key) = o.derive_key {
@@ -747,7 +759,9 @@ impl MergeState {
                             if opts.profile.truth.is_some() {
                                 self.out.truth.push(truth);
                             }
-                            self.out.files[fc_index].accepted += 1;
+                            let fc = &mut self.out.files[fc_index];
+                            fc.accepted += 1;
+                            fc.near_boundary += u64::from(near_boundary);
                             None
                         }
                     }
@@ -879,6 +893,7 @@ fn parse_chunk(
         derive_key: None,
         id_hash: 0,
         truth: None,
+        near_boundary: false,
     };
     loop {
         let line = line_base + rdr.position().line();

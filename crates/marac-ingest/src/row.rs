@@ -16,6 +16,13 @@ use crate::diag::{Diagnostic, Severity};
 use crate::profile::{slug, Profile};
 use crate::values::{parse_dob, parse_number, parse_record_date, parse_yes_no};
 
+/// How far, in metres, a record's coordinates may lie outside the borough
+/// it names before a warning says they disagree. Boundary streets, snap
+/// points and geocoding put many records a few metres to a few dozen metres
+/// over the line; a few hundred metres means the borough or the coordinates
+/// are wrong. The record keeps the borough it names either way.
+pub const BOROUGH_MISMATCH_M: f64 = 250.0;
+
 /// Index of each canonical field in [`FIELDS`].
 pub(crate) mod f {
     pub const INCIDENT_ID: usize = 0;
@@ -153,6 +160,9 @@ pub(crate) struct RowOutcome {
     pub id_hash: u64,
     /// The true person key (`[truth]` of the profile), when known.
     pub truth: Option<String>,
+    /// Placed by its coordinates within [`marac_geo::NEAR_BOUNDARY_M`] of
+    /// another BCU's boundary.
+    pub near_boundary: bool,
 }
 
 /// The hash the duplicate-id check files ids under.
@@ -199,6 +209,8 @@ struct Builder<'r, 'a> {
     file: &'r Arc<str>,
     line: u64,
     warnings: Vec<Diagnostic>,
+    /// Set by [`Builder::place`].
+    near_boundary: bool,
 }
 
 type Reject = Diagnostic;
@@ -337,7 +349,9 @@ impl<'r, 'a> Builder<'r, 'a> {
         (!p.is_empty()).then(|| Box::new(p))
     }
 
-    fn coordinates(&mut self) -> (Option<LatLon>, Option<Bng>) {
+    /// The record's coordinates, both ways round, and the field they were
+    /// read from (`easting` when a grid reference was given, else `lat`).
+    fn coordinates(&mut self) -> (Option<LatLon>, Option<Bng>, &'static str) {
         let lat = self.optional(f::LAT);
         let lon = self.optional(f::LON);
         let mut wgs = None;
@@ -399,9 +413,9 @@ impl<'r, 'a> Builder<'r, 'a> {
             ),
         }
         match (wgs, bng) {
-            (Some(w), None) => (Some(w), Some(marac_geo::wgs84_to_bng(w))),
-            (None, Some(b)) => (Some(marac_geo::bng_to_wgs84(b)), Some(b)),
-            other => other,
+            (Some(w), None) => (Some(w), Some(marac_geo::wgs84_to_bng(w)), "lat"),
+            (None, Some(b)) => (Some(marac_geo::bng_to_wgs84(b)), Some(b), "easting"),
+            (w, b) => (w, b, if b.is_some() { "easting" } else { "lat" }),
         }
     }
 
@@ -483,7 +497,7 @@ impl<'r, 'a> Builder<'r, 'a> {
             },
         };
         let borough = self.optional(f::BOROUGH);
-        let (wgs84, bng) = self.coordinates();
+        let (wgs84, bng, coordinates_field) = self.coordinates();
         let location_text = self.optional_string(f::LOCATION_TEXT);
         let postcode = self.postcode(f::POSTCODE);
         let victim = self.person(f::VICTIM, reported.date);
@@ -563,7 +577,7 @@ impl<'r, 'a> Builder<'r, 'a> {
                 line: self.line,
             },
         };
-        self.place(&mut incident, borough.as_deref());
+        self.place(&mut incident, borough.as_deref(), coordinates_field);
         Ok((incident, derive_key))
     }
 
@@ -590,7 +604,15 @@ impl<'r, 'a> Builder<'r, 'a> {
         }
     }
 
-    fn place(&mut self, inc: &mut Incident, borough: Option<&str>) {
+    /// Places the incident in an area and its BCU. A borough the record
+    /// names wins; when its coordinates lie more than
+    /// [`BOROUGH_MISMATCH_M`] outside that borough, the record stays there
+    /// and a warning says so (never quoting the coordinates). Without a
+    /// known borough, the coordinates decide ([`Areas::place`]): a point in
+    /// no area but near one is placed in the nearest, with a warning on
+    /// `coordinates_field`; a point near another BCU's boundary sets
+    /// `near_boundary`.
+    fn place(&mut self, inc: &mut Incident, borough: Option<&str>, coordinates_field: &str) {
         let areas = self.ctx.areas;
         if let Some(name) = borough {
             let resolved = match self.cache.areas.get(name) {
@@ -605,6 +627,18 @@ impl<'r, 'a> Builder<'r, 'a> {
             };
             if let Some(id) = resolved {
                 let (name, bcu) = self.cache.names(areas, id);
+                if inc
+                    .bng
+                    .is_some_and(|p| areas.distance_to_area(p, id) > BOROUGH_MISMATCH_M)
+                {
+                    self.warn(
+                        "borough",
+                        format!(
+                            "the coordinates lie more than {BOROUGH_MISMATCH_M} m outside {name}; \
+                             placed in {name}, as the record names it"
+                        ),
+                    );
+                }
                 inc.area = Some(name);
                 inc.bcu = bcu;
                 return;
@@ -614,13 +648,23 @@ impl<'r, 'a> Builder<'r, 'a> {
                 format!("unknown area '{name}'; placed by coordinates instead"),
             );
         }
-        if let Some(p) = inc.bng {
-            if let Some(id) = areas.locate(p) {
-                let (name, bcu) = self.cache.names(areas, id);
-                inc.area = Some(name);
-                inc.bcu = bcu;
-            }
+        let Some(placed) = inc.bng.and_then(|p| areas.place(p)) else {
+            return;
+        };
+        let (name, bcu) = self.cache.names(areas, placed.area);
+        if placed.nearest {
+            self.warn(
+                coordinates_field,
+                format!(
+                    "the coordinates lie in no area (on a river, or just past the edge); \
+                     placed in the nearest, {name}, within {} m",
+                    marac_geo::NEAREST_AREA_M
+                ),
+            );
         }
+        inc.area = Some(name);
+        inc.bcu = bcu;
+        self.near_boundary = placed.near_boundary;
     }
 
     /// The true person key of the row, when the profile names a `[truth]`
@@ -733,6 +777,7 @@ pub(crate) fn process_row(
         file,
         line,
         warnings: Vec::new(),
+        near_boundary: false,
     };
     match b.build() {
         Ok((incident, derive_key)) => RowOutcome {
@@ -747,6 +792,7 @@ pub(crate) fn process_row(
             reject: None,
             warnings: b.warnings,
             derive_key,
+            near_boundary: b.near_boundary,
         },
         Err(reject) => RowOutcome {
             line,
@@ -756,6 +802,7 @@ pub(crate) fn process_row(
             derive_key: None,
             id_hash: 0,
             truth: None,
+            near_boundary: false,
         },
     }
 }

@@ -190,3 +190,88 @@ fn truth_errors_name_the_problem() {
     let e = Profile::from_toml("x.toml", "[truth]\npattern = \"a\"\n").unwrap_err();
     assert!(e.to_string().contains("missing field `column`"), "{e}");
 }
+
+/// A borough the record names wins; coordinates more than 250 m outside it
+/// keep the record there and warn, naming no coordinate.
+#[test]
+fn a_borough_that_disagrees_with_the_coordinates_wins_with_a_warning() {
+    let csv = "incident_id,source,kind,reported_at,borough,lat,lon\n\
+               A1,council-asb,asb,2026-11-02,Camden,51.539,-0.1426\n\
+               A2,council-asb,asb,2026-11-02,LB Camden,51.5472,-0.0553\n\
+               A3,council-asb,asb,2026-11-02,Camden,51.5196,-0.1385\n\
+               A4,council-asb,asb,2026-11-02,Narnia,51.5472,-0.0553\n\
+               A5,council-asb,asb,2026-11-02,Hackney,,\n";
+    let out = ingest("", "week.csv", csv);
+    assert_eq!((out.read(), out.accepted(), out.rejected()), (5, 5, 0));
+    let placed: Vec<(&str, &str)> = out
+        .incidents
+        .iter()
+        .map(|i| (i.area.as_deref().unwrap_or("-"), &*i.bcu))
+        .collect();
+    assert_eq!(
+        placed,
+        [
+            ("Camden", "Central North"),
+            // Hackney Central's coordinates, but the record says Camden.
+            ("Camden", "Central North"),
+            // 60 m over the line into Westminster: consistent enough.
+            ("Camden", "Central North"),
+            // An unknown borough: the coordinates decide.
+            ("Hackney", "Central East"),
+            ("Hackney", "Central East"),
+        ]
+    );
+    let warnings: Vec<String> = out.warnings.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "week.csv:3: borough: the coordinates lie more than 250 m outside Camden; placed in Camden, as the record names it",
+            "week.csv:5: borough: unknown area 'Narnia'; placed by coordinates instead",
+        ]
+    );
+    // Placed by their borough, never counted as near a boundary.
+    assert_eq!(out.near_boundary(), 0);
+}
+
+/// Placed by coordinates: a point within 20 m of another BCU's boundary is
+/// counted as near it; a point on the Thames goes to the nearest borough
+/// with a warning on the field the coordinates came from.
+#[test]
+fn coordinates_near_a_bcu_edge_are_counted_and_river_points_placed() {
+    let csv = "incident_id,source,kind,reported_at,lat,lon,easting,northing\n\
+               B1,met-police,crime,2026-11-02,51.539,-0.1426,,\n\
+               B2,met-police,crime,2026-11-02,51.5196,-0.1377,,\n\
+               B3,met-police,crime,2026-11-02,51.5196,-0.1380,,\n\
+               B4,met-police,crime,2026-11-02,51.50085,-0.1205,,\n\
+               B5,met-police,crime,2026-11-02,,,530554,179665\n\
+               B6,met-police,crime,2026-11-02,51.4543,-0.9781,,\n";
+    let out = ingest("", "cad.csv", csv);
+    assert_eq!(out.accepted(), 6);
+    let placed: Vec<&str> = out
+        .incidents
+        .iter()
+        .map(|i| i.area.as_deref().unwrap_or("unassigned"))
+        .collect();
+    assert_eq!(
+        placed,
+        [
+            "Camden",
+            "Camden",
+            "Westminster",
+            "Lambeth",
+            "Lambeth",
+            "unassigned"
+        ]
+    );
+    // Cleveland Street, either side of the Camden–Westminster line.
+    assert_eq!(out.near_boundary(), 2);
+    assert_eq!(out.files[0].near_boundary, 2);
+    let warnings: Vec<String> = out.warnings.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "cad.csv:5: lat: the coordinates lie in no area (on a river, or just past the edge); placed in the nearest, Lambeth, within 250 m",
+            "cad.csv:6: easting: the coordinates lie in no area (on a river, or just past the edge); placed in the nearest, Lambeth, within 250 m",
+        ]
+    );
+}

@@ -505,11 +505,10 @@ impl<'a> Packer<'a> {
         let (hotspots, repeat_locations) =
             hotspot_summary(self.week.incidents, bcu_name, self.decisions.scan.as_of);
         let mut notes = Vec::new();
-        if areas.is_approximate() {
-            notes.push(
-                "Borough and BCU placement uses marac's approximate London boundaries; pass real boundaries with --areas for edge cases."
-                    .to_string(),
-            );
+        // The licence of the embedded London boundaries (the map is drawn
+        // from them) asks for this wherever they are shown.
+        if let Some(attribution) = areas.attribution() {
+            notes.push(format!("Borough boundaries: {attribution}"));
         }
         if repeat_locations.iter().any(|r| r.snap_point) {
             notes.push(

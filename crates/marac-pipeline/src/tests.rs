@@ -189,6 +189,9 @@ fn a_person_placed_nowhere_is_in_every_pack_and_heard_in_none() {
             .filter(|c| c.case_ref == dec.case_refs["V"])
             .count();
         assert_eq!(v, usize::from(&*b.name == "Central North"), "{}", b.name);
+        // The embedded boundaries' licence: its attribution in every pack.
+        let attribution = format!("Borough boundaries: {}", marac_geo::LONDON_ATTRIBUTION);
+        assert_eq!(pack.notes, vec![attribution], "{}", b.name);
     }
     assert_eq!(in_cases, 0);
     // The redacted pack keeps no person id of the unplaced case either.

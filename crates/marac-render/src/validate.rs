@@ -22,6 +22,10 @@ pub struct Report<'a> {
     pub rejected: u64,
     /// Warnings.
     pub warnings: u64,
+    /// Accepted records placed by their coordinates within
+    /// [`marac_geo::NEAR_BOUNDARY_M`] of another BCU's boundary, so that
+    /// they may belong to that BCU.
+    pub near_boundary: u64,
     /// Counts per input.
     pub inputs: &'a [FileCounts],
     /// Accepted incidents by kind, source, BCU and month.
@@ -54,17 +58,26 @@ pub fn markdown(r: &Report<'_>) -> String {
     );
     let _ = writeln!(
         out,
-        "| input | read | accepted | rejected | warnings |\n| --- | ---: | ---: | ---: | ---: |"
+        "Near a BCU boundary: {} (placed by their coordinates within {} m of another BCU's \
+         boundary: check which BCU they belong to).\n",
+        r.near_boundary,
+        marac_geo::NEAR_BOUNDARY_M
+    );
+    let _ = writeln!(
+        out,
+        "| input | read | accepted | rejected | warnings | near boundary |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: |"
     );
     for f in r.inputs {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             md(&f.file),
             f.read,
             f.accepted,
             f.rejected,
-            f.warnings
+            f.warnings,
+            f.near_boundary
         );
     }
     table(&mut out, "kind", &r.summary.by_kind);

@@ -25,7 +25,7 @@
 //! # The model
 //!
 //! **Places.** The 32 boroughs and the City, with their Met BCU, come from
-//! `marac_geo::Areas::london()` (approximate boundaries). Each borough gets
+//! `marac_geo::Areas::london()` (the real boundaries). Each borough gets
 //! streets in proportion to its population: a name from about 150 London
 //! street stems and 19 suffixes (Road, Street, Avenue, Close, Gardens, Lane,
 //! Court, Way, Grove, Terrace …), a postcode district from a table of 3–6

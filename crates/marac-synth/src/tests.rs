@@ -180,7 +180,7 @@ fn incident_point(inc: &Incident) -> Option<Bng> {
 fn every_point_is_in_london_and_in_its_borough() {
     let data = data_5000();
     let london = Areas::london();
-    let mut with_coords = 0;
+    let (mut with_coords, mut in_borough) = (0, 0);
     for inc in &data.incidents {
         if let Some(p) = incident_point(inc) {
             with_coords += 1;
@@ -188,12 +188,19 @@ fn every_point_is_in_london_and_in_its_borough() {
                 .locate(p)
                 .unwrap_or_else(|| panic!("{} outside London", inc.id));
             assert_eq!(&*london.area(id).bcu, &*inc.bcu, "{}", inc.id);
+            // In the borough it was drawn for (as written, in one of its
+            // spellings), with the real boundaries.
+            if let Some(area) = &inc.area {
+                assert_eq!(london.resolve_area(area), Some(id), "{} {area}", inc.id);
+            }
+            in_borough += usize::from(inc.area.is_some());
         }
         if let Some(area) = &inc.area {
             assert!(london.resolve_area(area).is_some(), "{area} resolves");
         }
     }
     assert!(with_coords > data.incidents.len() / 2);
+    assert!(in_borough > data.incidents.len() / 2, "{in_borough}");
 }
 
 #[test]
