@@ -1,0 +1,1 @@
+//! Profile drafts (to come).
