@@ -44,6 +44,25 @@ impl<'a> HeaderIndex<'a> {
     }
 }
 
+/// The line a CSV record's first field is on. The reader dates a record
+/// from where it began reading, before the blank lines it skips; count them.
+pub(crate) fn record_line(body: &[u8], pos: Option<&csv::Position>) -> u64 {
+    let Some(pos) = pos else { return 1 };
+    let mut line = pos.line();
+    let rest = body.get(pos.byte() as usize..).unwrap_or(&[]);
+    let mut bytes = rest
+        .iter()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .peekable();
+    while let Some(b) = bytes.next() {
+        // `\r\n` is one line end, a lone `\r` another.
+        if *b == b'\n' || bytes.peek() != Some(&&b'\n') {
+            line += 1;
+        }
+    }
+    line
+}
+
 /// Where an input's header is: a profile's `sheet` and `header_row`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Layout<'a> {
@@ -172,7 +191,7 @@ fn csv_table(
             }
         }
         if header.is_none() {
-            if rec.position().map_or(1, |p| p.line()) >= u64::from(header_row) {
+            if record_line(body, rec.position()) >= u64::from(header_row) {
                 header = Some(text(&rec));
             }
             continue;

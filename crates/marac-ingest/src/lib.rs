@@ -547,7 +547,7 @@ impl MergeState {
         let header_line = loop {
             match rdr.read_byte_record(&mut header) {
                 Ok(true) => {
-                    let line = header.position().map_or(1, |p| p.line());
+                    let line = header::record_line(body, header.position());
                     if line >= header_row {
                         break line;
                     }
