@@ -504,7 +504,10 @@ fn check_format(f: &str) -> Result<(), String> {
     // (never through `to_string`, which would panic on it).
     use std::fmt::Write;
     let mut out = String::new();
-    let d = chrono::NaiveDate::from_ymd_opt(2020, 1, 2).unwrap_or_default();
+    // A date with a time of day, so formats with %H and %M pass too.
+    let d = chrono::NaiveDate::from_ymd_opt(2020, 1, 2)
+        .and_then(|d| d.and_hms_opt(3, 4, 5))
+        .unwrap_or_default();
     if write!(out, "{}", d.format(f)).is_err() {
         return Err("is not a valid chrono format".into());
     }
@@ -595,6 +598,18 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "profile x.toml: [dates] format '%d/%m': has no year (%Y)"
+        );
+        // Formats with a time of day, as in the documented example.
+        let p = Profile::from_toml(
+            "x.toml",
+            "[dates]\nformats = [\"%d/%m/%Y\", \"%d/%m/%Y %H:%M\"]\n",
+        )
+        .unwrap();
+        assert_eq!(p.date_formats.len(), 2);
+        let e = Profile::from_toml("x.toml", "[dates]\nformats = [\"%d/%m/%Y %Q\"]\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "profile x.toml: [dates] format '%d/%m/%Y %Q': is not a valid chrono format"
         );
         let e = Profile::from_toml("x.toml", "colums = 1\n").unwrap_err();
         assert!(e.to_string().contains("unknown field `colums`"), "{e}");
