@@ -3,6 +3,7 @@
 
 use crate::{IngestOptions, Ingester, InputFormat, Profile};
 
+mod drafts;
 mod per_input;
 mod recognition;
 mod workbooks;

@@ -32,8 +32,13 @@ formats = ["%d/%m/%Y"]
 
 /// A council workbook: a notes sheet first, then "ASB cases" with two
 /// title rows, the header on row 3, and rows whose dates are typed dates,
-/// serial numbers and day-first text.
+/// serial numbers and day-first text; its last row repeats the first's id.
 pub(super) fn council_xlsx() -> Vec<u8> {
+    council_workbook(true)
+}
+
+/// The council workbook, with or without its last row (a repeated id).
+pub(super) fn council_workbook(repeated_id: bool) -> Vec<u8> {
     let mut book = Workbook::new();
     let notes = book.add_worksheet();
     notes.set_name("Notes").unwrap();
@@ -100,9 +105,11 @@ pub(super) fn council_xlsx() -> Vec<u8> {
     sheet.write_string(7, 0, "ASB-104").unwrap();
     sheet.write_number(7, 1, 46_344.0).unwrap();
     sheet.write_string(7, 3, "Graffiti").unwrap();
-    sheet.write_string(8, 0, "ASB-101").unwrap();
-    sheet.write_number(8, 1, 46_344.0).unwrap();
-    sheet.write_string(8, 3, "Noise nuisance").unwrap();
+    if repeated_id {
+        sheet.write_string(8, 0, "ASB-101").unwrap();
+        sheet.write_number(8, 1, 46_344.0).unwrap();
+        sheet.write_string(8, 3, "Noise nuisance").unwrap();
+    }
     book.save_to_buffer().unwrap()
 }
 
