@@ -14,13 +14,15 @@ fn help_texts() {
         vec!["register", "--help"],
         vec!["synth", "--help"],
         vec!["demo", "--help"],
+        vec!["profiles", "--help"],
+        vec!["profiles", "draft", "--help"],
     ] {
         let r = run(&cmd);
         assert_eq!(r.code, 0, "{cmd:?}");
         let name = if cmd[0] == "--help" {
             "help_marac".to_string()
         } else {
-            format!("help_{}", cmd[0])
+            format!("help_{}", cmd[..cmd.len() - 1].join("_"))
         };
         insta::assert_snapshot!(name, r.stdout);
     }
