@@ -155,20 +155,25 @@ fn a_workbook_draft_takes_its_sheet_and_header_row() {
         .stdout
         .replace("# source = \"asc\"", "source = \"adult-social-care\"")
         .replace("# kind = \"asb\"", "kind = \"safeguarding\"");
-    std::fs::write(tmp.path().join("asc.toml"), filled).unwrap();
-    let r = run_in(
-        tmp.path(),
-        &[
-            "validate",
-            &fixtures.join("asc-referrals.ods").display().to_string(),
-            "--profile",
-            "asc.toml",
-            "--as-of",
-            "2026-11-20",
-            "--format",
-            "json",
-        ],
-    );
+    let profile = tmp.path().join("asc.toml");
+    std::fs::write(&profile, filled).unwrap();
+    let validate = |format: &str| {
+        let profile = profile.display().to_string();
+        run_in(
+            &fixtures,
+            &[
+                "validate",
+                "asc-referrals.ods",
+                "--profile",
+                &profile,
+                "--as-of",
+                "2026-11-20",
+                "--format",
+                format,
+            ],
+        )
+    };
+    let r = validate("json");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
@@ -178,6 +183,27 @@ fn a_workbook_draft_takes_its_sheet_and_header_row() {
     assert_eq!(v["inputs"][0]["sheet"], "Referrals");
     assert_eq!(v["warning_list"][0]["sheet"], "Referrals");
     assert_eq!(v["warning_list"][0]["line"], 5);
+    let r = validate("md");
+    assert!(
+        r.stdout
+            .contains("| asc-referrals.ods, sheet Referrals | 3 | 3 | 0 | 1 |\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(
+            "- asc-referrals.ods:Referrals!5: harm: '7' is not a whole number from 1 to 5; \
+             treated as missing\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr
+            .contains("marac: warning: asc-referrals.ods:Referrals!5: harm:"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

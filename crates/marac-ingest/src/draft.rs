@@ -263,6 +263,11 @@ enum Guess {
 }
 
 fn guess(name: &str) -> Guess {
+    // A canonical field's own name, as the canonical schema writes it
+    // ("postcode"; but "Postcode" may be the victim's).
+    if let Some(field) = marac_model::FIELDS.iter().find(|f| **f == name.trim()) {
+        return Guess::Field(field);
+    }
     let w = words(name);
     let key = w.concat();
     if let Some((field, _)) = NAMES
@@ -967,6 +972,10 @@ mod tests {
             assert_eq!(field_of(name).as_deref(), Some(field), "{name}");
         }
         assert_eq!(field_of("Officer"), None);
+        // Canonical names are read as themselves.
+        for field in marac_model::FIELDS {
+            assert_eq!(guess(field), Guess::Field(field), "{field}");
+        }
         assert_eq!(guess("Victim name"), Guess::FullName);
     }
 
