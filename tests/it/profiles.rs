@@ -8,20 +8,20 @@ use crate::util::marac;
 /// A council export with personal values that must never be shown.
 const COUNCIL: &str = "\
 Case Ref,Date Received,Type,Forename,Surname,DOB,Post Code,Borough,Officer
-ASB-9001,03/11/2026,Noise nuisance,Ada,Zebedee-Quarrington,27/02/1941,NW1 8AB,Camden,Pat Example
-ASB-9002,04/11/2026,Neighbour dispute,Ben,Okafor,03/07/1958,N7 6QQ,Islington,Pat Example
-ASB-9003,05/11/2026,Hate incident,Ada,Zebedee-Quarrington,27/02/1941,NW1 8AB,Camden,
+ASB-9001,03/11/2026,Noise nuisance,Orla,Marchbanks-Ffoulkes,14/09/1937,SE15 4QN,Camden,Pat Example
+ASB-9002,04/11/2026,Neighbour dispute,Ezra,Thistlewood,22/12/1949,E8 2LX,Islington,Pat Example
+ASB-9003,05/11/2026,Hate incident,Orla,Marchbanks-Ffoulkes,14/09/1937,SE15 4QN,Camden,
 ";
 
 const PERSONAL: &[&str] = &[
-    "Zebedee",
-    "Quarrington",
-    "27/02/1941",
-    "1941",
-    "Okafor",
-    "1958",
-    "NW1 8AB",
-    "N7 6QQ",
+    "Marchbanks",
+    "Ffoulkes",
+    "14/09/1937",
+    "1937",
+    "Thistlewood",
+    "1949",
+    "SE15 4QN",
+    "E8 2LX",
     "ASB-900",
     "Pat Example",
     "Quennell",
@@ -41,6 +41,24 @@ fn run_in(dir: &Path, args: &[&str]) -> Out {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// `marac validate INPUT --profile PROFILE --as-of 2026-11-20 [--format F]`
+/// run in `dir`.
+fn validate(dir: &Path, input: &str, profile: &Path, format: Option<&str>) -> Out {
+    let profile = profile.display().to_string();
+    let mut args = vec![
+        "validate",
+        input,
+        "--profile",
+        &profile,
+        "--as-of",
+        "2026-11-20",
+    ];
+    if let Some(f) = format {
+        args.extend(["--format", f]);
+    }
+    run_in(dir, &args)
 }
 
 fn assert_no_personal_value(what: &str, text: &str) {
@@ -73,17 +91,8 @@ fn a_drafted_profile_reads_its_export_once_filled_in() {
         "{draft}"
     );
     // As drafted, it parses but has no source yet: every row would fail.
-    let r = run_in(
-        tmp.path(),
-        &[
-            "validate",
-            "council.csv",
-            "--profile",
-            "council.toml",
-            "--as-of",
-            "2026-11-20",
-        ],
-    );
+    let profile = tmp.path().join("council.toml");
+    let r = validate(tmp.path(), "council.csv", &profile, None);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
@@ -98,20 +107,8 @@ fn a_drafted_profile_reads_its_export_once_filled_in() {
             "# \"Noise nuisance\" = \"\"",
             "\"Noise nuisance\" = \"asb\"",
         );
-    std::fs::write(tmp.path().join("council.toml"), filled).unwrap();
-    let r = run_in(
-        tmp.path(),
-        &[
-            "validate",
-            "council.csv",
-            "--profile",
-            "council.toml",
-            "--as-of",
-            "2026-11-20",
-            "--format",
-            "json",
-        ],
-    );
+    std::fs::write(&profile, filled).unwrap();
+    let r = validate(tmp.path(), "council.csv", &profile, Some("json"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
@@ -157,23 +154,7 @@ fn a_workbook_draft_takes_its_sheet_and_header_row() {
         .replace("# kind = \"asb\"", "kind = \"safeguarding\"");
     let profile = tmp.path().join("asc.toml");
     std::fs::write(&profile, filled).unwrap();
-    let validate = |format: &str| {
-        let profile = profile.display().to_string();
-        run_in(
-            &fixtures,
-            &[
-                "validate",
-                "asc-referrals.ods",
-                "--profile",
-                &profile,
-                "--as-of",
-                "2026-11-20",
-                "--format",
-                format,
-            ],
-        )
-    };
-    let r = validate("json");
+    let r = validate(&fixtures, "asc-referrals.ods", &profile, Some("json"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
@@ -183,7 +164,7 @@ fn a_workbook_draft_takes_its_sheet_and_header_row() {
     assert_eq!(v["inputs"][0]["sheet"], "Referrals");
     assert_eq!(v["warning_list"][0]["sheet"], "Referrals");
     assert_eq!(v["warning_list"][0]["line"], 5);
-    let r = validate("md");
+    let r = validate(&fixtures, "asc-referrals.ods", &profile, Some("md"));
     assert!(
         r.stdout
             .contains("| asc-referrals.ods, sheet Referrals | 3 | 3 | 0 | 1 |\n"),
@@ -209,32 +190,23 @@ fn a_workbook_draft_takes_its_sheet_and_header_row() {
 #[test]
 fn draft_errors_are_input_errors() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ingest");
-    let r = run_in(
-        &fixtures,
-        &["profiles", "draft", "asc-referrals.ods", "--sheet", "Cases"],
-    );
-    assert_eq!(r.code, 2);
+    // Exit 2 and the message on stderr.
+    let refused = |args: &[&str]| {
+        let r = run_in(&fixtures, args);
+        assert_eq!(r.code, 2, "{args:?}");
+        r.stderr
+    };
     assert_eq!(
-        r.stderr,
+        refused(&["profiles", "draft", "asc-referrals.ods", "--sheet", "Cases"]),
         "marac: error: asc-referrals.ods:1: no sheet 'Cases' in the workbook; its sheets: \
          Summary, Referrals\n"
     );
-    let r = run_in(
-        &fixtures,
-        &["profiles", "draft", "README.md", "--sheet", "x"],
-    );
-    assert_eq!(r.code, 2);
     assert_eq!(
-        r.stderr,
+        refused(&["profiles", "draft", "README.md", "--sheet", "x"]),
         "marac: error: --sheet: README.md is not a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods)\n"
     );
-    let r = run_in(&fixtures, &["profiles", "draft", "none.csv"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.starts_with("marac: error: none.csv: "),
-        "{}",
-        r.stderr
-    );
+    let e = refused(&["profiles", "draft", "none.csv"]);
+    assert!(e.starts_with("marac: error: none.csv: "), "{e}");
     // A built-in's name still prints it.
     let r = run_in(&fixtures, &["profiles", "police-uk"]);
     assert_eq!(r.code, 0);

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::workbook::{cell_text, CellKind, Sheet};
-use crate::{file_error, IngestError, InputFormat, Profile};
+use crate::{At, IngestError, InputFormat, Profile};
 
 /// Column names looked up as the readers do: trimmed, and ignoring case
 /// when no name matches exactly; the first of equal names wins.
@@ -174,20 +174,15 @@ fn csv_table(
     let mut rec = csv::ByteRecord::new();
     let mut header = None;
     let mut rows = Vec::new();
+    let mut failed = None;
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             // A sample stops at the first unreadable record.
-            Err(_) if header.is_some() => break,
             Err(e) => {
-                return Err(file_error(
-                    file,
-                    None,
-                    u64::from(header_row),
-                    None,
-                    format!("unreadable header: {e}"),
-                ))
+                failed = Some(e);
+                break;
             }
         }
         if header.is_none() {
@@ -202,12 +197,17 @@ fn csv_table(
         rows.push(text(&rec));
     }
     let Some(header) = header else {
-        return Err(file_error(
+        let at = At {
             file,
+            sheet: None,
+            line: u64::from(header_row),
+        };
+        return Err(at.error(
             None,
-            u64::from(header_row),
-            None,
-            format!("no header row: the input ends before line {header_row}"),
+            match failed {
+                Some(e) => format!("unreadable header: {e}"),
+                None => format!("no header row: the input ends before line {header_row}"),
+            },
         ));
     };
     Ok(Table {
@@ -266,13 +266,12 @@ fn json_table(file: &Arc<str>, bytes: &[u8], max_rows: usize) -> Result<Table, I
         }
     }
     if objects.is_empty() {
-        return Err(file_error(
+        let at = At {
             file,
-            None,
-            1,
-            None,
-            "no JSON object to read the keys from".into(),
-        ));
+            sheet: None,
+            line: 1,
+        };
+        return Err(at.error(None, "no JSON object to read the keys from".into()));
     }
     for obj in &objects {
         for (k, _) in &obj.0 {

@@ -430,41 +430,31 @@ impl Ingester {
     }
 }
 
-/// A diagnostic about an input's header (or the input as a whole).
-fn header_diag(
-    file: &Arc<str>,
-    sheet: Option<&Arc<str>>,
+/// Where a diagnostic about an input as a whole points: its header's line
+/// (row), in a workbook's sheet.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    file: &'a Arc<str>,
+    sheet: Option<&'a Arc<str>>,
     line: u64,
-    field: Option<&str>,
-    severity: Severity,
-    reason: String,
-) -> Diagnostic {
-    Diagnostic {
-        file: file.clone(),
-        sheet: sheet.cloned(),
-        line,
-        field: field.map(str::to_string),
-        severity,
-        reason,
-    }
 }
 
-/// An input that cannot be read, at its header.
-fn file_error(
-    file: &Arc<str>,
-    sheet: Option<&Arc<str>>,
-    line: u64,
-    field: Option<&str>,
-    reason: String,
-) -> IngestError {
-    IngestError::Input(header_diag(
-        file,
-        sheet,
-        line,
-        field,
-        Severity::Rejected,
-        reason,
-    ))
+impl At<'_> {
+    fn diag(self, field: Option<&str>, severity: Severity, reason: String) -> Diagnostic {
+        Diagnostic {
+            file: self.file.clone(),
+            sheet: self.sheet.cloned(),
+            line: self.line,
+            field: field.map(str::to_string),
+            severity,
+            reason,
+        }
+    }
+
+    /// The input cannot be read.
+    fn error(self, field: Option<&str>, reason: String) -> IngestError {
+        IngestError::Input(self.diag(field, Severity::Rejected, reason))
+    }
 }
 
 /// A rejected row, with no field named.
@@ -542,6 +532,11 @@ impl MergeState {
             .flexible(true)
             .from_reader(body);
         let header_row = u64::from(r.profile().header_row);
+        let at = |line| At {
+            file,
+            sheet: None,
+            line,
+        };
         let mut header = ByteRecord::new();
         // Records that start above the profile's header row are skipped.
         let header_line = loop {
@@ -558,17 +553,11 @@ impl MergeState {
                     } else {
                         format!("no header row: the input ends before line {header_row}")
                     };
-                    return Err(file_error(file, None, header_row, None, reason));
+                    return Err(at(header_row).error(None, reason));
                 }
                 Err(e) => {
                     let line = e.position().map_or(header_row, |p| p.line());
-                    return Err(file_error(
-                        file,
-                        None,
-                        line,
-                        None,
-                        format!("unreadable header: {e}"),
-                    ));
+                    return Err(at(line).error(None, format!("unreadable header: {e}")));
                 }
             }
         };
@@ -578,17 +567,9 @@ impl MergeState {
             .collect::<Result<Vec<_>, _>>()
         {
             Ok(v) => v.into_iter().map(|s| s.trim().to_string()).collect(),
-            Err(_) => {
-                return Err(file_error(
-                    file,
-                    None,
-                    header_line,
-                    None,
-                    "header: invalid UTF-8".into(),
-                ))
-            }
+            Err(_) => return Err(at(header_line).error(None, "header: invalid UTF-8".into())),
         };
-        let plan = self.csv_plan(r.profile(), file, None, header_line, &names)?;
+        let plan = self.csv_plan(r.profile(), at(header_line), &names)?;
         let width = names.len();
 
         // The body after the header is cut into chunks at record boundaries
@@ -727,7 +708,12 @@ impl MergeState {
             fc.sheet = Some(sheet.name.clone());
         }
         let names = sheet.header_texts();
-        let plan = self.csv_plan(p, file, Some(&sheet_name), sheet.header_line, &names)?;
+        let at = At {
+            file,
+            sheet: Some(&sheet_name),
+            line: sheet.header_line,
+        };
+        let plan = self.csv_plan(p, at, &names)?;
         // How each column's cells become text: as dates in the columns of
         // date fields (Excel serial numbers included).
         let mut kinds = vec![workbook::CellKind::Text; names.len()];
@@ -772,9 +758,7 @@ impl MergeState {
     fn csv_plan(
         &mut self,
         profile: &Profile,
-        file: &Arc<str>,
-        sheet: Option<&Arc<str>>,
-        line: u64,
+        at: At<'_>,
         names: &[String],
     ) -> Result<Plan, IngestError> {
         let index = HeaderIndex::new(names);
@@ -818,10 +802,7 @@ impl MergeState {
                         derive_from.push(Source::Column(i));
                     }
                     None => {
-                        return Err(file_error(
-                            file,
-                            sheet,
-                            line,
+                        return Err(at.error(
                             Some(c),
                             format!(
                                 "column '{c}' that profile {} derives ids from is missing",
@@ -839,10 +820,7 @@ impl MergeState {
                     used[i] = true;
                     truth = Source::Column(i);
                 }
-                None => self.file_warning(header_diag(
-                    file,
-                    sheet,
-                    line,
+                None => self.file_warning(at.diag(
                     Some("truth"),
                     Severity::Warning,
                     format!(
@@ -868,10 +846,7 @@ impl MergeState {
                 } else {
                     format!(" (mapped from column '{col}' by profile {})", profile.name)
                 };
-                return Err(file_error(
-                    file,
-                    sheet,
-                    line,
+                return Err(at.error(
                     Some(field),
                     format!(
                         "required column is missing{hint}; columns found: {}",
@@ -888,10 +863,7 @@ impl MergeState {
                 .map(|(n, _)| n.as_str())
                 .collect();
             if !unknown.is_empty() {
-                self.file_warning(header_diag(
-                    file,
-                    sheet,
-                    line,
+                self.file_warning(at.diag(
                     None,
                     Severity::Warning,
                     format!(

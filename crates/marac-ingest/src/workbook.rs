@@ -37,7 +37,12 @@ pub(crate) struct SheetError {
 impl SheetError {
     pub fn into_ingest_error(self, file: &Arc<str>) -> IngestError {
         let sheet = self.sheet.map(|s| Arc::from(s.as_str()));
-        crate::file_error(file, sheet.as_ref(), self.line, None, self.reason)
+        let at = crate::At {
+            file,
+            sheet: sheet.as_ref(),
+            line: self.line,
+        };
+        at.error(None, self.reason)
     }
 }
 

@@ -47,8 +47,22 @@ const PERSONAL: &[&str] = &[
     "C-1",
 ];
 
-fn table(name: &str, bytes: &[u8], format: InputFormat, layout: Layout<'_>) -> crate::Table {
-    read_table(name, bytes, format, layout, SAMPLE_ROWS).expect("readable")
+/// The draft of an input, checked to hold no personal value.
+fn draft_of(
+    name: &str,
+    bytes: &[u8],
+    format: InputFormat,
+    layout: Layout<'_>,
+    profile: &str,
+) -> Draft {
+    let t = read_table(name, bytes, format, layout, SAMPLE_ROWS).expect("readable");
+    let d = draft(&t, profile, name);
+    assert_no_personal_value(&d.toml);
+    d
+}
+
+fn csv_draft(name: &str, csv: &[u8], profile: &str) -> Draft {
+    draft_of(name, csv, InputFormat::Csv, Layout::default(), profile)
 }
 
 /// Fills the draft in as a coordinator would: the source constant
@@ -95,14 +109,8 @@ fn assert_no_personal_value(text: &str) {
 
 #[test]
 fn a_council_csv_draft() {
-    let t = table(
-        "council.csv",
-        COUNCIL_CSV.as_bytes(),
-        InputFormat::Csv,
-        Layout::default(),
-    );
-    let d = draft(&t, "council-asb", "council.csv");
-    assert_no_personal_value(&d.toml);
+    let csv = COUNCIL_CSV.as_bytes();
+    let d = csv_draft("council.csv", csv, "council-asb");
     assert_eq!((d.mapped, d.unmapped, d.rows), (13, 1, 5));
     // What a coordinator reads first: the whole draft.
     insta::assert_snapshot!("council_csv_draft", d.toml);
@@ -112,12 +120,7 @@ fn a_council_csv_draft() {
         ("borough", "Kentish Town") => "Camden".into(),
         other => panic!("unexpected value to map: {other:?}"),
     });
-    let out = read_with(
-        &filled,
-        "council.csv",
-        COUNCIL_CSV.as_bytes(),
-        InputFormat::Csv,
-    );
+    let out = read_with(&filled, "council.csv", csv, InputFormat::Csv);
     assert_eq!((out.read(), out.accepted(), out.rejected()), (5, 5, 0));
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     let kinds: Vec<&str> = out.incidents.iter().map(|i| i.kind.as_str()).collect();
@@ -134,14 +137,8 @@ fn a_council_csv_draft() {
 
 #[test]
 fn a_housing_csv_draft() {
-    let t = table(
-        "housing.csv",
-        HOUSING_CSV.as_bytes(),
-        InputFormat::Csv,
-        Layout::default(),
-    );
-    let d = draft(&t, "housing", "housing.csv");
-    assert_no_personal_value(&d.toml);
+    let csv = HOUSING_CSV.as_bytes();
+    let d = csv_draft("housing.csv", csv, "housing");
     let profile = Profile::from_toml("draft", &d.toml).expect("a draft parses as written");
     assert_eq!(profile.columns["victim_ref"], "Tenancy Ref");
     assert_eq!(profile.columns["victim_dob"], "Tenant DOB");
@@ -173,12 +170,7 @@ fn a_housing_csv_draft() {
         other => panic!("unexpected value to map: {other:?}"),
     })
     .replace("# incident_id = \"\"", "incident_id = \"Tenancy Ref\"");
-    let out = read_with(
-        &filled,
-        "housing.csv",
-        HOUSING_CSV.as_bytes(),
-        InputFormat::Csv,
-    );
+    let out = read_with(&filled, "housing.csv", csv, InputFormat::Csv);
     assert_eq!((out.read(), out.accepted(), out.rejected()), (3, 3, 0));
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     let v = out.incidents[0].victim.as_ref().unwrap();
@@ -194,9 +186,13 @@ fn a_workbook_draft_names_its_sheet_and_header_row() {
         sheet: Some("ASB cases"),
         header_row: 3,
     };
-    let t = table("council.xlsx", &bytes, InputFormat::Workbook, layout);
-    let d = draft(&t, "council", "council.xlsx");
-    assert_no_personal_value(&d.toml);
+    let d = draft_of(
+        "council.xlsx",
+        &bytes,
+        InputFormat::Workbook,
+        layout,
+        "council",
+    );
     assert!(d.toml.starts_with(
         "# Drafted by `marac profiles draft` from council.xlsx, sheet \"ASB cases\", header on row 3: 11 columns, 4 rows read.\n"
     ));
