@@ -6,7 +6,7 @@
 //! each), from files, directories (every `*.csv`, `*.jsonl` and workbook,
 //! sorted by name) or standard input, through a [`Profile`] that maps other
 //! column names and values onto the canonical fields. Each input may have a
-//! profile of its own ([`Ingester::add_source_as`]); [`recognise`] finds the
+//! profile of its own ([`Ingester::add_source_as`]); [`recognise()`] finds the
 //! one whose columns a header has, and [`draft`] writes a starting profile
 //! for an export. Ingest never fails because of one row: it returns the
 //! incidents plus diagnostics (the counts always add up: read = accepted +

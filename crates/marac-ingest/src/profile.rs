@@ -478,7 +478,7 @@ impl Profile {
     }
 
     /// Every built-in profile ([`BUILTINS`]), `canonical` first: the
-    /// candidates [`crate::recognise`] tries when none other is given.
+    /// candidates [`crate::recognise()`] tries when none other is given.
     pub fn builtins() -> Vec<Profile> {
         BUILTINS
             .iter()
