@@ -7,7 +7,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use marac_geo::Areas;
 use marac_ingest::{
-    expand_inputs, Diagnostic, Ingest, IngestError, IngestOptions, Ingester, InputSource, Profile,
+    expand_inputs, Diagnostic, Ingest, IngestError, IngestOptions, Ingester, Profile,
 };
 use marac_render::CsvDoc;
 
@@ -153,13 +153,25 @@ pub fn load_profiled(
         sources.extend(found.into_iter().map(|src| (src, spec)));
     }
     let bar = crate::progress::Progress::items(quiet, "reading", sources.len() as u64);
+    let mut candidates: Option<Vec<Profile>> = None;
     for (src, spec) in &sources {
+        let name = src.name();
+        let bytes = src.read().map_err(|e| input_error(e.to_string()))?;
+        let format = src.format(&bytes);
         let profile = match spec.profile.as_deref().or(args.profile.as_deref()) {
-            Some(name) => cached(&mut profiles, name)?,
-            None => recognised(src)?,
+            Some(spec) => cached(&mut profiles, spec)?,
+            None => {
+                if candidates.is_none() {
+                    candidates = Some(recognition_candidates()?);
+                }
+                let list = candidates.as_deref().unwrap_or_default();
+                marac_ingest::recognise_input(&name, &bytes, format, list)
+                    .map_err(|e| input_error(e.to_string()))?
+                    .clone()
+            }
         };
         used.push(profile.name.clone());
-        match ing.add_source_as(src, &profile) {
+        match ing.add_bytes_as(&name, &bytes, format, &profile) {
             Ok(()) => {}
             Err(IngestError::Strict(d)) => {
                 return Err(input_error(format!(
@@ -198,9 +210,23 @@ fn cached(cache: &mut Vec<(String, Profile)>, spec: &str) -> Result<Profile> {
     Ok(p)
 }
 
-/// The profile of an input given none: the one its header matches.
-fn recognised(_src: &InputSource) -> Result<Profile> {
-    Ok(Profile::canonical())
+/// The profiles a header is recognised among: the built-in ones, then
+/// every `*.toml` of the project's profiles folder (sorted by name).
+fn recognition_candidates() -> Result<Vec<Profile>> {
+    let mut list = Profile::builtins();
+    let Some(dir) = crate::project::current()?.and_then(|p| p.profiles_dir()) else {
+        return Ok(list);
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| input_error(format!("{}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    for f in files {
+        list.push(load_profile(&f.display().to_string())?);
+    }
+    Ok(list)
 }
 
 /// Writes diagnostics as CSV: `file,line,field,severity,reason`.
@@ -209,7 +235,7 @@ pub fn write_diagnostics(path: &Path, diags: &[Diagnostic]) -> Result<()> {
     for d in diags {
         doc.row([
             d.file.to_string(),
-            d.line.to_string(),
+            d.at(),
             d.field.clone().unwrap_or_default(),
             match d.severity {
                 marac_ingest::Severity::Rejected => "rejected".to_string(),

@@ -82,7 +82,7 @@ enum Command {
     Synth(cmd::synth::SynthArgs),
     /// Run the pipeline on the embedded synthetic fixture and print what it finds.
     Demo(cmd::demo::DemoArgs),
-    /// List the built-in input profiles, or print one as TOML.
+    /// List the built-in input profiles, print one as TOML, or draft one for an export (`profiles draft FILE`).
     Profiles(cmd::profiles::ProfilesArgs),
     /// Hotspots per BCU: DBSCAN clusters, Gi* hot cells, kernel density, repeat locations, near-repeat (Knox) test; `eval` compares them.
     Hotspots(cmd::hotspots::HotspotsArgs),
@@ -140,7 +140,7 @@ fn main() -> ExitCode {
         Command::Agenda(a) => cmd::agenda::run(a, quiet),
         Command::Synth(a) => cmd::synth::run(a, quiet),
         Command::Demo(a) => cmd::demo::run(a, quiet),
-        Command::Profiles(a) => cmd::profiles::run(a),
+        Command::Profiles(a) => cmd::profiles::run(a, quiet),
         Command::Hotspots(a) => cmd::hotspots::run(a, quiet),
         Command::Link(a) => cmd::link::run(a, quiet),
         Command::Register(a) => cmd::register::run(a, quiet),

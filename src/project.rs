@@ -177,6 +177,13 @@ impl Project {
         }
     }
 
+    /// The folder of project profiles (candidates for header recognition),
+    /// when it exists.
+    pub fn profiles_dir(&self) -> Option<PathBuf> {
+        let d = self.resolve(self.profiles.as_deref().unwrap_or(Path::new("profiles")));
+        d.is_dir().then_some(d)
+    }
+
     /// Each source expanded to its paths (a glob to the files it matches,
     /// sorted), each with the source's profile.
     pub fn inputs(&self) -> Result<Vec<(PathBuf, Option<String>)>> {

@@ -16,13 +16,15 @@ fn help_texts() {
         vec!["demo", "--help"],
         vec!["run", "--help"],
         vec!["init", "--help"],
+        vec!["profiles", "--help"],
+        vec!["profiles", "draft", "--help"],
     ] {
         let r = run(&cmd);
         assert_eq!(r.code, 0, "{cmd:?}");
         let name = if cmd[0] == "--help" {
             "help_marac".to_string()
         } else {
-            format!("help_{}", cmd[0])
+            format!("help_{}", cmd[..cmd.len() - 1].join("_"))
         };
         insta::assert_snapshot!(name, r.stdout);
     }

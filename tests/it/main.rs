@@ -7,6 +7,7 @@ mod help;
 mod hotspots;
 mod link;
 mod pipeline;
+mod profiles;
 mod project;
 mod register;
 mod scan;

@@ -256,3 +256,186 @@ fn run_does_the_week_and_matches_link_scan_and_agenda() {
         "{err}"
     );
 }
+
+#[test]
+fn four_agencies_exports_give_the_week_of_the_same_records_in_the_canonical_layout() {
+    // A data.police.uk street CSV, a council workbook (serial dates, title
+    // rows, its own names), a housing CSV (day-first dates, its own issue
+    // types), adult social care JSON Lines and a police CAD export, each
+    // read with its own profile by `marac run`, against the same records
+    // written in the canonical layout.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (code, _, err) = run_in(
+        dir,
+        &[
+            "synth",
+            "--seed",
+            "9",
+            "--incidents",
+            "3000",
+            "--end",
+            "2026-11-20",
+            "--out",
+            ".",
+            "--layouts",
+            "-q",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(
+        dir.join("canonical.toml"),
+        "out = \"canonical-packs\"\nregister = \"canonical.db\"\n\
+         [[sources]]\npath = \"same-records-canonical.csv\"\n",
+    )
+    .unwrap();
+    let week = [
+        "run",
+        "--as-of",
+        "2026-11-20",
+        "--meeting",
+        "2026-11-26",
+        "--key",
+        "marac.key",
+    ];
+    let (code, _, err) = run_in(dir, &week);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("marac: run: 0 rejected rows"), "{err}");
+    let mut canonical = week.to_vec();
+    canonical.extend(["--project", "canonical.toml"]);
+    let (code, _, err) = run_in(dir, &canonical);
+    assert_eq!(code, 0, "{err}");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(dir.join("packs")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with("validation-") {
+            continue; // names the input files, which differ
+        }
+        let a = std::fs::read(dir.join("packs").join(&name)).unwrap();
+        let b = std::fs::read(dir.join("canonical-packs").join(&name)).unwrap();
+        assert!(
+            a == b,
+            "{name} differs between the exports and the canonical layout"
+        );
+        compared += 1;
+    }
+    // persons, scan, and 13 BCUs' full HTML, JSON and redacted HTML packs.
+    assert_eq!(compared, 2 + 13 * 3);
+}
+
+#[test]
+fn drafted_profiles_read_each_agency_export_once_filled_in_and_show_no_personal_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (code, _, err) = run_in(
+        dir,
+        &[
+            "synth",
+            "--seed",
+            "4",
+            "--incidents",
+            "3000",
+            "--end",
+            "2026-11-20",
+            "--out",
+            ".",
+            "--layouts",
+            "-q",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // Surnames and dates of birth of the people in the three exports.
+    let text = std::fs::read_to_string(dir.join("same-records-canonical.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let head = rdr.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let (src, last, dob) = (col("source"), col("victim_last_name"), col("victim_dob"));
+    let mut personal = std::collections::BTreeSet::new();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        if ["council-asb", "housing", "adult-social-care"].contains(&&rec[src]) {
+            for v in [&rec[last], &rec[dob]] {
+                if v.len() > 3 {
+                    personal.insert(v.to_string());
+                }
+            }
+        }
+    }
+    assert!(personal.len() > 500, "{}", personal.len());
+    // (file, extra draft flags, the coordinator's edits)
+    type Edit = fn(String) -> String;
+    let cases: [(&str, &[&str], Edit); 3] = [
+        (
+            "exports/council-asb.xlsx",
+            &["--sheet", "ASB cases", "--header-row", "3"],
+            |d| d.replace("# source = \"council-asb\"", "source = \"council-asb\""),
+        ),
+        ("exports/housing.csv", &[], |d| {
+            d.replace("# source = \"housing\"", "source = \"housing\"")
+                .replace("kind = \"Sub Type\"", "kind = \"Issue Type\"")
+                .replace(
+                    "[values.kind]\n",
+                    "[values.kind]\n\"Nuisance / ASB\" = \"asb\"\n\"Neighbour dispute\" = \"dispute\"\n",
+                )
+        }),
+        ("exports/adult-social-care.jsonl", &[], |d| {
+            d.replace(
+                "# source = \"adult-social-care\"",
+                "source = \"adult-social-care\"",
+            )
+            .replace("# kind = \"asb\"", "kind = \"safeguarding\"")
+        }),
+    ];
+    for (file, flags, edit) in cases {
+        let mut args = vec!["profiles", "draft", file];
+        args.extend_from_slice(flags);
+        let (code, draft, err) = run_in(dir, &args);
+        assert_eq!(code, 0, "{file}: {err}");
+        // Whole words only: "Hill" may be part of "Hillingdon".
+        let words = |t: &str| -> std::collections::BTreeSet<String> {
+            t.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+                .map(str::to_string)
+                .collect()
+        };
+        let shown = words(&format!("{draft}\n{err}"));
+        let leaked: Vec<&String> = personal.iter().filter(|v| shown.contains(*v)).collect();
+        assert!(
+            leaked.is_empty(),
+            "{file}: the draft shows personal values: {leaked:?}"
+        );
+        let profile = dir.join(format!("{}.toml", file.replace(['/', '.'], "-")));
+        std::fs::write(&profile, edit(draft)).unwrap();
+        let input = format!("{file}={}", profile.display());
+        let (code, out, err) = run_in(
+            dir,
+            &[
+                "validate",
+                "--as-of",
+                "2026-11-20",
+                "--format",
+                "json",
+                &input,
+            ],
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+        assert!(code == 0 && v["rejected"] == 0, "{file}: {err}\n{out}");
+        assert!(v["read"].as_u64().unwrap() > 100, "{file}: {out}");
+    }
+    // Without `=PROFILE`, the project's profiles/ folder is searched: one
+    // match reads the file, two are refused, naming both.
+    let (code, _, err) = run_in(dir, &["validate", "exports/housing.csv", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(dir.join("profiles/housing.toml")).unwrap();
+    std::fs::write(
+        dir.join("profiles/housing-copy.toml"),
+        text.replace("name = \"housing\"", "name = \"housing-copy\""),
+    )
+    .unwrap();
+    let (code, _, err) = run_in(dir, &["validate", "exports/housing.csv", "-q"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "marac: error: exports/housing.csv: the header matches several profiles \
+         (housing-copy, housing); name the one to read it with\n"
+    );
+}

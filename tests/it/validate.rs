@@ -137,7 +137,17 @@ fn json_lines_errors_have_lines() {
 
 #[test]
 fn missing_required_column_is_an_input_error() {
+    // Without a profile, the header is recognised: it matches none.
     let r = run(&["validate", "bad-header/no_kind_column.csv"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr.trim_end(),
+        "marac: error: bad-header/no_kind_column.csv: the header matches none of the profiles \
+         tried (canonical, police-uk, febrl, splink-fake); name the one to read it with \
+         (closest: canonical, which lacks columns kind)"
+    );
+    // Read with the canonical profile, the missing column is named.
+    let r = run(&["validate", "bad-header/no_kind_column.csv=canonical"]);
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr.trim_end(),

@@ -1,13 +1,16 @@
 //! Ingest: agency exports in, validated and placed incidents out, with a
 //! diagnostic for every row that was rejected or kept with a field dropped.
 //!
-//! Reads canonical CSV (RFC 4180, UTF-8, optional BOM, CRLF or LF) and JSON
-//! Lines, from files, directories (every `*.csv` and `*.jsonl`, sorted by name)
-//! or standard input, through a [`Profile`] that maps other column names and
-//! values onto the canonical fields. Ingest never fails because of one row:
-//! it returns the incidents plus diagnostics (the counts always add up:
-//! read = accepted + rejected), unless `strict` asks it to stop at the first
-//! bad row.
+//! Reads canonical CSV (RFC 4180, UTF-8, optional BOM, CRLF or LF), JSON
+//! Lines and workbooks (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`: one sheet
+//! each), from files, directories (every `*.csv`, `*.jsonl` and workbook,
+//! sorted by name) or standard input, through a [`Profile`] that maps other
+//! column names and values onto the canonical fields. Each input may have a
+//! profile of its own ([`Ingester::add_source_as`]); [`recognise()`] finds the
+//! one whose columns a header has, and [`draft`] writes a starting profile
+//! for an export. Ingest never fails because of one row: it returns the
+//! incidents plus diagnostics (the counts always add up: read = accepted +
+//! rejected), unless `strict` asks it to stop at the first bad row.
 //!
 //! ```
 //! use marac_ingest::{Ingester, IngestOptions, InputFormat};
@@ -33,27 +36,35 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use csv::ByteRecord;
 use marac_geo::Areas;
-use marac_model::{Incident, Origin, FIELDS};
+use marac_model::{Incident, FIELDS};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
 pub mod diag;
+pub mod draft;
+pub mod header;
 pub mod profile;
+pub mod recognise;
 mod row;
 #[cfg(test)]
 mod tests;
 pub mod values;
+mod workbook;
 
 pub use diag::{Diagnostic, Severity};
+use header::HeaderIndex;
+pub use header::{read_header, read_table, Layout, Table};
 pub use profile::{Profile, ProfileError};
+pub use recognise::{recognise, recognise_input, HeaderFit, RecogniseError};
 pub use row::BOROUGH_MISMATCH_M;
 use row::{process_row, Ctx, Plan, RawRow, RowCache, RowOutcome, Source};
 
 /// How to read and check the inputs of one run.
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
-    /// Column and value mapping.
+    /// Column and value mapping of the inputs read without a profile of
+    /// their own ([`Ingester::add_source`], [`Ingester::add_bytes`]).
     pub profile: Profile,
     /// Areas and BCUs to place incidents in.
     pub areas: Areas,
@@ -81,24 +92,39 @@ pub enum InputFormat {
     Csv,
     /// One JSON object per line.
     JsonLines,
+    /// A spreadsheet workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`),
+    /// whatever its extension says: the reader tells them apart by content.
+    Workbook,
+}
+
+/// File extensions read as workbooks (lower case, without the dot).
+pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
+
+/// The lower-cased extension of a path.
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
 }
 
 impl InputFormat {
-    /// The format a file name's extension implies (`.jsonl`, `.ndjson` or CSV).
+    /// The format a file name's extension implies (`.jsonl`, `.ndjson`, a
+    /// workbook's, or else CSV).
     pub fn from_path(path: &Path) -> InputFormat {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        match extension(path).as_deref() {
             Some("jsonl") | Some("ndjson") => InputFormat::JsonLines,
+            Some(e) if WORKBOOK_EXTENSIONS.contains(&e) => InputFormat::Workbook,
             _ => InputFormat::Csv,
         }
     }
 
-    /// Guesses from the content: JSON Lines when the first non-blank byte is `{`.
+    /// Guesses from the content: a workbook when it starts as a ZIP
+    /// (`.xlsx`, `.ods`) or OLE (`.xls`) container does, JSON Lines when the
+    /// first non-blank byte is `{`, else CSV.
     pub fn sniff(bytes: &[u8]) -> InputFormat {
+        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+            return InputFormat::Workbook;
+        }
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         match body.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{') => InputFormat::JsonLines,
@@ -112,6 +138,9 @@ impl InputFormat {
 pub struct FileCounts {
     /// Input name.
     pub file: String,
+    /// The sheet read, for a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     /// Records read (header excluded).
     pub read: u64,
     /// Records accepted.
@@ -138,8 +167,9 @@ pub struct Ingest {
     /// Counts per input, in the order read.
     pub files: Vec<FileCounts>,
     /// The true person key of each incident's victim, in the order of
-    /// `incidents`, when the profile has a `[truth]` column (`None` where a
-    /// row gave none); empty when it has not.
+    /// `incidents`, when the profile of any input read has a `[truth]`
+    /// column (`None` where a row gave none, and for every row of an input
+    /// whose profile has no `[truth]`); empty when none has.
     pub truth: Vec<Option<String>>,
 }
 
@@ -174,12 +204,22 @@ pub enum IngestError {
         /// The operating system's error.
         source: std::io::Error,
     },
-    /// The input as a whole is unusable (header problems, a directory with no inputs).
+    /// The input as a whole is unusable (header problems, an unreadable
+    /// workbook or a missing sheet, a directory with no inputs).
     #[error("{0}")]
     Input(Diagnostic),
     /// `strict` stopped at this row.
     #[error("{0}")]
     Strict(Diagnostic),
+    /// No profile, or more than one, fits the input's header
+    /// ([`recognise_input`]).
+    #[error("{file}: {error}")]
+    Unrecognised {
+        /// The input name.
+        file: String,
+        /// Which candidates were tried and why none or several fit.
+        error: Box<RecogniseError>,
+    },
 }
 
 /// One input to read: a path or standard input.
@@ -191,8 +231,58 @@ pub enum InputSource {
     Stdin,
 }
 
-/// Expands paths: directories become their `*.csv` and `*.jsonl` files,
-/// sorted by name; `-` is standard input.
+impl InputSource {
+    /// The name diagnostics use: the path as given, or `<stdin>`.
+    pub fn name(&self) -> String {
+        match self {
+            InputSource::File(p) => p.display().to_string(),
+            InputSource::Stdin => "<stdin>".into(),
+        }
+    }
+
+    /// Every byte of the input.
+    pub fn read(&self) -> Result<Vec<u8>, IngestError> {
+        let io = |source| IngestError::Io {
+            path: self.name(),
+            source,
+        };
+        match self {
+            InputSource::Stdin => {
+                let mut buf = Vec::new();
+                std::io::stdin().read_to_end(&mut buf).map_err(io)?;
+                Ok(buf)
+            }
+            InputSource::File(p) => std::fs::read(p).map_err(io),
+        }
+    }
+
+    /// The input's format: by a file's extension; standard input's from
+    /// its first bytes ([`InputFormat::sniff`]).
+    pub fn format(&self, bytes: &[u8]) -> InputFormat {
+        match self {
+            InputSource::File(p) => InputFormat::from_path(p),
+            InputSource::Stdin => InputFormat::sniff(bytes),
+        }
+    }
+}
+
+/// Whether a directory entry is an input: `*.csv`, `*.jsonl` or a
+/// workbook, but not the lock file (`~$name.xlsx`) a spreadsheet program
+/// leaves beside a workbook it has open.
+fn is_input_file(path: &Path) -> bool {
+    let lock = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("~$"));
+    !lock
+        && path.is_file()
+        && extension(path)
+            .is_some_and(|e| e == "csv" || e == "jsonl" || WORKBOOK_EXTENSIONS.contains(&&*e))
+}
+
+/// Expands paths: directories become their `*.csv`, `*.jsonl` and workbook
+/// (`*.xlsx`, `*.xlsm`, `*.xlsb`, `*.xls`, `*.ods`) files, sorted by name;
+/// `-` is standard input.
 pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<InputSource>, IngestError> {
     let mut out = Vec::new();
     for p in paths {
@@ -200,36 +290,28 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<InputSource>, IngestError>
             out.push(InputSource::Stdin);
             continue;
         }
-        let meta = std::fs::metadata(p).map_err(|source| IngestError::Io {
+        let io = |source| IngestError::Io {
             path: p.display().to_string(),
             source,
-        })?;
+        };
+        let meta = std::fs::metadata(p).map_err(io)?;
         if meta.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|source| IngestError::Io {
-                    path: p.display().to_string(),
-                    source,
-                })?
+                .map_err(io)?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    f.is_file()
-                        && matches!(
-                            f.extension()
-                                .and_then(|e| e.to_str())
-                                .map(str::to_ascii_lowercase)
-                                .as_deref(),
-                            Some("csv") | Some("jsonl")
-                        )
-                })
+                .filter(|f| is_input_file(f))
                 .collect();
             files.sort();
             if files.is_empty() {
                 return Err(IngestError::Input(Diagnostic {
                     file: Arc::from(p.display().to_string()),
+                    sheet: None,
                     line: 0,
                     field: None,
                     severity: Severity::Rejected,
-                    reason: "directory holds no *.csv or *.jsonl files".into(),
+                    reason: "directory holds no *.csv, *.jsonl or workbook \
+                             (*.xlsx, *.xlsm, *.xlsb, *.xls, *.ods) files"
+                        .into(),
                 }));
             }
             out.extend(files.into_iter().map(InputSource::File));
@@ -240,7 +322,8 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<InputSource>, IngestError>
     Ok(out)
 }
 
-/// Reads inputs one after another, checking ids across all of them.
+/// Reads inputs one after another, each with its own profile or the
+/// options' one, checking ids across all of them.
 #[derive(Debug)]
 pub struct Ingester {
     opts: IngestOptions,
@@ -259,10 +342,38 @@ struct MergeState {
     seen_collided: rustc_hash::FxHashMap<String, usize>,
     /// Occurrences of each derived-id key in the current file.
     derived_counter: HashMap<u64, u32>,
+    /// An input read so far had a profile with `[truth]`: `out.truth` holds
+    /// one entry per incident.
+    truth_on: bool,
     out: Ingest,
 }
 
-/// Rows validated in one parallel batch (JSON Lines).
+/// What reading one input needs besides the merge state: its profile and
+/// the run's areas, date and strictness.
+#[derive(Clone, Copy)]
+struct Reading<'a> {
+    ctx: Ctx<'a>,
+    strict: bool,
+}
+
+impl<'a> Reading<'a> {
+    fn new(opts: &'a IngestOptions, profile: &'a Profile) -> Self {
+        Reading {
+            ctx: Ctx {
+                profile,
+                areas: &opts.areas,
+                as_of: opts.as_of,
+            },
+            strict: opts.strict,
+        }
+    }
+
+    fn profile(&self) -> &'a Profile {
+        self.ctx.profile
+    }
+}
+
+/// Rows validated in one parallel batch (JSON Lines, workbooks).
 const BATCH: usize = 16_384;
 
 /// Target size of one CSV chunk parsed and validated as a unit.
@@ -280,125 +391,196 @@ impl Ingester {
         }
     }
 
-    /// Reads one input source.
+    /// Reads one input source with the options' profile.
     pub fn add_source(&mut self, src: &InputSource) -> Result<(), IngestError> {
-        match src {
-            InputSource::Stdin => {
-                let mut buf = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut buf)
-                    .map_err(|source| IngestError::Io {
-                        path: "<stdin>".into(),
-                        source,
-                    })?;
-                let fmt = InputFormat::sniff(&buf);
-                self.add_bytes("<stdin>", &buf, fmt)
-            }
-            InputSource::File(p) => {
-                let bytes = std::fs::read(p).map_err(|source| IngestError::Io {
-                    path: p.display().to_string(),
-                    source,
-                })?;
-                self.add_bytes(&p.display().to_string(), &bytes, InputFormat::from_path(p))
-            }
-        }
+        let Ingester { opts, st } = self;
+        st.add_source(Reading::new(opts, &opts.profile), src)
     }
 
-    /// Reads one input source with its own profile (instead of the options').
+    /// Reads one input source with a profile of its own: everything the
+    /// profile decides (columns, sheet and header row, value maps, derived
+    /// ids, `[truth]`, `non_uk_postcodes` …) follows it for this input only.
     pub fn add_source_as(
         &mut self,
         src: &InputSource,
         profile: &Profile,
     ) -> Result<(), IngestError> {
-        let saved = std::mem::replace(&mut self.opts.profile, profile.clone());
-        let result = self.add_source(src);
-        self.opts.profile = saved;
-        result
+        let Ingester { opts, st } = self;
+        st.add_source(Reading::new(opts, profile), src)
     }
 
-    /// Reads one input held in memory; `name` is used in diagnostics.
+    /// Reads one input held in memory with the options' profile; `name` is
+    /// used in diagnostics.
     pub fn add_bytes(
         &mut self,
         name: &str,
         bytes: &[u8],
         format: InputFormat,
     ) -> Result<(), IngestError> {
-        let file: Arc<str> = Arc::from(name);
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        // Derived ids count identical rows within one file, so reading the
-        // same file twice yields duplicate ids, as it should.
-        self.st.derived_counter.clear();
-        self.st.out.files.push(FileCounts {
-            file: name.to_string(),
-            ..FileCounts::default()
-        });
-        // Reserve for the rows this input will probably add (address space
-        // only: pages are touched as rows arrive), so a million incidents do
-        // not move through repeated reallocation.
-        self.st.out.incidents.reserve(body.len() / 160);
-        self.st.seen.reserve(body.len() / 160);
-        match format {
-            InputFormat::Csv => self.add_csv(&file, body),
-            InputFormat::JsonLines => self.add_jsonl(&file, body),
-        }
+        let Ingester { opts, st } = self;
+        st.add_bytes(Reading::new(opts, &opts.profile), name, bytes, format)
+    }
+
+    /// Reads one input held in memory with a profile of its own (as
+    /// [`Ingester::add_source_as`]); `name` is used in diagnostics.
+    pub fn add_bytes_as(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        format: InputFormat,
+        profile: &Profile,
+    ) -> Result<(), IngestError> {
+        let Ingester { opts, st } = self;
+        st.add_bytes(Reading::new(opts, profile), name, bytes, format)
     }
 
     /// Everything read so far.
     pub fn finish(self) -> Ingest {
         self.st.out
     }
+}
 
-    fn file_error(file: &Arc<str>, line: u64, field: Option<&str>, reason: String) -> IngestError {
-        IngestError::Input(Diagnostic {
-            file: file.clone(),
-            line,
+/// Where a diagnostic about an input as a whole points: its header's line
+/// (row), in a workbook's sheet.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    file: &'a Arc<str>,
+    sheet: Option<&'a Arc<str>>,
+    line: u64,
+}
+
+impl At<'_> {
+    fn diag(self, field: Option<&str>, severity: Severity, reason: String) -> Diagnostic {
+        Diagnostic {
+            file: self.file.clone(),
+            sheet: self.sheet.cloned(),
+            line: self.line,
             field: field.map(str::to_string),
-            severity: Severity::Rejected,
+            severity,
             reason,
-        })
+        }
     }
 
-    fn add_csv(&mut self, file: &Arc<str>, body: &[u8]) -> Result<(), IngestError> {
+    /// The input cannot be read.
+    fn error(self, field: Option<&str>, reason: String) -> IngestError {
+        IngestError::Input(self.diag(field, Severity::Rejected, reason))
+    }
+}
+
+/// A rejected row, with no field named.
+fn row_error(file: &Arc<str>, line: u64, reason: String) -> Diagnostic {
+    Diagnostic {
+        file: file.clone(),
+        sheet: None,
+        line,
+        field: None,
+        severity: Severity::Rejected,
+        reason,
+    }
+}
+
+/// The outcome of a row that could not be read at all.
+fn failed_row(line: u64, d: Diagnostic) -> RowOutcome {
+    RowOutcome {
+        line,
+        incident: None,
+        reject: Some(d),
+        warnings: Vec::new(),
+        derive_key: None,
+        id_hash: 0,
+        truth: None,
+        near_boundary: false,
+    }
+}
+
+impl MergeState {
+    fn add_source(&mut self, r: Reading<'_>, src: &InputSource) -> Result<(), IngestError> {
+        let bytes = src.read()?;
+        self.add_bytes(r, &src.name(), &bytes, src.format(&bytes))
+    }
+
+    fn add_bytes(
+        &mut self,
+        r: Reading<'_>,
+        name: &str,
+        bytes: &[u8],
+        format: InputFormat,
+    ) -> Result<(), IngestError> {
+        let file: Arc<str> = Arc::from(name);
+        // Derived ids count identical rows within one file, so reading the
+        // same file twice yields duplicate ids, as it should.
+        self.derived_counter.clear();
+        if r.profile().truth.is_some() && !self.truth_on {
+            // The incidents of earlier inputs had no truth to give.
+            self.truth_on = true;
+            self.out.truth.resize(self.out.incidents.len(), None);
+        }
+        self.out.files.push(FileCounts {
+            file: name.to_string(),
+            ..FileCounts::default()
+        });
+        match format {
+            InputFormat::Csv | InputFormat::JsonLines => {
+                let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                // Reserve for the rows this input will probably add (address
+                // space only: pages are touched as rows arrive), so a million
+                // incidents do not move through repeated reallocation.
+                self.out.incidents.reserve(body.len() / 160);
+                self.seen.reserve(body.len() / 160);
+                if format == InputFormat::Csv {
+                    self.add_csv(r, &file, body)
+                } else {
+                    self.add_jsonl(r, &file, body)
+                }
+            }
+            InputFormat::Workbook => self.add_workbook(r, &file, bytes),
+        }
+    }
+
+    fn add_csv(&mut self, r: Reading<'_>, file: &Arc<str>, body: &[u8]) -> Result<(), IngestError> {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .from_reader(body);
+        let header_row = u64::from(r.profile().header_row);
+        let at = |line| At {
+            file,
+            sheet: None,
+            line,
+        };
         let mut header = ByteRecord::new();
-        match rdr.read_byte_record(&mut header) {
-            Ok(true) => {}
-            Ok(false) => {
-                return Err(Self::file_error(
-                    file,
-                    1,
-                    None,
-                    "empty input: no header row".into(),
-                ))
+        // Records that start above the profile's header row are skipped.
+        let header_line = loop {
+            match rdr.read_byte_record(&mut header) {
+                Ok(true) => {
+                    let line = header::record_line(body, header.position());
+                    if line >= header_row {
+                        break line;
+                    }
+                }
+                Ok(false) => {
+                    let reason = if header_row == 1 {
+                        "empty input: no header row".to_string()
+                    } else {
+                        format!("no header row: the input ends before line {header_row}")
+                    };
+                    return Err(at(header_row).error(None, reason));
+                }
+                Err(e) => {
+                    let line = e.position().map_or(header_row, |p| p.line());
+                    return Err(at(line).error(None, format!("unreadable header: {e}")));
+                }
             }
-            Err(e) => {
-                return Err(Self::file_error(
-                    file,
-                    1,
-                    None,
-                    format!("unreadable header: {e}"),
-                ))
-            }
-        }
+        };
         let names: Vec<String> = match header
             .iter()
             .map(std::str::from_utf8)
             .collect::<Result<Vec<_>, _>>()
         {
             Ok(v) => v.into_iter().map(|s| s.trim().to_string()).collect(),
-            Err(_) => {
-                return Err(Self::file_error(
-                    file,
-                    1,
-                    None,
-                    "header: invalid UTF-8".into(),
-                ))
-            }
+            Err(_) => return Err(at(header_line).error(None, "header: invalid UTF-8".into())),
         };
-        let plan = self.csv_plan(file, &names)?;
+        let plan = self.csv_plan(r.profile(), at(header_line), &names)?;
         let width = names.len();
 
         // The body after the header is cut into chunks at record boundaries
@@ -425,26 +607,20 @@ impl Ingester {
             line_base += n;
         }
         // Each window is parsed while the one before is merged.
-        let opts = &self.opts;
-        let st = &mut self.st;
-        let ctx = Ctx {
-            profile: &opts.profile,
-            areas: &opts.areas,
-            as_of: opts.as_of,
-        };
+        let ctx = &r.ctx;
         let mut pending: Vec<Vec<RowOutcome>> = Vec::new();
         for window in chunks.chunks(WINDOW) {
             let (merged, parts) = rayon::join(
                 || {
                     pending
                         .drain(..)
-                        .try_for_each(|outcomes| st.merge(opts, outcomes))
+                        .try_for_each(|outcomes| self.merge(r, outcomes))
                 },
                 || {
                     window
                         .par_iter()
                         .map(|&(s, e, base)| {
-                            parse_chunk(&rest[s..e], base, width, file, &plan, &ctx)
+                            parse_chunk(&rest[s..e], base, width, file, &plan, ctx)
                         })
                         .collect::<Vec<_>>()
                 },
@@ -454,20 +630,15 @@ impl Ingester {
         }
         pending
             .into_iter()
-            .try_for_each(|outcomes| st.merge(opts, outcomes))
+            .try_for_each(|outcomes| self.merge(r, outcomes))
     }
 
-    fn row_error(file: &Arc<str>, line: u64, reason: String) -> Diagnostic {
-        Diagnostic {
-            file: file.clone(),
-            line,
-            field: None,
-            severity: Severity::Rejected,
-            reason,
-        }
-    }
-
-    fn add_jsonl(&mut self, file: &Arc<str>, body: &[u8]) -> Result<(), IngestError> {
+    fn add_jsonl(
+        &mut self,
+        r: Reading<'_>,
+        file: &Arc<str>,
+        body: &[u8],
+    ) -> Result<(), IngestError> {
         let mut lines: Vec<(u64, &[u8])> = Vec::new();
         for (i, l) in body.split(|b| *b == b'\n').enumerate() {
             let l = l.strip_suffix(b"\r").unwrap_or(l);
@@ -476,80 +647,132 @@ impl Ingester {
             }
             lines.push((i as u64 + 1, l));
         }
+        // Keys are looked up as the first object spells them: a profile's
+        // column matches a key ignoring case and surrounding spaces, as in
+        // a CSV header.
+        let first_keys: Vec<String> = lines
+            .iter()
+            .find_map(|(_, l)| serde_json::from_slice::<serde_json::Map<String, Value>>(l).ok())
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        let index = HeaderIndex::new(&first_keys);
+        let key = |name: &str| {
+            Source::Key(match index.find(name) {
+                Some(i) => first_keys[i].clone(),
+                None => name.to_string(),
+            })
+        };
+        let p = r.profile();
         let plan = Plan {
             fields: FIELDS
                 .iter()
-                .map(|f| {
-                    let p = &self.opts.profile;
-                    match (p.constants.get(*f), p.joins.get(*f)) {
-                        (Some(c), _) => Source::Const(c.clone()),
-                        (None, Some(keys)) => {
-                            Source::Join(keys.iter().map(|k| Source::Key(k.clone())).collect())
-                        }
-                        (None, None) => Source::Key(p.column_for(f).to_string()),
-                    }
+                .map(|f| match (p.constants.get(*f), p.joins.get(*f)) {
+                    (Some(c), _) => Source::Const(c.clone()),
+                    (None, Some(keys)) => Source::Join(keys.iter().map(|k| key(k)).collect()),
+                    (None, None) => key(p.column_for(f)),
                 })
                 .collect(),
-            derive_from: self
-                .opts
-                .profile
+            derive_from: p
                 .derive_id
                 .iter()
-                .flat_map(|d| d.from.iter().map(|c| Source::Key(c.clone())))
+                .flat_map(|d| d.from.iter().map(|c| key(c)))
                 .collect(),
-            truth: match &self.opts.profile.truth {
-                Some(t) => Source::Key(t.column.clone()),
+            truth: match &p.truth {
+                Some(t) => key(&t.column),
                 None => Source::Absent,
             },
         };
         for chunk in lines.chunks(BATCH) {
-            let ctx = Ctx {
-                profile: &self.opts.profile,
-                areas: &self.opts.areas,
-                as_of: self.opts.as_of,
-            };
+            let ctx = &r.ctx;
             let outcomes: Vec<RowOutcome> = chunk
                 .par_iter()
                 .map_init(RowCache::default, |cache, (line, text)| {
-                    let reject = |reason: String| RowOutcome {
-                        line: *line,
-                        incident: None,
-                        reject: Some(Diagnostic {
-                            file: file.clone(),
-                            line: *line,
-                            field: None,
-                            severity: Severity::Rejected,
-                            reason,
-                        }),
-                        warnings: Vec::new(),
-                        derive_key: None,
-                        id_hash: 0,
-                        truth: None,
-                        near_boundary: false,
-                    };
+                    let reject = |reason: String| failed_row(*line, row_error(file, *line, reason));
                     match serde_json::from_slice::<Value>(text) {
                         Ok(Value::Object(obj)) => {
-                            process_row(&RawRow::Json(&obj), &plan, &ctx, file, *line, cache)
+                            process_row(&RawRow::Json(&obj), &plan, ctx, file, *line, cache)
                         }
                         Ok(_) => reject("expected a JSON object".into()),
                         Err(e) => reject(format!("invalid JSON: {}", json_reason(&e))),
                     }
                 })
                 .collect();
-            self.st.merge(&self.opts, outcomes)?;
+            self.merge(r, outcomes)?;
         }
         Ok(())
     }
 
-    /// Resolves each canonical field to a CSV column, constant or absence.
-    fn csv_plan(&mut self, file: &Arc<str>, names: &[String]) -> Result<Plan, IngestError> {
-        let profile = &self.opts.profile;
-        let index: HashMap<&str, usize> = names
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, n)| (n.as_str(), i))
-            .collect();
+    /// Reads the profile's sheet: its header row as a CSV header, each row
+    /// below it as a record of cell texts (dates in date columns as ISO
+    /// text), validated in parallel batches merged in order.
+    fn add_workbook(
+        &mut self,
+        r: Reading<'_>,
+        file: &Arc<str>,
+        bytes: &[u8],
+    ) -> Result<(), IngestError> {
+        let p = r.profile();
+        let sheet = workbook::Sheet::open(bytes, p.sheet.as_deref(), p.header_row)
+            .map_err(|e| e.into_ingest_error(file))?;
+        let sheet_name: Arc<str> = Arc::from(sheet.name.as_str());
+        if let Some(fc) = self.out.files.last_mut() {
+            fc.sheet = Some(sheet.name.clone());
+        }
+        let names = sheet.header_texts();
+        let at = At {
+            file,
+            sheet: Some(&sheet_name),
+            line: sheet.header_line,
+        };
+        let plan = self.csv_plan(p, at, &names)?;
+        // How each column's cells become text: as dates in the columns of
+        // date fields (Excel serial numbers included).
+        let mut kinds = vec![workbook::CellKind::Text; names.len()];
+        for (field, kind) in [
+            (row::f::REPORTED_AT, workbook::CellKind::DateTime),
+            (row::f::OCCURRED_AT, workbook::CellKind::DateTime),
+            (row::f::VICTIM + 3, workbook::CellKind::Date),
+            (row::f::SUSPECT + 3, workbook::CellKind::Date),
+        ] {
+            for i in plan.fields[field].columns() {
+                if let Some(k) = kinds.get_mut(i) {
+                    *k = kind;
+                }
+            }
+        }
+        let rows: Vec<(u64, &[calamine::Data])> = sheet.data_rows().collect();
+        self.out.incidents.reserve(rows.len());
+        self.seen.reserve(rows.len());
+        for chunk in rows.chunks(BATCH) {
+            let ctx = &r.ctx;
+            let outcomes: Vec<RowOutcome> = chunk
+                .par_iter()
+                .map_init(
+                    || (RowCache::default(), ByteRecord::new()),
+                    |(cache, rec), &(line, cells)| {
+                        rec.clear();
+                        for (cell, kind) in cells.iter().zip(&kinds) {
+                            rec.push_field(workbook::cell_text(cell, *kind).as_bytes());
+                        }
+                        process_row(&RawRow::csv(rec), &plan, ctx, file, line, cache)
+                    },
+                )
+                .collect();
+            self.merge(r, outcomes)?;
+        }
+        Ok(())
+    }
+
+    /// Resolves each canonical field to a column of the header (names
+    /// matched trimmed, and ignoring case when no name matches exactly), a
+    /// constant or absence. `line` is the header's line (row).
+    fn csv_plan(
+        &mut self,
+        profile: &Profile,
+        at: At<'_>,
+        names: &[String],
+    ) -> Result<Plan, IngestError> {
+        let index = HeaderIndex::new(names);
         let mut used = vec![false; names.len()];
         let mut fields = Vec::with_capacity(FIELDS.len());
         for field in FIELDS {
@@ -561,7 +784,7 @@ impl Ingester {
                 let parts: Vec<Source> = cols
                     .iter()
                     .filter_map(|c| {
-                        let &i = index.get(c.as_str())?;
+                        let i = index.find(c)?;
                         used[i] = true;
                         Some(Source::Column(i))
                     })
@@ -573,9 +796,8 @@ impl Ingester {
                 });
                 continue;
             }
-            let col = profile.column_for(field);
-            match index.get(col) {
-                Some(&i) => {
+            match index.find(profile.column_for(field)) {
+                Some(i) => {
                     used[i] = true;
                     fields.push(Source::Column(i));
                 }
@@ -585,15 +807,13 @@ impl Ingester {
         let mut derive_from = Vec::new();
         if let Some(d) = &profile.derive_id {
             for c in &d.from {
-                match index.get(c.as_str()) {
-                    Some(&i) => {
+                match index.find(c) {
+                    Some(i) => {
                         used[i] = true;
                         derive_from.push(Source::Column(i));
                     }
                     None => {
-                        return Err(Self::file_error(
-                            file,
-                            1,
+                        return Err(at.error(
                             Some(c),
                             format!(
                                 "column '{c}' that profile {} derives ids from is missing",
@@ -606,27 +826,20 @@ impl Ingester {
         }
         let mut truth = Source::Absent;
         if let Some(t) = &profile.truth {
-            match index.get(t.column.as_str()) {
-                Some(&i) => {
+            match index.find(&t.column) {
+                Some(i) => {
                     used[i] = true;
                     truth = Source::Column(i);
                 }
-                None => {
-                    self.st.out.warnings.push(Diagnostic {
-                        file: file.clone(),
-                        line: 1,
-                        field: Some("truth".into()),
-                        severity: Severity::Warning,
-                        reason: format!(
-                            "column '{}' that profile {} reads the true persons from is missing; \
-                             this input's records are persons of their own in link eval",
-                            t.column, profile.name
-                        ),
-                    });
-                    if let Some(fc) = self.st.out.files.last_mut() {
-                        fc.warnings += 1;
-                    }
-                }
+                None => self.file_warning(at.diag(
+                    Some("truth"),
+                    Severity::Warning,
+                    format!(
+                        "column '{}' that profile {} reads the true persons from is missing; \
+                         this input's records are persons of their own in link eval",
+                        t.column, profile.name
+                    ),
+                )),
             }
         }
         for (i, field) in FIELDS.iter().enumerate().take(4) {
@@ -644,9 +857,7 @@ impl Ingester {
                 } else {
                     format!(" (mapped from column '{col}' by profile {})", profile.name)
                 };
-                return Err(Self::file_error(
-                    file,
-                    1,
+                return Err(at.error(
                     Some(field),
                     format!(
                         "required column is missing{hint}; columns found: {}",
@@ -663,19 +874,14 @@ impl Ingester {
                 .map(|(n, _)| n.as_str())
                 .collect();
             if !unknown.is_empty() {
-                self.st.out.warnings.push(Diagnostic {
-                    file: file.clone(),
-                    line: 1,
-                    field: None,
-                    severity: Severity::Warning,
-                    reason: format!(
+                self.file_warning(at.diag(
+                    None,
+                    Severity::Warning,
+                    format!(
                         "columns not in the schema are ignored: {}",
                         unknown.join(", ")
                     ),
-                });
-                if let Some(fc) = self.st.out.files.last_mut() {
-                    fc.warnings += 1;
-                }
+                ));
             }
         }
         Ok(Plan {
@@ -684,37 +890,74 @@ impl Ingester {
             truth,
         })
     }
-}
 
-impl MergeState {
-    /// Where the id was first seen, if it was.
-    fn first_with_id(&self, hash: u64, id: &str) -> Option<&Origin> {
-        let &i = self.seen.get(&hash)?;
-        let first = &self.out.incidents[i];
-        if first.id == id {
-            return Some(&first.origin);
+    /// A warning about the current input as a whole.
+    fn file_warning(&mut self, d: Diagnostic) {
+        self.out.warnings.push(d);
+        if let Some(fc) = self.out.files.last_mut() {
+            fc.warnings += 1;
         }
-        self.seen_collided
-            .get(id)
-            .map(|&i| &self.out.incidents[i].origin)
     }
 
-    /// Adds a batch of outcomes in input order: derived ids, duplicate ids,
-    /// counts, and the strict stop.
-    fn merge(
-        &mut self,
-        opts: &IngestOptions,
-        outcomes: Vec<RowOutcome>,
-    ) -> Result<(), IngestError> {
+    /// The index of the first incident with an id, if there is one.
+    fn first_with_id(&self, hash: u64, id: &str) -> Option<usize> {
+        let &i = self.seen.get(&hash)?;
+        if self.out.incidents[i].id == id {
+            return Some(i);
+        }
+        self.seen_collided.get(id).copied()
+    }
+
+    /// Where an accepted incident was read: `file:line`, or for a row of a
+    /// workbook `file:sheet!row`. Incidents are stored in input order, so
+    /// the input is the one whose accepted rows span the index.
+    fn origin_text(&self, index: usize) -> String {
+        let origin = &self.out.incidents[index].origin;
+        let mut before = 0u64;
+        let sheet = self
+            .out
+            .files
+            .iter()
+            .find_map(|f| {
+                {
+                    before += f.accepted;
+                    (index as u64) < before
+                }
+                .then_some(f.sheet.as_deref())
+            })
+            .flatten();
+        match sheet {
+            Some(s) => format!("{}:{s}!{}", origin.file, origin.line),
+            None => origin.to_string(),
+        }
+    }
+
+    /// Adds a batch of outcomes of the current input in input order:
+    /// derived ids, duplicate ids, counts, and the strict stop.
+    fn merge(&mut self, r: Reading<'_>, outcomes: Vec<RowOutcome>) -> Result<(), IngestError> {
         let Some(fc_index) = self.out.files.len().checked_sub(1) else {
             return Ok(());
         };
+        // Rows of a workbook are placed by sheet and row.
+        let sheet: Option<Arc<str>> = self.out.files[fc_index].sheet.as_deref().map(Arc::from);
+        let placed = |mut d: Diagnostic| {
+            if sheet.is_some() {
+                d.sheet.clone_from(&sheet);
+            }
+            d
+        };
+        let prefix = r
+            .profile()
+            .derive_id
+            .as_ref()
+            .map(|d| d.prefix.as_str())
+            .unwrap_or("");
         let mut derived_seen: HashMap<u64, u32> = std::mem::take(&mut self.derived_counter);
         for o in outcomes {
             let fc = &mut self.out.files[fc_index];
             fc.read += 1;
             fc.warnings += o.warnings.len() as u64;
-            self.out.warnings.extend(o.warnings);
+            self.out.warnings.extend(o.warnings.into_iter().map(placed));
             let truth = o.truth;
             let near_boundary = o.near_boundary;
             let reject = match (o.incident, o.reject) {
@@ -722,12 +965,6 @@ impl MergeState {
                     if let Some(key) = o.derive_key {
                         let n = derived_seen.entry(key).or_insert(0);
                         *n += 1;
-                        let prefix = opts
-                            .profile
-                            .derive_id
-                            .as_ref()
-                            .map(|d| d.prefix.as_str())
-                            .unwrap_or("");
                         inc.id = format!("{prefix}{key:016x}-{n}");
                     }
                     let hash = match o.derive_key {
@@ -735,16 +972,18 @@ impl MergeState {
                         None => o.id_hash,
                     };
                     match self.first_with_id(hash, &inc.id) {
-                        Some(first) => Some(Diagnostic {
+                        Some(first) => Some(placed(Diagnostic {
                             file: inc.origin.file.clone(),
+                            sheet: None,
                             line: o.line,
                             field: Some("incident_id".into()),
                             severity: Severity::Rejected,
                             reason: format!(
-                                "duplicate incident_id '{}', first seen at {first}",
-                                inc.id
+                                "duplicate incident_id '{}', first seen at {}",
+                                inc.id,
+                                self.origin_text(first)
                             ),
-                        }),
+                        })),
                         None => {
                             let index = self.out.incidents.len();
                             match self.seen.entry(hash) {
@@ -756,7 +995,7 @@ impl MergeState {
                                 }
                             }
                             self.out.incidents.push(inc);
-                            if opts.profile.truth.is_some() {
+                            if self.truth_on {
                                 self.out.truth.push(truth);
                             }
                             let fc = &mut self.out.files[fc_index];
@@ -766,12 +1005,12 @@ impl MergeState {
                         }
                     }
                 }
-                (_, Some(d)) => Some(d),
+                (_, Some(d)) => Some(placed(d)),
                 (None, None) => None,
             };
             if let Some(d) = reject {
                 self.out.files[fc_index].rejected += 1;
-                if opts.strict {
+                if r.strict {
                     self.derived_counter = derived_seen;
                     return Err(IngestError::Strict(d));
                 }
@@ -885,16 +1124,6 @@ fn parse_chunk(
     let file: &Arc<str> = &Arc::from(&**file);
     let mut rec = ByteRecord::new();
     let mut out = Vec::with_capacity(chunk.len() / 200 + 1);
-    let failed = |line: u64, d: Diagnostic| RowOutcome {
-        line,
-        incident: None,
-        reject: Some(d),
-        warnings: Vec::new(),
-        derive_key: None,
-        id_hash: 0,
-        truth: None,
-        near_boundary: false,
-    };
     loop {
         let line = line_base + rdr.position().line();
         match rdr.read_byte_record(&mut rec) {
@@ -915,7 +1144,7 @@ fn parse_chunk(
                         "expected {width} fields as in the header, found {}{spans}",
                         rec.len()
                     );
-                    out.push(failed(start, Ingester::row_error(file, start, reason)));
+                    out.push(failed_row(start, row_error(file, start, reason)));
                 } else {
                     out.push(process_row(
                         &RawRow::csv(&rec),
@@ -930,7 +1159,7 @@ fn parse_chunk(
             Err(e) => {
                 let at = e.position().map(|p| line_base + p.line()).unwrap_or(line);
                 let reason = format!("unreadable record: {}", csv_reason(&e));
-                out.push(failed(at, Ingester::row_error(file, at, reason)));
+                out.push(failed_row(at, row_error(file, at, reason)));
                 if e.is_io_error() {
                     break;
                 }

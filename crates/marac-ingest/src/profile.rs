@@ -4,6 +4,8 @@
 //!
 //! ```toml
 //! name = "housing-export"
+//! sheet = "ASB cases"              # workbooks: the sheet read (default: the first)
+//! header_row = 3                   # the header's row (1-based); rows above are ignored
 //! ignore_unknown_columns = false   # warn once per file about unmapped columns
 //! non_uk_postcodes = false         # true: postcodes of another country, kept
 //!                                  # as written without a warning per row
@@ -243,10 +245,16 @@ struct TruthSection {
 }
 
 /// A mapping from an export's columns and values onto the canonical fields.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     /// The profile's name, for messages.
     pub name: String,
+    /// The sheet of a workbook to read (matched exactly, else ignoring case
+    /// and surrounding spaces); `None`: the first sheet.
+    pub sheet: Option<String>,
+    /// The 1-based row (CSV: line) of the header; rows above it are
+    /// ignored. Not used for JSON Lines.
+    pub header_row: u32,
     /// Canonical field -> source column.
     pub columns: BTreeMap<String, String>,
     /// Canonical field -> constant value.
@@ -274,10 +282,34 @@ pub struct Profile {
     pub truth: Option<Truth>,
 }
 
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            name: String::new(),
+            sheet: None,
+            header_row: 1,
+            columns: BTreeMap::new(),
+            constants: BTreeMap::new(),
+            joins: BTreeMap::new(),
+            values: BTreeMap::new(),
+            transforms: BTreeMap::new(),
+            date_formats: Vec::new(),
+            dob_formats: Vec::new(),
+            derive_id: None,
+            ignore_unknown_columns: false,
+            snapped_coordinates: false,
+            non_uk_postcodes: false,
+            truth: None,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProfileFile {
     name: Option<String>,
+    sheet: Option<String>,
+    header_row: Option<i64>,
     #[serde(default)]
     ignore_unknown_columns: bool,
     #[serde(default)]
@@ -378,6 +410,18 @@ impl Profile {
                 }
             }
         }
+        let header_row = match file.header_row {
+            None => 1,
+            Some(n) => u32::try_from(n)
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| err(format!("header_row = {n}: a row number from 1")))?,
+        };
+        if file.sheet.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            return Err(err(
+                "sheet = \"\": name a sheet, or leave the key out for the first".into(),
+            ));
+        }
         for f in &file.dates.formats {
             check_format(f).map_err(|r| err(format!("[dates] format '{f}': {r}")))?;
         }
@@ -416,6 +460,8 @@ impl Profile {
             .collect();
         Ok(Profile {
             name: file.name.unwrap_or_else(|| name.to_string()),
+            sheet: file.sheet,
+            header_row,
             columns: file.columns,
             constants: file.constants,
             joins: file.join,
@@ -429,6 +475,15 @@ impl Profile {
             non_uk_postcodes: file.non_uk_postcodes,
             truth,
         })
+    }
+
+    /// Every built-in profile ([`BUILTINS`]), `canonical` first: the
+    /// candidates [`crate::recognise()`] tries when none other is given.
+    pub fn builtins() -> Vec<Profile> {
+        BUILTINS
+            .iter()
+            .filter_map(|b| Profile::builtin(b.name))
+            .collect()
     }
 
     /// The source column read for a canonical field.
@@ -554,6 +609,18 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "profile x.toml: [dates] format '%d/%m': has no year (%Y)"
+        );
+        // Formats with a time of day, as in the documented example.
+        let p = Profile::from_toml(
+            "x.toml",
+            "[dates]\nformats = [\"%d/%m/%Y\", \"%d/%m/%Y %H:%M\"]\n",
+        )
+        .unwrap();
+        assert_eq!(p.date_formats.len(), 2);
+        let e = Profile::from_toml("x.toml", "[dates]\nformats = [\"%d/%m/%Y %Q\"]\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "profile x.toml: [dates] format '%d/%m/%Y %Q': is not a valid chrono format"
         );
         let e = Profile::from_toml("x.toml", "colums = 1\n").unwrap_err();
         assert!(e.to_string().contains("unknown field `colums`"), "{e}");

@@ -63,6 +63,17 @@ pub(crate) enum Source {
     Absent,
 }
 
+impl Source {
+    /// The columns a source reads (a column, or a join's columns).
+    pub fn columns(&self) -> Vec<usize> {
+        match self {
+            Source::Column(i) => vec![*i],
+            Source::Join(parts) => parts.iter().flat_map(Source::columns).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// The resolved sources of every canonical field for one input.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
@@ -171,7 +182,8 @@ pub(crate) fn id_hash(id: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(id)
 }
 
-/// Read-only context shared by every row of a run.
+/// Read-only context shared by every row of an input.
+#[derive(Clone, Copy)]
 pub(crate) struct Ctx<'a> {
     pub profile: &'a Profile,
     pub areas: &'a Areas,
@@ -219,6 +231,7 @@ impl<'r, 'a> Builder<'r, 'a> {
     fn diag(&self, field: &str, severity: Severity, reason: String) -> Diagnostic {
         Diagnostic {
             file: self.file.clone(),
+            sheet: None,
             line: self.line,
             field: Some(field.to_string()),
             severity,

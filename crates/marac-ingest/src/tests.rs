@@ -3,6 +3,11 @@
 
 use crate::{IngestOptions, Ingester, InputFormat, Profile};
 
+mod drafts;
+mod per_input;
+mod recognition;
+mod workbooks;
+
 fn ingest(profile: &str, name: &str, body: &str) -> crate::Ingest {
     let profile = Profile::from_toml("t.toml", profile).expect("profile parses");
     let mut ing = Ingester::new(IngestOptions {

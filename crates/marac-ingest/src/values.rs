@@ -154,10 +154,25 @@ const DOB_FORMATS: &[&str] = &[
 ///
 /// Reasons never quote the value: a date of birth identifies a person.
 pub fn parse_dob(s: &str, extra: &[String], reported: NaiveDate) -> Result<NaiveDate, String> {
+    let d = dob_date(s, extra).ok_or_else(|| {
+        "not a real date in a known format (YYYY-MM-DD, DD/MM/YYYY …); treated as missing"
+            .to_string()
+    })?;
+    if d > reported {
+        return Err("after the report date; treated as missing".into());
+    }
+    if reported.signed_duration_since(d).num_days() > 120 * 366 {
+        return Err("more than 120 years before the report; treated as missing".into());
+    }
+    Ok(d)
+}
+
+/// The date a date of birth's text names, in the first format that reads
+/// it (ISO 8601, the UK formats, then `extra`), with no check of its range.
+pub(crate) fn dob_date(s: &str, extra: &[String]) -> Option<NaiveDate> {
     let s = s.trim();
     let fast = plain_iso_date(s).or_else(|| s.parse::<NaiveDate>().ok());
-    let d = fast
-        .into_iter()
+    fast.into_iter()
         .chain(
             DOB_FORMATS
                 .iter()
@@ -166,17 +181,6 @@ pub fn parse_dob(s: &str, extra: &[String], reported: NaiveDate) -> Result<Naive
                 .filter_map(|f| NaiveDate::parse_from_str(s, f).ok()),
         )
         .next()
-        .ok_or_else(|| {
-            "not a real date in a known format (YYYY-MM-DD, DD/MM/YYYY …); treated as missing"
-                .to_string()
-        })?;
-    if d > reported {
-        return Err("after the report date; treated as missing".into());
-    }
-    if reported.signed_duration_since(d).num_days() > 120 * 366 {
-        return Err("more than 120 years before the report; treated as missing".into());
-    }
-    Ok(d)
 }
 
 /// Parses a finite number.

@@ -69,10 +69,14 @@ pub fn markdown(r: &Report<'_>) -> String {
          | --- | ---: | ---: | ---: | ---: | ---: |"
     );
     for f in r.inputs {
+        let input = match &f.sheet {
+            Some(sheet) => format!("{}, sheet {sheet}", f.file),
+            None => f.file.clone(),
+        };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
-            md(&f.file),
+            md(&input),
             f.read,
             f.accepted,
             f.rejected,
