@@ -199,8 +199,23 @@ fn pack_of(w: &World, redacted: bool) -> Pack {
             y: 183875.0,
             count: 14,
             size_m: 250.0,
+            borough: Some("Camden".into()),
+            location_names: vec!["Quorn Road".into(), "Camden High Street".into()],
         }],
-        repeat_locations: vec![],
+        repeat_locations: vec![RepeatLocation {
+            place: "Flat 2, 14 Quorn Road, NW1 8QX".into(),
+            x: 529180.0,
+            y: 183790.0,
+            count: 6,
+            kinds: [("asb".to_string(), 5), ("dispute".to_string(), 1)]
+                .into_iter()
+                .collect(),
+            first: d("2026-05-02"),
+            last: d("2026-11-02"),
+            snap_point: false,
+            borough: Some("Camden".into()),
+            location_names: vec!["Quorn Road".into()],
+        }],
         review: ReviewDays::default(),
         notes: vec![format!(
             "Borough boundaries: {}",

@@ -41,6 +41,7 @@ use chrono::NaiveDate;
 use marac_model::{Incident, IncidentKind};
 
 pub mod dbscan;
+pub mod describe;
 pub mod geojson;
 pub mod gistar;
 pub mod grid;

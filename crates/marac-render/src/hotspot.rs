@@ -46,6 +46,32 @@ pub fn date(d: Option<NaiveDate>) -> String {
         .unwrap_or_default()
 }
 
+/// Where a hot spot, cluster or repeat location is, in words: `around Sun
+/// Street Passage and Bow Lane, City of London`, `in Camden` (no street
+/// names, as in redacted packs), `around Bow Lane` (no borough), or empty.
+///
+/// ```
+/// use marac_render::hotspot::whereabouts_text;
+/// let names = ["Sun Street Passage".to_string(), "Bow Lane".to_string()];
+/// assert_eq!(whereabouts_text(Some("City of London"), &names), "around Sun Street Passage and Bow Lane, City of London");
+/// assert_eq!(whereabouts_text(Some("Camden"), &[]), "in Camden");
+/// assert_eq!(whereabouts_text(None, &names[1..]), "around Bow Lane");
+/// assert_eq!(whereabouts_text(None, &[]), "");
+/// ```
+pub fn whereabouts_text(borough: Option<&str>, names: &[String]) -> String {
+    let streets = match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    match (streets.is_empty(), borough) {
+        (false, Some(b)) => format!("around {streets}, {b}"),
+        (false, None) => format!("around {streets}"),
+        (true, Some(b)) => format!("in {b}"),
+        (true, None) => String::new(),
+    }
+}
+
 /// The incidents a report counts: the `--kinds`, `--since` and `--until` given.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Filters<'a> {
