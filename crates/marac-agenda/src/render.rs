@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use marac_render::escape::{html, md};
-use marac_render::hotspot::whereabouts_text;
+use marac_render::hotspot::{whereabouts_text, HTML_CSP};
 use marac_render::map::{gi_class, svg as map_svg, GiKey, Map, MapArea, MapCell, Marker};
 use marac_render::table::Table;
 use marac_render::{CsvDoc, CsvError};
@@ -469,7 +469,7 @@ pub fn svg_map(p: &Pack, map: &MapData<'_>) -> String {
         notes.push("No repeat locations (5 or more incidents).");
     }
     let m = Map {
-        id: "map",
+        id: "map".into(),
         title: format!(
             "{} BCU: hot spots (Gi*) and repeat locations",
             p.meeting.bcu
@@ -524,7 +524,7 @@ pub fn html_pack(p: &Pack, map: &MapData<'_>) -> String {
     let _ = write!(
         o,
         "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"{HTML_CSP}\">\
 <title>{} — Community MARAC {} {}</title><style>{CSS}</style></head><body>\
 <div class=\"marking\">{}</div>",
         html(&p.marking),

@@ -120,7 +120,7 @@ pub enum GiKey {
 #[derive(Debug, Clone, Default)]
 pub struct Map<'a> {
     /// A prefix for the ids in the SVG, unique in the document.
-    pub id: &'a str,
+    pub id: String,
     /// The title: the BCU and the method.
     pub title: String,
     /// The line under the title: the period.
@@ -602,7 +602,7 @@ pub fn gi_class(name: &str) -> GiClass {
 const HOT: [GiClass; 3] = [GiClass::Hot99, GiClass::Hot95, GiClass::Hot90];
 const COLD: [GiClass; 3] = [GiClass::Cold99, GiClass::Cold95, GiClass::Cold90];
 /// KDE classes, light to dark (so they read in grey too).
-const KDE_COLOURS: [&str; 5] = ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"];
+const KDE_COLOURS: [&str; 5] = ["#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15"];
 const FOCUS_FILL: &str = "#f6f1e1";
 const NEIGHBOUR_FILL: &str = "#e2e2e2";
 /// The key's wording of a snap point.
@@ -682,7 +682,7 @@ fn sig3(v: f64) -> String {
 /// Draws the map as one `<svg>` element.
 pub fn svg(map: &Map<'_>) -> String {
     let f = map.frame();
-    let id = html(map.id);
+    let id = html(&map.id);
     let (fw, fh) = (f.width(), f.height());
     let mut o = String::new();
 
