@@ -216,8 +216,12 @@ pub fn distance_label(m: f64) -> String {
     }
 }
 
-/// Grows a rectangle (or starts one) to hold another.
+/// Grows a rectangle (or starts one) to hold another; a rectangle with a
+/// coordinate that is not finite is left out.
 fn grow(r: &mut Option<Rect<f64>>, other: Rect<f64>) {
+    if finite_rect(Some(other)).is_none() {
+        return;
+    }
     *r = Some(match *r {
         None => other,
         Some(a) => Rect::new(
@@ -912,6 +916,7 @@ pub fn svg(map: &Map<'_>) -> String {
         .cells
         .iter()
         .filter(|c| c.class != GiClass::NotSignificant)
+        .filter(|c| c.x.is_finite() && c.y.is_finite() && c.size.is_finite() && c.size > 0.0)
         .collect();
     if !cells.is_empty() {
         o.push_str("<g class=\"cells\" stroke=\"#333\" stroke-width=\"0.5\">");
@@ -995,7 +1000,11 @@ pub fn svg(map: &Map<'_>) -> String {
         }
     }
     o.push_str("</g>");
-    for m in &map.markers {
+    for m in map
+        .markers
+        .iter()
+        .filter(|m| m.x.is_finite() && m.y.is_finite())
+    {
         let (x, y) = f.px(Coord { x: m.x, y: m.y });
         let r = marker_radius(m.number);
         let _ = write!(
