@@ -18,7 +18,7 @@ use marac_model::{Incident, IncidentKind, UNASSIGNED};
 use marac_render::hotspot::{
     self as hmd, date, f6, fp, r6, whereabouts_text, Section, SNAP_CAVEAT,
 };
-use marac_render::map::{self, GiKey, Map, MapArea, MapCell, MapCluster, Marker, Surface};
+use marac_render::map::{self, GiKey, Map, MapCell, MapCluster, Marker, Surface};
 use marac_render::CsvDoc;
 use serde_json::{json, Map as JsonMap, Value};
 
@@ -410,6 +410,11 @@ fn where_text<'a>(
     whereabouts_text(w.borough.as_deref(), &w.names)
 }
 
+/// Where some of a BCU's incidents (`members`, indices in the set) are.
+fn members_where(set: &BcuSet<'_>, members: &[usize], centre: [f64; 2], areas: &Areas) -> String {
+    where_text(members.iter().map(|&i| set.incidents[i]), centre, areas)
+}
+
 /// The incidents of a BCU in each cell of a grid.
 fn cell_members<'a>(grid: &Grid, set: &BcuSet<'a>) -> HashMap<usize, Vec<&'a Incident>> {
     let mut cells: HashMap<usize, Vec<&Incident>> = HashMap::new();
@@ -461,15 +466,7 @@ impl<'a> Report<'a> {
                 id,
                 title: format!("{}: {}", set.name, self.title),
                 period: period(self.c, set),
-                areas: areas
-                    .areas()
-                    .iter()
-                    .map(|a| MapArea {
-                        name: &a.name,
-                        polygon: &a.polygon,
-                        focus: a.bcu == set.name,
-                    })
-                    .collect(),
+                areas: map::areas_of(areas, &set.name),
                 attribution: areas.attribution(),
                 ..Map::default()
             };
@@ -582,13 +579,7 @@ fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format, areas: &Areas) ->
         let noise = labels.iter().filter(|&&l| l < 0).count();
         let wheres: Vec<String> = clusters
             .iter()
-            .map(|cl| {
-                where_text(
-                    cl.members.iter().map(|&i| set.incidents[i]),
-                    cl.centroid,
-                    areas,
-                )
-            })
+            .map(|cl| members_where(set, &cl.members, cl.centroid, areas))
             .collect();
         let section = hmd::dbscan_bcu(
             &set.name,
@@ -823,13 +814,7 @@ fn run_repeat(
         let places = repeat::repeat_locations(&keys, &set.events, c.min);
         let wheres: Vec<String> = places
             .iter()
-            .map(|pl| {
-                where_text(
-                    pl.members.iter().map(|&i| set.incidents[i]),
-                    pl.centroid,
-                    areas,
-                )
-            })
+            .map(|pl| members_where(set, &pl.members, pl.centroid, areas))
             .collect();
         let section = hmd::repeat_bcu(&set.name, set.events.len(), &places, &wheres);
         report.push(set, section, |m| {

@@ -245,7 +245,7 @@ fn headless(
     browser: &Path,
     profile: &Path,
     port: u16,
-    action: &str,
+    actions: &[&str],
     page: &Path,
 ) -> std::process::Output {
     std::process::Command::new(browser)
@@ -262,9 +262,9 @@ fn headless(
             &format!("--user-data-dir={}", profile.display()),
             &format!("--proxy-server=http://127.0.0.1:{port}"),
             "--proxy-bypass-list=<-loopback>",
-            action,
-            &format!("file://{}", page.display()),
         ])
+        .args(actions)
+        .arg(format!("file://{}", page.display()))
         .output()
         .unwrap()
 }
@@ -345,7 +345,7 @@ fn html_pack_renders_in_a_real_browser_without_requests() {
         &browser,
         &profile,
         proxy.port,
-        &format!("--print-to-pdf={}", pdf.display()),
+        &[&format!("--print-to-pdf={}", pdf.display())],
         &html,
     );
     assert!(
@@ -358,7 +358,7 @@ fn html_pack_renders_in_a_real_browser_without_requests() {
         bytes.starts_with(b"%PDF") && bytes.len() > 5_000,
         "printed to PDF"
     );
-    let dom = headless(&browser, &profile, proxy.port, "--dump-dom", &html);
+    let dom = headless(&browser, &profile, proxy.port, &["--dump-dom"], &html);
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(
         dom.contains("<svg") && dom.contains("id=\"map\""),
@@ -376,27 +376,17 @@ fn html_pack_renders_in_a_real_browser_without_requests() {
     // nothing else in the pack has), the neighbours in grey, outlines,
     // names and the key in many shades.
     let shot = dir.path().join("map.png");
-    let taken = std::process::Command::new(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
+    let taken = headless(
+        &browser,
+        &profile,
+        proxy.port,
+        &[
             "--hide-scrollbars",
-            &format!("--user-data-dir={}", profile.display()),
-            &format!("--proxy-server=http://127.0.0.1:{}", proxy.port),
-            "--proxy-bypass-list=<-loopback>",
             "--window-size=1000,4000",
             &format!("--screenshot={}", shot.display()),
-            &format!("file://{}", html.display()),
-        ])
-        .output()
-        .unwrap();
+        ],
+        &html,
+    );
     assert!(
         taken.status.success(),
         "{}",
@@ -429,7 +419,7 @@ fn html_pack_renders_in_a_real_browser_without_requests() {
     )
     .unwrap();
     let proxy = RecordingProxy::start();
-    let _ = headless(&browser, &profile, proxy.port, "--dump-dom", &control);
+    let _ = headless(&browser, &profile, proxy.port, &["--dump-dom"], &control);
     let seen = proxy.page_requests();
     assert!(
         seen.iter().any(|l| l.contains("marac-canary.example")),

@@ -221,9 +221,9 @@ fn repeat_locations_join_spellings_of_one_address() {
     assert!(lines[1].starts_with("Central North,\"12 Acacia Rd, NW1 8ZZ\",3,asb:2;dispute:1,2024-04-15,2024-06-15,false,"), "{out}");
 }
 
-#[test]
-fn police_uk_snap_points_are_flagged_with_the_caveat() {
-    let (out, err) = ok(&[
+/// Repeat locations (2 incidents or more) of the data.police.uk sample.
+fn police_uk_repeat(extra: &[&str]) -> (String, String) {
+    let mut args = vec![
         "hotspots",
         "police-uk/2017-02-sample-street.csv",
         "--profile",
@@ -232,9 +232,14 @@ fn police_uk_snap_points_are_flagged_with_the_caveat() {
         "repeat-locations",
         "--min",
         "2",
-        "--format",
-        "md",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    ok(&args)
+}
+
+#[test]
+fn police_uk_snap_points_are_flagged_with_the_caveat() {
+    let (out, err) = police_uk_repeat(&["--format", "md"]);
     assert!(out.contains("| yes |"), "{out}");
     assert!(out.contains("snap point"), "{out}");
     assert!(err.contains("anonymised snap points"), "{err}");
@@ -409,8 +414,8 @@ fn bad_flags_exit_2() {
 
 #[test]
 fn output_is_byte_identical_with_one_or_two_threads() {
-    let runs: [&[&str]; 7] = [
-        &["--method", "dbscan", "--eps", "30", "--min-points", "3"],
+    let runs: [&[&str]; 11] = [
+        DBSCAN,
         &["--method", "gistar", "--cell", "250", "--band", "500"],
         &[
             "--method",
@@ -440,6 +445,18 @@ fn output_is_byte_identical_with_one_or_two_threads() {
             "manhattan",
             "--format",
             "json",
+        ],
+        // Maps.
+        &["--method", "gistar", "--format", "svg", "--bcu", "CN"],
+        &["--method", "kde", "--cell", "100", "--format", "html"],
+        &[DBSCAN, &["--format", "html"]].concat(),
+        &[
+            "--method",
+            "repeat-locations",
+            "--format",
+            "svg",
+            "--bcu",
+            "CN",
         ],
     ];
     for extra in runs {
@@ -652,14 +669,25 @@ fn near_repeat_manhattan_matches_a_plain_knox_count_cell_for_cell() {
     assert!(lines[20].starts_with("Central North,manhattan,more than 400 m (Manhattan),400,false,,,more than 30 days,31,,"), "{csv}");
 }
 
-/// A map of the fixture's Central North: its SVG, parsed.
+/// DBSCAN as the fixture's tests run it.
+const DBSCAN: &[&str] = &["--method", "dbscan", "--eps", "30", "--min-points", "3"];
+
+/// `marac hotspots` on the fixture: standard output.
+fn on_fixture(parts: &[&[&str]]) -> String {
+    let args: Vec<&str> = [&["hotspots", FIXTURE][..]]
+        .iter()
+        .chain(parts)
+        .flat_map(|p| p.iter().copied())
+        .collect();
+    ok(&args).0
+}
+
+/// A map of the fixture's Central North.
 fn map_of(method: &str, extra: &[&str]) -> String {
-    let mut args = vec![
-        "hotspots", FIXTURE, "--method", method, "--bcu", "CN", "--format", "svg",
-    ];
-    args.extend_from_slice(extra);
-    let (out, _) = ok(&args);
-    out
+    on_fixture(&[
+        &["--method", method, "--bcu", "CN", "--format", "svg"],
+        extra,
+    ])
 }
 
 fn classed<'a, 'i>(doc: &'a roxmltree::Document<'i>, class: &str) -> Vec<roxmltree::Node<'a, 'i>> {
@@ -741,9 +769,9 @@ fn svg_maps_have_every_element_for_each_method_with_geometry() {
 fn gistar_map_draws_each_significant_cell_with_its_class() {
     let svg = map_of("gistar", &["--cell", "100", "--band", "200"]);
     let doc = roxmltree::Document::parse(&svg).unwrap();
-    let (csv, _) = ok(&[
-        "hotspots", FIXTURE, "--method", "gistar", "--cell", "100", "--band", "200", "--bcu", "CN",
-        "--format", "csv",
+    let csv = on_fixture(&[
+        &["--method", "gistar", "--cell", "100", "--band", "200"],
+        &["--bcu", "CN", "--format", "csv"],
     ]);
     let mut want: Vec<String> = csv
         .lines()
@@ -763,7 +791,7 @@ fn gistar_map_draws_each_significant_cell_with_its_class() {
 
 #[test]
 fn dbscan_and_repeat_maps_number_what_the_table_numbers() {
-    let svg = map_of("dbscan", &["--eps", "30", "--min-points", "3"]);
+    let svg = on_fixture(&[DBSCAN, &["--bcu", "CN", "--format", "svg"]]);
     let doc = roxmltree::Document::parse(&svg).unwrap();
     let numbers: Vec<&str> = classed(&doc, "cluster")
         .iter()
@@ -771,20 +799,7 @@ fn dbscan_and_repeat_maps_number_what_the_table_numbers() {
         .collect();
     assert_eq!(numbers, ["0", "1", "2"]);
     assert_eq!(texts(&classed(&doc, "cluster-label")), ["0", "1", "2"]);
-    let (md, _) = ok(&[
-        "hotspots",
-        FIXTURE,
-        "--method",
-        "dbscan",
-        "--eps",
-        "30",
-        "--min-points",
-        "3",
-        "--bcu",
-        "CN",
-        "--format",
-        "md",
-    ]);
+    let md = on_fixture(&[DBSCAN, &["--bcu", "CN", "--format", "md"]]);
     assert!(
         md.contains("| cluster | where | count | kinds | first | last |"),
         "{md}"
@@ -808,35 +823,20 @@ fn dbscan_and_repeat_maps_number_what_the_table_numbers() {
         .unwrap()
         .to_string();
     assert_eq!(title, "1. 12 Acacia Rd, NW1 8ZZ: 3 incidents");
-    let (md, _) = ok(&[
-        "hotspots",
-        FIXTURE,
+    let md = on_fixture(&[&[
         "--method",
         "repeat-locations",
         "--bcu",
         "CN",
         "--format",
         "md",
-    ]);
+    ]]);
     assert!(md.contains("| 1 | 12 Acacia Rd, NW1 8ZZ | around Acacia Rd, Camden | 3 | asb:2;dispute:1 | 2024-04-15 | 2024-06-15 | no |"), "{md}");
 }
 
 #[test]
 fn police_uk_snap_points_are_drawn_as_such() {
-    let (svg, _) = ok(&[
-        "hotspots",
-        "police-uk/2017-02-sample-street.csv",
-        "--profile",
-        "police-uk",
-        "--method",
-        "repeat-locations",
-        "--min",
-        "2",
-        "--bcu",
-        "City of London",
-        "--format",
-        "svg",
-    ]);
+    let (svg, _) = police_uk_repeat(&["--bcu", "City of London", "--format", "svg"]);
     let doc = roxmltree::Document::parse(&svg).unwrap();
     let snaps = classed(&doc, "snap");
     assert!(!snaps.is_empty());
@@ -854,18 +854,7 @@ fn police_uk_snap_points_are_drawn_as_such() {
 
 #[test]
 fn html_maps_every_bcu_on_one_page() {
-    let (page, _) = ok(&[
-        "hotspots",
-        FIXTURE,
-        "--method",
-        "dbscan",
-        "--eps",
-        "30",
-        "--min-points",
-        "3",
-        "--format",
-        "html",
-    ]);
+    let page = on_fixture(&[DBSCAN, &["--format", "html"]]);
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.contains("Content-Security-Policy"));
     assert_eq!(
@@ -904,48 +893,5 @@ fn maps_are_refused_for_what_has_no_geometry_with_one_exact_line() {
         assert_eq!(r.code, 2, "{args:?}");
         assert_eq!(r.stderr, line, "{args:?}");
         assert_eq!(r.stdout, "");
-    }
-}
-
-#[test]
-fn maps_are_byte_identical_with_one_or_two_threads() {
-    for extra in [
-        &["--method", "gistar", "--format", "svg", "--bcu", "CN"][..],
-        &["--method", "kde", "--cell", "100", "--format", "html"],
-        &[
-            "--method",
-            "dbscan",
-            "--eps",
-            "30",
-            "--min-points",
-            "3",
-            "--format",
-            "html",
-        ],
-        &[
-            "--method",
-            "repeat-locations",
-            "--format",
-            "svg",
-            "--bcu",
-            "CN",
-        ],
-    ] {
-        let outs: Vec<Vec<u8>> = ["1", "2"]
-            .iter()
-            .map(|t| {
-                let o = marac()
-                    .current_dir(data(""))
-                    .env("RAYON_NUM_THREADS", t)
-                    .args(["-q", "hotspots", FIXTURE])
-                    .args(extra)
-                    .output()
-                    .unwrap();
-                assert!(o.status.success());
-                o.stdout
-            })
-            .collect();
-        assert!(outs[0].len() > 1000);
-        assert_eq!(outs[0], outs[1], "{extra:?}");
     }
 }

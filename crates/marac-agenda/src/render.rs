@@ -172,20 +172,16 @@ pub fn markdown(p: &Pack) -> String {
         period_start(p),
         m.as_of
     );
-    if p.repeat_locations.is_empty() {
-        let _ = writeln!(o, "No repeat locations (5 or more incidents).\n");
-    } else {
-        let _ = writeln!(
-            o,
-            "Repeat locations (5 or more incidents; # is the marker on the map):\n"
-        );
-        o.push_str(&repeat_table(p).markdown());
-    }
-    if p.hotspots.is_empty() {
-        let _ = writeln!(o, "No significant hot spots.\n");
-    } else {
-        let _ = writeln!(o, "Hot spots (Getis-Ord Gi\\*, 250 m cells):\n");
-        o.push_str(&hotspot_table(p).markdown());
+    for (heading, about, table) in place_tables(p) {
+        match table {
+            None => {
+                let _ = writeln!(o, "{about}\n");
+            }
+            Some(t) => {
+                let _ = writeln!(o, "### {heading}\n\n{}\n", md(about));
+                o.push_str(&t.markdown());
+            }
+        }
     }
     let f = &p.figures;
     let _ = writeln!(o, "## Figures for the period (365 days to {})\n", m.as_of);
@@ -457,6 +453,28 @@ fn repeat_table(p: &Pack) -> Table {
     t
 }
 
+/// The tables under the map: heading, what the table lists (or that there
+/// is nothing, without a table).
+fn place_tables(p: &Pack) -> [(&'static str, &'static str, Option<Table>); 2] {
+    let part = |heading, none, about, table: Option<Table>| {
+        (heading, if table.is_some() { about } else { none }, table)
+    };
+    [
+        part(
+            "Repeat locations",
+            "No repeat locations (5 or more incidents).",
+            "5 or more incidents; # is the marker on the map.",
+            (!p.repeat_locations.is_empty()).then(|| repeat_table(p)),
+        ),
+        part(
+            "Hot spots",
+            "No significant hot spots.",
+            "Getis-Ord Gi* hot cells (250 m), most confident first.",
+            (!p.hotspots.is_empty()).then(|| hotspot_table(p)),
+        ),
+    ]
+}
+
 /// An SVG map of the BCU: its boroughs and their neighbours, the BCU's
 /// outline, the hot cells by confidence and the repeat locations numbered
 /// as in the pack's table (see [`marac_render::map`]).
@@ -617,21 +635,16 @@ fn markdown_sections_html(p: &Pack, map: &MapData<'_>) -> String {
         "<h2>Hotspots and repeat locations</h2>{}",
         svg_map(p, map)
     );
-    if p.repeat_locations.is_empty() {
-        o.push_str("<p>No repeat locations (5 or more incidents).</p>");
-    } else {
-        o.push_str(
-            "<h3>Repeat locations</h3><p>5 or more incidents; # is the marker on the map.</p>",
-        );
-        o.push_str(&repeat_table(p).html("repeat-locations"));
-    }
-    if p.hotspots.is_empty() {
-        o.push_str("<p>No significant hot spots.</p>");
-    } else {
-        o.push_str(
-            "<h3>Hot spots</h3><p>Getis-Ord Gi* hot cells (250 m), most confident first.</p>",
-        );
-        o.push_str(&hotspot_table(p).html("hotspots"));
+    for (heading, about, table) in place_tables(p) {
+        match table {
+            None => {
+                let _ = write!(o, "<p>{}</p>", html(about));
+            }
+            Some(t) => {
+                let _ = write!(o, "<h3>{heading}</h3><p>{}</p>", html(about));
+                o.push_str(&t.html(&heading.to_lowercase().replace(' ', "-")));
+            }
+        }
     }
     let kinds: Vec<String> = f.by_kind.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let _ = write!(o, "<h2>Figures for the period</h2><p>{} incidents; {} victims; {} MARAC-eligible. By kind: {}.</p>", f.incidents, f.victims, f.eligible, html(&kinds.join(", ")));

@@ -413,15 +413,7 @@ fn snapshots_of_the_packs() {
 /// Central North on the embedded London boundaries.
 fn london_cn(areas: &marac_geo::Areas) -> MapData<'_> {
     MapData {
-        areas: areas
-            .areas()
-            .iter()
-            .map(|a| marac_render::map::MapArea {
-                name: &a.name,
-                polygon: &a.polygon,
-                focus: &*a.bcu == "Central North",
-            })
-            .collect(),
+        areas: marac_render::map::areas_of(areas, "Central North"),
         attribution: areas.attribution(),
     }
 }

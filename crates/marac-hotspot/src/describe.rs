@@ -126,33 +126,10 @@ mod tests {
     use super::*;
 
     fn at(area: &str, text: &str) -> Incident {
-        use marac_model::{IncidentKind, Origin, RecordDate};
-        Incident {
-            id: "I".into(),
-            source: "council-asb".into(),
-            kind: IncidentKind::Asb,
-            reported: RecordDate::day(chrono::NaiveDate::default()),
-            occurred: None,
-            area: Some(area.into()),
-            bcu: "".into(),
-            wgs84: None,
-            bng: None,
-            location_text: Some(text.into()),
-            postcode: None,
-            victim: None,
-            suspect: None,
-            vulnerabilities: Default::default(),
-            hate_strands: Default::default(),
-            category: None,
-            harm: None,
-            children_present: None,
-            summary: None,
-            outcome: None,
-            origin: Origin {
-                file: "t".into(),
-                line: 0,
-            },
-        }
+        let mut i = marac_risk::testkit::incident("I", "2024-01-01");
+        i.area = Some(area.into());
+        i.location_text = Some(text.into());
+        i
     }
 
     #[test]

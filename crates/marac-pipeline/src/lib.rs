@@ -647,15 +647,7 @@ pub fn hotspot_summary(
 /// boundaries' attribution.
 pub fn pack_map<'a>(areas: &'a Areas, bcu: &str) -> marac_agenda::render::MapData<'a> {
     marac_agenda::render::MapData {
-        areas: areas
-            .areas()
-            .iter()
-            .map(|a| marac_render::map::MapArea {
-                name: &a.name,
-                polygon: &a.polygon,
-                focus: &*a.bcu == bcu,
-            })
-            .collect(),
+        areas: marac_render::map::areas_of(areas, bcu),
         attribution: areas.attribution(),
     }
 }

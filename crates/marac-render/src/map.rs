@@ -58,6 +58,20 @@ pub struct MapArea<'a> {
     pub focus: bool,
 }
 
+/// Every area of `areas`, those of the BCU named `bcu` marked `focus`: what
+/// a BCU's map is drawn on.
+pub fn areas_of<'a>(areas: &'a marac_geo::Areas, bcu: &str) -> Vec<MapArea<'a>> {
+    areas
+        .areas()
+        .iter()
+        .map(|a| MapArea {
+            name: &a.name,
+            polygon: &a.polygon,
+            focus: &*a.bcu == bcu,
+        })
+        .collect()
+}
+
 /// A Gi* cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MapCell {

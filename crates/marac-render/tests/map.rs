@@ -7,7 +7,7 @@ use marac_geo::{Areas, LONDON_ATTRIBUTION};
 use marac_hotspot::gistar::GiClass;
 use marac_model::Bng;
 use marac_render::map::{
-    distance_label, svg, GiKey, Map, MapArea, MapCell, MapCluster, Marker, SNAP_KEY,
+    areas_of, distance_label, svg, GiKey, Map, MapCell, MapCluster, Marker, SNAP_KEY,
 };
 use roxmltree::{Document, Node};
 
@@ -28,15 +28,7 @@ fn central_north(areas: &Areas) -> Map<'_> {
         id: "m".into(),
         title: "Central North BCU: Getis-Ord Gi* hot spots".into(),
         period: "Incidents reported 2024-01-01 to 2024-12-31".into(),
-        areas: areas
-            .areas()
-            .iter()
-            .map(|a| MapArea {
-                name: &a.name,
-                polygon: &a.polygon,
-                focus: &*a.bcu == "Central North",
-            })
-            .collect(),
+        areas: areas_of(areas, "Central North"),
         attribution: areas.attribution(),
         gi_key: GiKey::HotAndCold,
         cells: CLASSES
