@@ -77,6 +77,9 @@ fn most_frequent(counts: &BTreeMap<String, usize>) -> Option<String> {
     best.map(|(k, _)| k.clone())
 }
 
+/// A street's records and the spellings they use.
+type Street = (usize, BTreeMap<String, usize>);
+
 /// Where a group of incidents is: the borough most of them are placed in
 /// (else the one `areas` places `centre` in) and their [`NAMES`] most
 /// frequent streets.
@@ -87,7 +90,7 @@ pub fn whereabouts<'a>(
 ) -> Whereabouts {
     let mut boroughs: BTreeMap<String, usize> = BTreeMap::new();
     // Normalised street -> (records, spellings).
-    let mut streets: BTreeMap<String, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
+    let mut streets: BTreeMap<String, Street> = BTreeMap::new();
     for i in incidents {
         if let Some(a) = &i.area {
             *boroughs.entry(a.to_string()).or_default() += 1;
@@ -111,7 +114,7 @@ pub fn whereabouts<'a>(
             })
             .map(|p| areas.area(p.area).name.to_string())
     });
-    let mut ranked: Vec<(&String, &(usize, BTreeMap<String, usize>))> = streets.iter().collect();
+    let mut ranked: Vec<(&String, &Street)> = streets.iter().collect();
     ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
     let names = ranked
         .into_iter()
