@@ -513,9 +513,12 @@ impl Ord for Cell {
 /// use geo::{polygon, Coord};
 /// // An L shape: its centroid (about 3.6, 3.6) is outside it.
 /// let l = polygon![(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 2.), (x: 2., y: 2.), (x: 2., y: 10.), (x: 0., y: 10.)];
-/// let (p, d) = marac_render::map::pole_of_inaccessibility(&l, 0.01);
-/// assert!(d > 0.99 && d <= 1.0, "{d}");
-/// assert!(p.x <= 2.0 || p.y <= 2.0, "inside the L: {p:?}");
+/// let (p, d) = marac_render::map::pole_of_inaccessibility(&l, 0.001);
+/// // The largest circle inside touches both outer edges and the inner
+/// // corner (2, 2): radius 2√2 / (1 + √2).
+/// let r = 2.0 * 2f64.sqrt() / (1.0 + 2f64.sqrt());
+/// assert!((d - r).abs() < 0.002, "{d}");
+/// assert!((p.x - r).abs() < 0.01 && (p.y - r).abs() < 0.01, "inside the L: {p:?}");
 /// ```
 pub fn pole_of_inaccessibility(poly: &Polygon<f64>, precision: f64) -> (Coord<f64>, f64) {
     let Some(b) = finite_rect(poly.bounding_rect()) else {
