@@ -895,3 +895,43 @@ fn maps_are_refused_for_what_has_no_geometry_with_one_exact_line() {
         assert_eq!(r.stdout, "");
     }
 }
+
+#[test]
+fn a_map_of_other_areas_carries_their_own_attribution_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = std::fs::read_to_string(data("areas/two-towns.geojson")).unwrap();
+    let noted = plain.replacen(
+        "{\"type\": \"FeatureCollection\",",
+        "{\"type\": \"FeatureCollection\", \"attribution\": \"Boundaries © Riverside Council 2026\",",
+        1,
+    );
+    assert_ne!(noted, plain);
+    for (text, want) in [
+        (&noted, Some("Boundaries © Riverside Council 2026")),
+        (&plain, None),
+    ] {
+        let areas = dir.path().join("areas.geojson");
+        std::fs::write(&areas, text).unwrap();
+        let svg = on_fixture(&[
+            &["--areas", areas.to_str().unwrap()],
+            &[
+                "--method",
+                "repeat-locations",
+                "--bcu",
+                "RS",
+                "--format",
+                "svg",
+            ],
+        ]);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let lines = classed(&doc, "attribution")
+            .first()
+            .map(|a| texts(&a.children().collect::<Vec<_>>()).join(" "));
+        assert_eq!(lines.as_deref(), want);
+        assert_eq!(
+            texts(&classed(&doc, "borough-label")),
+            ["Northtown", "Southtown"]
+        );
+        assert!(!svg.contains("Ordnance Survey"), "not the London notice");
+    }
+}
