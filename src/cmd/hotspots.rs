@@ -9,13 +9,18 @@ use std::sync::Arc;
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
+use marac_geo::Areas;
 use marac_hotspot::{
-    dbscan, geojson as gj, gistar, kde, knox, pai, repeat, Event, GroupSummary, HotspotError,
+    dbscan, describe::whereabouts, geojson as gj, gistar, grid::Grid, kde, knox, pai, repeat,
+    Event, GroupSummary, HotspotError,
 };
 use marac_model::{Incident, IncidentKind, UNASSIGNED};
-use marac_render::hotspot::{self as hmd, date, f6, fp, r6, SNAP_CAVEAT};
+use marac_render::hotspot::{
+    self as hmd, date, f6, fp, r6, whereabouts_text, Section, SNAP_CAVEAT,
+};
+use marac_render::map::{self, GiKey, Map, MapCell, MapCluster, Marker, Surface};
 use marac_render::CsvDoc;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Map as JsonMap, Value};
 
 use crate::inputs::{load, load_areas, parse_date_flag};
 use crate::output::{emit, write_atomic};
@@ -132,7 +137,9 @@ struct Common {
     /// line, the default) or manhattan (|Δx| + |Δy|, the Near Repeat Calculator's default).
     #[arg(long, value_enum, value_name = "METRIC")]
     distance: Option<DistanceArg>,
-    /// Output format (default: geojson; md for near-repeat and eval).
+    /// Output format (default: geojson; md for near-repeat and eval). svg and html draw a map
+    /// (dbscan, gistar, kde, repeat-locations): svg one BCU's, html a page with each BCU's map
+    /// and table.
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// Write the result here instead of standard output.
@@ -194,6 +201,18 @@ enum Format {
     Md,
     /// JSON (near-repeat and eval; the same as geojson for the spatial methods).
     Json,
+    /// A map of one BCU (SVG): borough outlines and names, key, scale bar, north arrow,
+    /// attribution.
+    Svg,
+    /// A self-contained HTML page: each BCU's map and table.
+    Html,
+}
+
+impl Format {
+    /// Whether the format is a map.
+    fn is_map(self) -> bool {
+        matches!(self, Format::Svg | Format::Html)
+    }
 }
 
 /// The incidents of one BCU that count: with coordinates, in input order.
@@ -284,8 +303,7 @@ fn prepare<'a>(
     Ok(sets)
 }
 
-fn bcu_list(c: &Common) -> Result<Vec<Arc<str>>> {
-    let areas = load_areas(c.input.areas.as_deref())?;
+fn bcu_list(c: &Common, areas: &Areas) -> Result<Vec<Arc<str>>> {
     if c.bcu.trim().eq_ignore_ascii_case("all") {
         return Ok(areas.bcus().iter().map(|b| b.name.clone()).collect());
     }
@@ -309,7 +327,7 @@ fn bcu_list(c: &Common) -> Result<Vec<Arc<str>>> {
     }
 }
 
-fn props(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+fn props(pairs: Vec<(&str, Value)>) -> JsonMap<String, Value> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
@@ -327,7 +345,7 @@ fn run_method(method: Method, c: Common, quiet: bool) -> Result<u8> {
         Method::NearRepeat => Format::Md,
         _ => Format::Geojson,
     });
-    if method == Method::NearRepeat && format == Format::Geojson {
+    if method == Method::NearRepeat && (format == Format::Geojson || format.is_map()) {
         return Err(input_error(
             "near-repeat has no geometry: use --format md, csv or json",
         ));
@@ -346,15 +364,21 @@ fn run_method(method: Method, c: Common, quiet: bool) -> Result<u8> {
             "--confidence is for --significant-only (--method gistar)",
         ));
     }
-    let bcus = bcu_list(&c)?;
+    let areas = load_areas(c.input.areas.as_deref())?;
+    let bcus = bcu_list(&c, &areas)?;
+    if format == Format::Svg && bcus.len() != 1 {
+        return Err(input_error(
+            "--format svg draws one BCU's map: give --bcu NAME, or use --format html for a page with every BCU's map",
+        ));
+    }
     let ingest = load(&c.input, None, quiet)?;
     let sets = prepare(&c, &ingest.incidents, &bcus, c.since, c.until, quiet)?;
     let stage = crate::progress::Progress::stage(quiet, "finding hotspots");
     let text = match method {
-        Method::Dbscan => run_dbscan(&c, &sets, format)?,
-        Method::Gistar => run_gistar(&c, &sets, format)?,
-        Method::Kde => run_kde(&c, &sets, format)?,
-        Method::RepeatLocations => run_repeat(&c, &sets, format, quiet)?,
+        Method::Dbscan => run_dbscan(&c, &sets, format, &areas)?,
+        Method::Gistar => run_gistar(&c, &sets, format, &areas)?,
+        Method::Kde => run_kde(&c, &sets, format, &areas)?,
+        Method::RepeatLocations => run_repeat(&c, &sets, format, &areas, quiet)?,
         Method::NearRepeat => run_knox(&c, &sets, format)?,
     };
     stage.finish();
@@ -362,53 +386,186 @@ fn run_method(method: Method, c: Common, quiet: bool) -> Result<u8> {
     Ok(0)
 }
 
+/// The filters of a run, for its reports.
+fn filters(c: &Common) -> hmd::Filters<'_> {
+    hmd::Filters {
+        kinds: &c.kinds,
+        since: c.since,
+        until: c.until,
+    }
+}
+
 /// The report's title and filters in Markdown.
 fn md_header(title: &str, c: &Common) -> String {
-    hmd::header(
-        title,
-        &hmd::Filters {
-            kinds: &c.kinds,
-            since: c.since,
-            until: c.until,
-        },
-    )
+    hmd::header(title, &filters(c))
+}
+
+/// Where some incidents are, in words (see `marac_hotspot::describe`).
+fn where_text<'a>(
+    incidents: impl IntoIterator<Item = &'a Incident>,
+    centre: [f64; 2],
+    areas: &Areas,
+) -> String {
+    let w = whereabouts(incidents, centre, areas);
+    whereabouts_text(w.borough.as_deref(), &w.names)
+}
+
+/// Where some of a BCU's incidents (`members`, indices in the set) are.
+fn members_where(set: &BcuSet<'_>, members: &[usize], centre: [f64; 2], areas: &Areas) -> String {
+    where_text(members.iter().map(|&i| set.incidents[i]), centre, areas)
+}
+
+/// The incidents of a BCU in each cell of a grid.
+fn cell_members<'a>(grid: &Grid, set: &BcuSet<'a>) -> HashMap<usize, Vec<&'a Incident>> {
+    let mut cells: HashMap<usize, Vec<&Incident>> = HashMap::new();
+    for (inc, e) in set.incidents.iter().zip(&set.events) {
+        if let Some(i) = grid.cell_of(e.xy()) {
+            cells.entry(i).or_default().push(inc);
+        }
+    }
+    cells
+}
+
+/// The Markdown and map outputs of a spatial method: a section per BCU
+/// and, for `--format svg|html`, its map.
+struct Report<'a> {
+    title: String,
+    c: &'a Common,
+    format: Format,
+    areas: &'a Areas,
+    parts: Vec<(Section, String)>,
+    caveat: bool,
+}
+
+impl<'a> Report<'a> {
+    fn new(title: String, c: &'a Common, format: Format, areas: &'a Areas) -> Self {
+        Report {
+            title,
+            c,
+            format,
+            areas,
+            parts: Vec::new(),
+            caveat: false,
+        }
+    }
+
+    /// Adds a BCU's section and, when the format is a map, the map that
+    /// `layers` fills in on the BCU's base map.
+    fn push<'m>(&mut self, set: &BcuSet<'_>, section: Section, layers: impl FnOnce(&mut Map<'m>))
+    where
+        'a: 'm,
+    {
+        let svg = if self.format.is_map() {
+            let id = if self.format == Format::Svg {
+                "map".to_string()
+            } else {
+                format!("map-{}", self.parts.len() + 1)
+            };
+            let areas: &'m Areas = self.areas;
+            let mut m = Map {
+                id,
+                title: format!("{}: {}", set.name, self.title),
+                period: period(self.c, set),
+                areas: map::areas_of(areas, &set.name),
+                attribution: areas.attribution(),
+                ..Map::default()
+            };
+            layers(&mut m);
+            map::svg(&m)
+        } else {
+            String::new()
+        };
+        self.parts.push((section, svg));
+    }
+
+    /// The report in its format (Markdown, SVG or HTML).
+    fn into_bytes(self) -> Vec<u8> {
+        match self.format {
+            Format::Svg => {
+                let mut svg = self
+                    .parts
+                    .into_iter()
+                    .next()
+                    .map(|p| p.1)
+                    .unwrap_or_default();
+                svg.push('\n');
+                svg.into_bytes()
+            }
+            Format::Html => {
+                hmd::html_page(&self.title, &filters(self.c), &self.parts, self.caveat).into_bytes()
+            }
+            _ => {
+                let mut md = md_header(&self.title, self.c);
+                for (section, _) in &self.parts {
+                    section.markdown(&mut md);
+                }
+                if self.caveat {
+                    hmd::snap_caveat(&mut md);
+                }
+                md.into_bytes()
+            }
+        }
+    }
+}
+
+/// The period a BCU's map shows: the `--since` and `--until` given, else
+/// the first and last report dates of its incidents.
+fn period(c: &Common, set: &BcuSet<'_>) -> String {
+    let first = c.since.or(set.events.iter().map(|e| e.date).min());
+    let last = c.until.or(set.events.iter().map(|e| e.date).max());
+    let kinds = if c.kinds.is_empty() {
+        "Incidents".to_string()
+    } else {
+        format!("Incidents of kinds {}", c.kinds.join(", "))
+    };
+    match (first, last) {
+        (Some(a), Some(b)) => format!("{kinds} reported {a} to {b}"),
+        _ => "No incidents with coordinates".to_string(),
+    }
 }
 
 /// The output in the chosen format, from the method's GeoJSON features, CSV
-/// and Markdown.
-fn formatted(format: Format, features: Vec<Value>, csv: CsvDoc, md: String) -> Result<Vec<u8>> {
-    formatted_with(format, &Map::new(), features, csv, md)
+/// and report.
+fn formatted(
+    format: Format,
+    features: Vec<Value>,
+    csv: CsvDoc,
+    report: Report<'_>,
+) -> Result<Vec<u8>> {
+    formatted_with(format, &JsonMap::new(), features, csv, report)
 }
 
 /// [`formatted`], with foreign members of the GeoJSON FeatureCollection.
 fn formatted_with(
     format: Format,
-    members: &Map<String, Value>,
+    members: &JsonMap<String, Value>,
     features: Vec<Value>,
     csv: CsvDoc,
-    md: String,
+    report: Report<'_>,
 ) -> Result<Vec<u8>> {
     Ok(match format {
         Format::Geojson | Format::Json => {
             gj::feature_collection_with(members, features).into_bytes()
         }
         Format::Csv => csv.finish()?,
-        Format::Md => md.into_bytes(),
+        Format::Md | Format::Svg | Format::Html => report.into_bytes(),
     })
 }
 
-fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
+fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format, areas: &Areas) -> Result<Vec<u8>> {
     let mut features = Vec::new();
     let mut labels_doc = CsvDoc::new(&["incident_id", "cluster"])?;
     let mut csv = CsvDoc::new(&[
         "bcu", "cluster", "count", "kinds", "first", "last", "x", "y",
     ])?;
-    let mut md = md_header(
-        &format!(
+    let mut report = Report::new(
+        format!(
             "DBSCAN clusters (eps {} m, min points {})",
             c.eps, c.min_points
         ),
         c,
+        format,
+        areas,
     );
     let mut offset = 0i32;
     for set in sets {
@@ -420,14 +577,30 @@ fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
             labels_doc.row([inc.id.clone(), g.to_string()])?;
         }
         let noise = labels.iter().filter(|&&l| l < 0).count();
-        hmd::dbscan_bcu(
-            &mut md,
+        let wheres: Vec<String> = clusters
+            .iter()
+            .map(|cl| members_where(set, &cl.members, cl.centroid, areas))
+            .collect();
+        let section = hmd::dbscan_bcu(
             &set.name,
             set.events.len(),
             &clusters,
             offset,
             noise,
+            &wheres,
         );
+        report.push(set, section, |m| {
+            m.clusters = clusters
+                .iter()
+                .map(|cl| MapCluster {
+                    number: cl.id + offset,
+                    hull: cl.hull.clone(),
+                })
+                .collect();
+            if clusters.is_empty() {
+                m.note = Some("No clusters.".into());
+            }
+        });
         for cl in &clusters {
             let id = cl.id + offset;
             let s = &cl.summary;
@@ -450,18 +623,20 @@ fn run_dbscan(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
     if let Some(p) = &c.labels {
         write_atomic(p, &labels_doc.finish()?)?;
     }
-    formatted(format, features, csv, md)
+    formatted(format, features, csv, report)
 }
 
-fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
+fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format, areas: &Areas) -> Result<Vec<u8>> {
     let mut features = Vec::new();
     let mut csv = CsvDoc::new(&["bcu", "x", "y", "count", "gi_z", "p", "class"])?;
-    let mut md = md_header(
-        &format!(
+    let mut report = Report::new(
+        format!(
             "Getis-Ord Gi* hot spots ({} m cells, {} m band, FDR corrected)",
             c.cell, c.band
         ),
         c,
+        format,
+        areas,
     );
     // --significant-only: the lowest confidence a written cell has.
     let floor = c
@@ -470,17 +645,28 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
     let (mut cells, mut written) = (0usize, 0usize);
     for set in sets {
         if set.events.is_empty() {
-            hmd::no_incidents(&mut md, &set.name);
+            report.push(set, hmd::no_incidents(&set.name), |m| {
+                m.gi_key = GiKey::HotAndCold;
+            });
             continue;
         }
         let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
         let g = gistar::gi_star(&xy, c.cell, c.band).map_err(lib_err)?;
         cells += g.cells.len();
+        let mut drawn = Vec::new();
         for cell in &g.cells {
             if floor.is_some_and(|f| !cell.class.significant_at(f)) {
                 continue;
             }
             written += 1;
+            if cell.class.confidence().is_some() {
+                drawn.push(MapCell {
+                    x: cell.x,
+                    y: cell.y,
+                    size: c.cell,
+                    class: cell.class,
+                });
+            }
             if matches!(format, Format::Geojson | Format::Json) {
                 let p = props(vec![
                     ("bcu", json!(&*set.name)),
@@ -505,9 +691,20 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
                 ])?;
             }
         }
-        hmd::gistar_bcu(&mut md, &set.name, set.events.len(), &g);
+        let members = cell_members(&g.grid, set);
+        let section = hmd::gistar_bcu(&set.name, set.events.len(), &g, |cell| {
+            let m = members.get(&cell.index).map(Vec::as_slice).unwrap_or(&[]);
+            where_text(m.iter().copied(), [cell.x, cell.y], areas)
+        });
+        report.push(set, section, |m| {
+            m.gi_key = GiKey::HotAndCold;
+            if drawn.is_empty() {
+                m.note = Some("No significant hot or cold spots.".into());
+            }
+            m.cells = drawn;
+        });
     }
-    let mut members = Map::new();
+    let mut members = JsonMap::new();
     if let Some(f) = floor {
         members.insert(
             "marac".into(),
@@ -523,22 +720,24 @@ fn run_gistar(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>
             }),
         );
     }
-    formatted_with(format, &members, features, csv, md)
+    formatted_with(format, &members, features, csv, report)
 }
 
-fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
+fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format, areas: &Areas) -> Result<Vec<u8>> {
     let mut features = Vec::new();
     let mut csv = CsvDoc::new(&["bcu", "x", "y", "density_per_km2", "bandwidth_m"])?;
-    let mut md = md_header(
-        &format!(
+    let mut report = Report::new(
+        format!(
             "Quartic kernel density ({} m cells, incidents per km²)",
             c.cell
         ),
         c,
+        format,
+        areas,
     );
     for set in sets {
         if set.events.is_empty() {
-            hmd::no_incidents(&mut md, &set.name);
+            report.push(set, hmd::no_incidents(&set.name), |_| {});
             continue;
         }
         let xy: Vec<[f64; 2]> = set.events.iter().map(Event::xy).collect();
@@ -557,8 +756,7 @@ fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
                     f6(k.density[i]),
                     format!("{bw}"),
                 ])?,
-                Format::Md => {}
-                _ => features.push(gj::polygon_feature(
+                Format::Geojson | Format::Json => features.push(gj::polygon_feature(
                     &k.grid.square(i),
                     props(vec![
                         ("bcu", json!(&*set.name)),
@@ -568,14 +766,31 @@ fn run_kde(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
                         ("bandwidth_m", json!(bw)),
                     ]),
                 )),
+                _ => {}
             }
         }
-        hmd::kde_bcu(&mut md, &set.name, set.events.len(), &k, &cells);
+        let members = cell_members(&k.grid, set);
+        let section = hmd::kde_bcu(&set.name, set.events.len(), &k, &cells, |i| {
+            let m = members.get(&i).map(Vec::as_slice).unwrap_or(&[]);
+            where_text(m.iter().copied(), k.grid.centre(i), areas)
+        });
+        report.push(set, section, |m| {
+            m.surface = Some(Surface {
+                grid: &k.grid,
+                values: &k.density,
+            });
+        });
     }
-    formatted(format, features, csv, md)
+    formatted(format, features, csv, report)
 }
 
-fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> Result<Vec<u8>> {
+fn run_repeat(
+    c: &Common,
+    sets: &[BcuSet<'_>],
+    format: Format,
+    areas: &Areas,
+    quiet: bool,
+) -> Result<Vec<u8>> {
     let mut features = Vec::new();
     let mut csv = CsvDoc::new(&[
         "bcu",
@@ -588,28 +803,38 @@ fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> R
         "x",
         "y",
     ])?;
-    let mut md = md_header(
-        &format!("Repeat locations (at least {} incidents)", c.min),
+    let mut report = Report::new(
+        format!("Repeat locations (at least {} incidents)", c.min),
         c,
+        format,
+        areas,
     );
-    let mut any_snap = false;
     for set in sets {
-        let keys: Vec<repeat::PlaceKey> = set
-            .incidents
-            .iter()
-            .map(|i| {
-                repeat::place_key(i).unwrap_or_else(|| repeat::PlaceKey {
-                    key: format!("id:{}", i.id),
-                    alt: None,
-                    label: String::new(),
-                    snap: false,
-                })
-            })
-            .collect();
+        let keys: Vec<repeat::PlaceKey> = set.incidents.iter().map(|i| place_key(i)).collect();
         let places = repeat::repeat_locations(&keys, &set.events, c.min);
-        hmd::repeat_bcu(&mut md, &set.name, set.events.len(), &places);
+        let wheres: Vec<String> = places
+            .iter()
+            .map(|pl| members_where(set, &pl.members, pl.centroid, areas))
+            .collect();
+        let section = hmd::repeat_bcu(&set.name, set.events.len(), &places, &wheres);
+        report.push(set, section, |m| {
+            m.markers = places
+                .iter()
+                .enumerate()
+                .map(|(i, pl)| Marker {
+                    number: i + 1,
+                    x: pl.centroid[0],
+                    y: pl.centroid[1],
+                    snap: pl.snap_point,
+                    title: format!("{}: {} incidents", pl.label, pl.summary.count),
+                })
+                .collect();
+            if places.is_empty() {
+                m.note = Some("No repeat locations.".into());
+            }
+        });
         for pl in &places {
-            any_snap |= pl.snap_point;
+            report.caveat |= pl.snap_point;
             let s = &pl.summary;
             let mut p = vec![
                 ("bcu", json!(&*set.name)),
@@ -631,13 +856,21 @@ fn run_repeat(c: &Common, sets: &[BcuSet<'_>], format: Format, quiet: bool) -> R
             ])?;
         }
     }
-    if any_snap {
-        hmd::snap_caveat(&mut md);
-        if !quiet {
-            eprintln!("marac: hotspots: caveat: {SNAP_CAVEAT}");
-        }
+    if report.caveat && !quiet {
+        eprintln!("marac: hotspots: caveat: {SNAP_CAVEAT}");
     }
-    formatted(format, features, csv, md)
+    formatted(format, features, csv, report)
+}
+
+/// The place of an incident for repeat locations; an incident without one
+/// is a place of its own.
+fn place_key(i: &Incident) -> repeat::PlaceKey {
+    repeat::place_key(i).unwrap_or_else(|| repeat::PlaceKey {
+        key: format!("id:{}", i.id),
+        alt: None,
+        label: String::new(),
+        snap: false,
+    })
 }
 
 fn run_knox(c: &Common, sets: &[BcuSet<'_>], format: Format) -> Result<Vec<u8>> {
@@ -766,12 +999,12 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
         ));
     }
     let format = c.format.unwrap_or(Format::Md);
-    if format == Format::Geojson {
+    if format == Format::Geojson || format.is_map() {
         return Err(input_error(
             "hotspots eval has no geometry: use --format md, json or csv",
         ));
     }
-    let bcus = bcu_list(c)?;
+    let bcus = bcu_list(c, &load_areas(c.input.areas.as_deref())?)?;
     let ingest = load(&c.input, None, quiet)?;
     let sets = prepare(
         c,
@@ -814,12 +1047,7 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
         for (inc, ev) in set.incidents.iter().zip(&set.events) {
             if ev.date <= e.train_until {
                 train.push(*ev);
-                train_keys.push(repeat::place_key(inc).unwrap_or_else(|| repeat::PlaceKey {
-                    key: format!("id:{}", inc.id),
-                    alt: None,
-                    label: String::new(),
-                    snap: false,
-                }));
+                train_keys.push(place_key(inc));
             } else {
                 test.push(*ev);
             }

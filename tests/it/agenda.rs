@@ -245,7 +245,7 @@ fn headless(
     browser: &Path,
     profile: &Path,
     port: u16,
-    action: &str,
+    actions: &[&str],
     page: &Path,
 ) -> std::process::Output {
     std::process::Command::new(browser)
@@ -262,11 +262,49 @@ fn headless(
             &format!("--user-data-dir={}", profile.display()),
             &format!("--proxy-server=http://127.0.0.1:{port}"),
             "--proxy-bypass-list=<-loopback>",
-            action,
-            &format!("file://{}", page.display()),
         ])
+        .args(actions)
+        .arg(format!("file://{}", page.display()))
         .output()
         .unwrap()
+}
+
+/// Pixels of a screenshot by what they show.
+#[derive(Debug, Default)]
+struct MapPixels {
+    /// The fill of the BCU's boroughs (#f6f1e1).
+    borough: usize,
+    /// The fill of neighbouring boroughs (#e2e2e2).
+    neighbour: usize,
+    /// Near black: outlines, text.
+    dark: usize,
+}
+
+/// Counts a PNG's pixels by kind, and its distinct colours.
+fn map_pixels(path: &Path) -> (MapPixels, usize) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let step = match info.color_type {
+        png::ColorType::Rgba => 4,
+        png::ColorType::Rgb => 3,
+        other => panic!("screenshot colour type {other:?}"),
+    };
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    let mut counts = MapPixels::default();
+    let mut colours = std::collections::BTreeSet::new();
+    for px in buf[..info.buffer_size()].chunks(step) {
+        let rgb = (px[0], px[1], px[2]);
+        colours.insert(rgb);
+        match rgb {
+            (246, 241, 225) => counts.borough += 1,
+            (226, 226, 226) => counts.neighbour += 1,
+            (r, g, b) if r < 60 && g < 60 && b < 60 => counts.dark += 1,
+            _ => {}
+        }
+    }
+    (counts, colours.len())
 }
 
 /// The HTML pack opened by headless Chromium: it renders (PDF and DOM), the
@@ -307,7 +345,7 @@ fn html_pack_renders_in_a_real_browser_without_requests() {
         &browser,
         &profile,
         proxy.port,
-        &format!("--print-to-pdf={}", pdf.display()),
+        &[&format!("--print-to-pdf={}", pdf.display())],
         &html,
     );
     assert!(
@@ -320,14 +358,53 @@ fn html_pack_renders_in_a_real_browser_without_requests() {
         bytes.starts_with(b"%PDF") && bytes.len() > 5_000,
         "printed to PDF"
     );
-    let dom = headless(&browser, &profile, proxy.port, "--dump-dom", &html);
+    let dom = headless(&browser, &profile, proxy.port, &["--dump-dom"], &html);
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(
         dom.contains("<svg") && dom.contains("id=\"map\""),
         "the map is in the rendered page"
     );
-    assert!(dom.contains("class=\"area\""), "borough outlines are drawn");
+    assert!(
+        dom.contains("class=\"borough\""),
+        "borough outlines are drawn"
+    );
+    assert!(dom.contains("class=\"borough-label\""), "and named");
     assert!(dom.contains("OFFICIAL-SENSITIVE"));
+    // A screenshot of the whole pack (a window taller than the page; the
+    // headless screenshot of the page opened at #map comes out white): the
+    // map is drawn, not blank: the BCU's boroughs in their fill (a colour
+    // nothing else in the pack has), the neighbours in grey, outlines,
+    // names and the key in many shades.
+    let shot = dir.path().join("map.png");
+    let taken = headless(
+        &browser,
+        &profile,
+        proxy.port,
+        &[
+            "--hide-scrollbars",
+            "--window-size=1000,4000",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &html,
+    );
+    assert!(
+        taken.status.success(),
+        "{}",
+        String::from_utf8_lossy(&taken.stderr)
+    );
+    let (pixels, distinct) = map_pixels(&shot);
+    assert!(
+        pixels.borough > 50_000,
+        "the BCU's boroughs fill the screenshot: {} pixels",
+        pixels.borough
+    );
+    assert!(
+        pixels.neighbour > 20_000,
+        "neighbours: {}",
+        pixels.neighbour
+    );
+    assert!(pixels.dark > 2_000, "outlines and text: {}", pixels.dark);
+    assert!(distinct > 50, "{distinct} colours");
     assert_eq!(
         proxy.page_requests(),
         Vec::<String>::new(),
@@ -342,7 +419,7 @@ fn html_pack_renders_in_a_real_browser_without_requests() {
     )
     .unwrap();
     let proxy = RecordingProxy::start();
-    let _ = headless(&browser, &profile, proxy.port, "--dump-dom", &control);
+    let _ = headless(&browser, &profile, proxy.port, &["--dump-dom"], &control);
     let seen = proxy.page_requests();
     assert!(
         seen.iter().any(|l| l.contains("marac-canary.example")),

@@ -3,6 +3,8 @@
 //! 15 m near Kentish Town), 3 lone incidents, 3 at one address (12 Acacia
 //! Road, NW1 8ZZ, written three ways) and 2 without coordinates.
 
+use std::collections::BTreeSet;
+
 use serde_json::json;
 
 use crate::util::{data, marac, run};
@@ -219,9 +221,9 @@ fn repeat_locations_join_spellings_of_one_address() {
     assert!(lines[1].starts_with("Central North,\"12 Acacia Rd, NW1 8ZZ\",3,asb:2;dispute:1,2024-04-15,2024-06-15,false,"), "{out}");
 }
 
-#[test]
-fn police_uk_snap_points_are_flagged_with_the_caveat() {
-    let (out, err) = ok(&[
+/// Repeat locations (2 incidents or more) of the data.police.uk sample.
+fn police_uk_repeat(extra: &[&str]) -> (String, String) {
+    let mut args = vec![
         "hotspots",
         "police-uk/2017-02-sample-street.csv",
         "--profile",
@@ -230,9 +232,14 @@ fn police_uk_snap_points_are_flagged_with_the_caveat() {
         "repeat-locations",
         "--min",
         "2",
-        "--format",
-        "md",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    ok(&args)
+}
+
+#[test]
+fn police_uk_snap_points_are_flagged_with_the_caveat() {
+    let (out, err) = police_uk_repeat(&["--format", "md"]);
     assert!(out.contains("| yes |"), "{out}");
     assert!(out.contains("snap point"), "{out}");
     assert!(err.contains("anonymised snap points"), "{err}");
@@ -407,8 +414,8 @@ fn bad_flags_exit_2() {
 
 #[test]
 fn output_is_byte_identical_with_one_or_two_threads() {
-    let runs: [&[&str]; 7] = [
-        &["--method", "dbscan", "--eps", "30", "--min-points", "3"],
+    let runs: [&[&str]; 11] = [
+        DBSCAN,
         &["--method", "gistar", "--cell", "250", "--band", "500"],
         &[
             "--method",
@@ -438,6 +445,18 @@ fn output_is_byte_identical_with_one_or_two_threads() {
             "manhattan",
             "--format",
             "json",
+        ],
+        // Maps.
+        &["--method", "gistar", "--format", "svg", "--bcu", "CN"],
+        &["--method", "kde", "--cell", "100", "--format", "html"],
+        &[DBSCAN, &["--format", "html"]].concat(),
+        &[
+            "--method",
+            "repeat-locations",
+            "--format",
+            "svg",
+            "--bcu",
+            "CN",
         ],
     ];
     for extra in runs {
@@ -648,4 +667,271 @@ fn near_repeat_manhattan_matches_a_plain_knox_count_cell_for_cell() {
     assert_eq!(lines[0], "bcu,distance,space_band,space_min_m,space_min_inclusive,space_max_m,space_max_inclusive,time_band,time_min_days,time_max_days,observed,expected,knox_ratio,p");
     assert!(lines[5].starts_with("Central North,manhattan,more than 0 m and at most 100 m (Manhattan),0,false,100,true,0 to 7 days (inclusive),0,7,"), "{csv}");
     assert!(lines[20].starts_with("Central North,manhattan,more than 400 m (Manhattan),400,false,,,more than 30 days,31,,"), "{csv}");
+}
+
+/// DBSCAN as the fixture's tests run it.
+const DBSCAN: &[&str] = &["--method", "dbscan", "--eps", "30", "--min-points", "3"];
+
+/// `marac hotspots` on the fixture: standard output.
+fn on_fixture(parts: &[&[&str]]) -> String {
+    let args: Vec<&str> = [&["hotspots", FIXTURE][..]]
+        .iter()
+        .chain(parts)
+        .flat_map(|p| p.iter().copied())
+        .collect();
+    ok(&args).0
+}
+
+/// A map of the fixture's Central North.
+fn map_of(method: &str, extra: &[&str]) -> String {
+    on_fixture(&[
+        &["--method", method, "--bcu", "CN", "--format", "svg"],
+        extra,
+    ])
+}
+
+fn classed<'a, 'i>(doc: &'a roxmltree::Document<'i>, class: &str) -> Vec<roxmltree::Node<'a, 'i>> {
+    doc.descendants()
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.split(' ').any(|k| k == class))
+        })
+        .collect()
+}
+
+fn texts(nodes: &[roxmltree::Node<'_, '_>]) -> Vec<String> {
+    nodes
+        .iter()
+        .map(|n| {
+            n.descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn svg_maps_have_every_element_for_each_method_with_geometry() {
+    for (method, extra, title) in [
+        (
+            "gistar",
+            &["--cell", "100", "--band", "200"][..],
+            "Central North: Getis-Ord Gi* hot spots (100 m cells, 200 m band, FDR corrected)",
+        ),
+        (
+            "dbscan",
+            &["--eps", "30", "--min-points", "3"],
+            "Central North: DBSCAN clusters (eps 30 m, min points 3)",
+        ),
+        (
+            "kde",
+            &["--cell", "100"],
+            "Central North: Quartic kernel density (100 m cells, incidents per km²)",
+        ),
+        (
+            "repeat-locations",
+            &[],
+            "Central North: Repeat locations (at least 3 incidents)",
+        ),
+    ] {
+        let svg = map_of(method, extra);
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{method}: {e}"));
+        assert_eq!(texts(&classed(&doc, "title")), [title]);
+        assert_eq!(
+            texts(&classed(&doc, "period")),
+            ["Incidents reported 2024-02-01 to 2024-06-15"],
+            "{method}"
+        );
+        for class in ["legend", "scale-bar", "north-arrow", "bcu"] {
+            assert_eq!(classed(&doc, class).len(), 1, "{method}: {class}");
+        }
+        let attribution = texts(
+            &classed(&doc, "attribution")[0]
+                .children()
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(attribution.join(" "), marac_geo::LONDON_ATTRIBUTION);
+        let names = texts(&classed(&doc, "borough-label"));
+        assert!(
+            names.contains(&"Camden".to_string()) && names.contains(&"Islington".to_string()),
+            "{names:?}"
+        );
+        assert_eq!(
+            names.len(),
+            classed(&doc, "borough").len(),
+            "every borough drawn is named"
+        );
+    }
+}
+
+#[test]
+fn gistar_map_draws_each_significant_cell_with_its_class() {
+    let svg = map_of("gistar", &["--cell", "100", "--band", "200"]);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let csv = on_fixture(&[
+        &["--method", "gistar", "--cell", "100", "--band", "200"],
+        &["--bcu", "CN", "--format", "csv"],
+    ]);
+    let mut want: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().to_string())
+        .filter(|c| c != "not_significant")
+        .collect();
+    let mut got: Vec<String> = classed(&doc, "cell")
+        .iter()
+        .map(|n| n.attribute("class").unwrap()["cell ".len()..].to_string())
+        .collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got.len(), 20, "the 20 significant cells");
+    assert_eq!(got, want);
+}
+
+#[test]
+fn dbscan_and_repeat_maps_number_what_the_table_numbers() {
+    let svg = on_fixture(&[DBSCAN, &["--bcu", "CN", "--format", "svg"]]);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let numbers: Vec<&str> = classed(&doc, "cluster")
+        .iter()
+        .map(|n| n.attribute("data-cluster").unwrap())
+        .collect();
+    assert_eq!(numbers, ["0", "1", "2"]);
+    assert_eq!(texts(&classed(&doc, "cluster-label")), ["0", "1", "2"]);
+    let md = on_fixture(&[DBSCAN, &["--bcu", "CN", "--format", "md"]]);
+    assert!(
+        md.contains("| cluster | where | count | kinds | first | last |"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "| 2 | around Acacia Rd, Camden | 3 | asb:2;dispute:1 | 2024-04-15 | 2024-06-15 |"
+        ),
+        "{md}"
+    );
+
+    let svg = map_of("repeat-locations", &[]);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let markers = classed(&doc, "marker");
+    assert_eq!(markers.len(), 1);
+    assert_eq!(markers[0].attribute("data-row"), Some("1"));
+    let title: String = markers[0]
+        .children()
+        .find(|c| c.has_tag_name("title"))
+        .and_then(|t| t.text())
+        .unwrap()
+        .to_string();
+    assert_eq!(title, "1. 12 Acacia Rd, NW1 8ZZ: 3 incidents");
+    let md = on_fixture(&[&[
+        "--method",
+        "repeat-locations",
+        "--bcu",
+        "CN",
+        "--format",
+        "md",
+    ]]);
+    assert!(md.contains("| 1 | 12 Acacia Rd, NW1 8ZZ | around Acacia Rd, Camden | 3 | asb:2;dispute:1 | 2024-04-15 | 2024-06-15 | no |"), "{md}");
+}
+
+#[test]
+fn police_uk_snap_points_are_drawn_as_such() {
+    let (svg, _) = police_uk_repeat(&["--bcu", "City of London", "--format", "svg"]);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let snaps = classed(&doc, "snap");
+    assert!(!snaps.is_empty());
+    assert_eq!(
+        snaps.len(),
+        classed(&doc, "marker").len(),
+        "every place there is a snap point"
+    );
+    assert!(snaps
+        .iter()
+        .all(|m| !m.descendants().any(|d| d.has_tag_name("circle"))));
+    assert!(texts(&classed(&doc, "key"))
+        .contains(&"data.police.uk snap point, not an address".to_string()));
+}
+
+#[test]
+fn html_maps_every_bcu_on_one_page() {
+    let page = on_fixture(&[DBSCAN, &["--format", "html"]]);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("Content-Security-Policy"));
+    assert_eq!(
+        page.matches("<section>").count(),
+        13,
+        "12 BCUs and the City"
+    );
+    assert_eq!(page.matches("<svg ").count(), 13);
+    let ids: BTreeSet<&str> = page
+        .match_indices("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"")
+        .map(|(i, m)| {
+            let rest = &page[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(ids.len(), 13, "ids unique in the page: {ids:?}");
+    assert!(
+        page.contains("<td>around Acacia Rd, Camden</td>"),
+        "the table says where"
+    );
+}
+
+#[test]
+fn maps_are_refused_for_what_has_no_geometry_with_one_exact_line() {
+    for (args, line) in [
+        (&["hotspots", FIXTURE, "--method", "near-repeat", "--format", "svg"][..],
+         "marac: error: near-repeat has no geometry: use --format md, csv or json\n"),
+        (&["hotspots", FIXTURE, "--method", "near-repeat", "--format", "html"],
+         "marac: error: near-repeat has no geometry: use --format md, csv or json\n"),
+        (&["hotspots", FIXTURE, "--method", "gistar", "--format", "svg"],
+         "marac: error: --format svg draws one BCU's map: give --bcu NAME, or use --format html for a page with every BCU's map\n"),
+        (&["hotspots", "eval", FIXTURE, "--train-until", "2024-03-31", "--test-until", "2024-06-30", "--format", "svg"],
+         "marac: error: hotspots eval has no geometry: use --format md, json or csv\n"),
+    ] {
+        let r = run(args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert_eq!(r.stderr, line, "{args:?}");
+        assert_eq!(r.stdout, "");
+    }
+}
+
+#[test]
+fn a_map_of_other_areas_carries_their_own_attribution_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = std::fs::read_to_string(data("areas/two-towns.geojson")).unwrap();
+    let noted = plain.replacen(
+        "{\"type\": \"FeatureCollection\",",
+        "{\"type\": \"FeatureCollection\", \"attribution\": \"Boundaries © Riverside Council 2026\",",
+        1,
+    );
+    assert_ne!(noted, plain);
+    for (text, want) in [
+        (&noted, Some("Boundaries © Riverside Council 2026")),
+        (&plain, None),
+    ] {
+        let areas = dir.path().join("areas.geojson");
+        std::fs::write(&areas, text).unwrap();
+        let svg = on_fixture(&[
+            &["--areas", areas.to_str().unwrap()],
+            &[
+                "--method",
+                "repeat-locations",
+                "--bcu",
+                "RS",
+                "--format",
+                "svg",
+            ],
+        ]);
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let lines = classed(&doc, "attribution")
+            .first()
+            .map(|a| texts(&a.children().collect::<Vec<_>>()).join(" "));
+        assert_eq!(lines.as_deref(), want);
+        assert_eq!(
+            texts(&classed(&doc, "borough-label")),
+            ["Northtown", "Southtown"]
+        );
+        assert!(!svg.contains("Ordnance Survey"), "not the London notice");
+    }
 }

@@ -422,7 +422,10 @@ fn build_case(
 }
 
 /// Removes identifying detail: names, dates of birth, addresses, phones,
-/// postcodes below district level, summaries, repeat-location descriptions.
+/// postcodes below district level, summaries, repeat-location descriptions,
+/// and the street names that describe hot spots and repeat locations (a
+/// street name can come from a victim's home address: they are described
+/// by their borough only).
 /// Keeps case references, initials, risk, flags, kinds, dates and agencies.
 pub fn redact(mut pack: Pack) -> Pack {
     pack.redacted = true;
@@ -449,8 +452,12 @@ pub fn redact(mut pack: Pack) -> Pack {
         }
         c.decisions.clear();
     }
+    for h in &mut pack.hotspots {
+        h.location_names.clear();
+    }
     for r in &mut pack.repeat_locations {
         r.place = String::from("(redacted)");
+        r.location_names.clear();
         r.x = (r.x / 100.0).round() * 100.0;
         r.y = (r.y / 100.0).round() * 100.0;
     }

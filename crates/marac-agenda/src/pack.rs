@@ -323,6 +323,13 @@ pub struct Hotspot {
     pub count: u64,
     /// Cell size or cluster radius in metres, for drawing.
     pub size_m: f64,
+    /// The borough it is in (where most of its incidents are placed).
+    #[serde(default)]
+    pub borough: Option<String>,
+    /// The most frequent street names of its incidents' locations, most
+    /// frequent first (none in redacted packs).
+    #[serde(default)]
+    pub location_names: Vec<String>,
 }
 
 /// A place with repeated incidents.
@@ -344,4 +351,11 @@ pub struct RepeatLocation {
     pub last: NaiveDate,
     /// A data.police.uk snap point, not an address.
     pub snap_point: bool,
+    /// The borough it is in (where most of its incidents are placed).
+    #[serde(default)]
+    pub borough: Option<String>,
+    /// The most frequent street names of its incidents' locations, most
+    /// frequent first (none in redacted packs).
+    #[serde(default)]
+    pub location_names: Vec<String>,
 }

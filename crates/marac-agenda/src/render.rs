@@ -8,8 +8,10 @@
 
 use std::fmt::Write;
 
-use geo::MultiPolygon;
 use marac_render::escape::{html, md};
+use marac_render::hotspot::{whereabouts_text, HTML_CSP};
+use marac_render::map::{gi_class, svg as map_svg, GiKey, Map, MapArea, MapCell, Marker};
+use marac_render::table::Table;
 use marac_render::{CsvDoc, CsvError};
 
 use crate::pack::*;
@@ -164,46 +166,22 @@ pub fn markdown(p: &Pack) -> String {
     );
 
     let _ = writeln!(o, "## Hotspots and repeat locations\n");
-    if p.hotspots.is_empty() {
-        let _ = writeln!(o, "No significant hot spots.\n");
-    } else {
-        let _ = writeln!(o, "| method | class | easting | northing | incidents |\n| --- | --- | ---: | ---: | ---: |");
-        for h in &p.hotspots {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {:.0} | {:.0} | {} |",
-                md(&h.method),
-                md(&h.class),
-                h.x,
-                h.y,
-                h.count
-            );
+    let _ = writeln!(
+        o,
+        "ASB, disputes and hate incidents reported {} to {}; the HTML pack maps them.\n",
+        period_start(p),
+        m.as_of
+    );
+    for (heading, about, table) in place_tables(p) {
+        match table {
+            None => {
+                let _ = writeln!(o, "{about}\n");
+            }
+            Some(t) => {
+                let _ = writeln!(o, "### {heading}\n\n{}\n", md(about));
+                o.push_str(&t.markdown());
+            }
         }
-        o.push('\n');
-    }
-    if !p.repeat_locations.is_empty() {
-        let _ = writeln!(
-            o,
-            "| place | incidents | kinds | first | last |\n| --- | ---: | --- | --- | --- |"
-        );
-        for r in &p.repeat_locations {
-            let kinds: Vec<String> = r.kinds.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            let place = if r.snap_point {
-                format!("{} (snap point, not an address)", r.place)
-            } else {
-                r.place.clone()
-            };
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} |",
-                md(&place),
-                r.count,
-                md(&kinds.join(", ")),
-                r.first,
-                r.last
-            );
-        }
-        o.push('\n');
     }
     let f = &p.figures;
     let _ = writeln!(o, "## Figures for the period (365 days to {})\n", m.as_of);
@@ -384,118 +362,187 @@ fn case_list(p: &Pack) -> Result<Vec<u8>, CsvError> {
     doc.finish()
 }
 
-/// The map of one BCU: area outlines in BNG metres.
+/// What the pack's map is drawn on: the areas (the BCU's marked `focus`,
+/// the others drawn where they fall in the frame) and the attribution their
+/// licence asks for.
 #[derive(Debug, Clone, Default)]
-pub struct MapData {
-    /// Area name and outline.
-    pub areas: Vec<(String, MultiPolygon<f64>)>,
+pub struct MapData<'a> {
+    /// The areas, BNG metres.
+    pub areas: Vec<MapArea<'a>>,
+    /// The boundaries' attribution, written on the map.
+    pub attribution: Option<&'a str>,
 }
 
-/// An SVG map of the BCU with its hot spots and repeat locations.
-pub fn svg_map(p: &Pack, map: &MapData) -> String {
-    use geo::BoundingRect;
-    let mut min = (f64::MAX, f64::MAX);
-    let mut max = (f64::MIN, f64::MIN);
-    let mut grow = |x: f64, y: f64| {
-        min = (min.0.min(x), min.1.min(y));
-        max = (max.0.max(x), max.1.max(y));
+/// The first day of the period the pack's hot spots count (365 days to `as_of`).
+fn period_start(p: &Pack) -> chrono::NaiveDate {
+    p.meeting.as_of - chrono::Duration::days(365)
+}
+
+/// Where a hot spot or repeat location is, in words (coordinates when
+/// nothing else is known).
+fn whereabouts(borough: Option<&str>, names: &[String], x: f64, y: f64) -> String {
+    let w = whereabouts_text(borough, names);
+    if w.is_empty() {
+        format!("at {x:.0}, {y:.0}")
+    } else {
+        w
+    }
+}
+
+/// The place column of a repeat location: its label, flagged when it is a
+/// data.police.uk snap point.
+fn repeat_place(r: &RepeatLocation) -> String {
+    if r.snap_point {
+        format!("{} (snap point, not an address)", r.place)
+    } else {
+        r.place.clone()
+    }
+}
+
+/// The hot spot table.
+fn hotspot_table(p: &Pack) -> Table {
+    let mut t = Table::new(&[
+        ("where", false),
+        ("class", false),
+        ("incidents in cell", true),
+        ("cell centre (BNG)", false),
+    ]);
+    t.rows = p
+        .hotspots
+        .iter()
+        .map(|h| {
+            vec![
+                whereabouts(h.borough.as_deref(), &h.location_names, h.x, h.y),
+                h.class.clone(),
+                h.count.to_string(),
+                format!("{:.0}, {:.0}", h.x, h.y),
+            ]
+        })
+        .collect();
+    t
+}
+
+/// The repeat location table; row `n` is marker `n` on the map.
+fn repeat_table(p: &Pack) -> Table {
+    let mut t = Table::new(&[
+        ("#", true),
+        ("place", false),
+        ("where", false),
+        ("incidents", true),
+        ("kinds", false),
+        ("first", false),
+        ("last", false),
+    ]);
+    t.rows = p
+        .repeat_locations
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let kinds: Vec<String> = r.kinds.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            vec![
+                (i + 1).to_string(),
+                repeat_place(r),
+                whereabouts(r.borough.as_deref(), &r.location_names, r.x, r.y),
+                r.count.to_string(),
+                kinds.join(", "),
+                r.first.to_string(),
+                r.last.to_string(),
+            ]
+        })
+        .collect();
+    t
+}
+
+/// The tables under the map: heading, what the table lists (or that there
+/// is nothing, without a table).
+fn place_tables(p: &Pack) -> [(&'static str, &'static str, Option<Table>); 2] {
+    let part = |heading, none, about, table: Option<Table>| {
+        (heading, if table.is_some() { about } else { none }, table)
     };
-    for (_, mp) in &map.areas {
-        if let Some(r) = mp.bounding_rect() {
-            grow(r.min().x, r.min().y);
-            grow(r.max().x, r.max().y);
-        }
+    [
+        part(
+            "Repeat locations",
+            "No repeat locations (5 or more incidents).",
+            "5 or more incidents; # is the marker on the map.",
+            (!p.repeat_locations.is_empty()).then(|| repeat_table(p)),
+        ),
+        part(
+            "Hot spots",
+            "No significant hot spots.",
+            "Getis-Ord Gi* hot cells (250 m), most confident first.",
+            (!p.hotspots.is_empty()).then(|| hotspot_table(p)),
+        ),
+    ]
+}
+
+/// An SVG map of the BCU: its boroughs and their neighbours, the BCU's
+/// outline, the hot cells by confidence and the repeat locations numbered
+/// as in the pack's table (see [`marac_render::map`]).
+pub fn svg_map(p: &Pack, map: &MapData<'_>) -> String {
+    let mut notes = Vec::new();
+    if p.hotspots.is_empty() {
+        notes.push("No significant hot spots.");
     }
-    for h in &p.hotspots {
-        grow(h.x, h.y);
+    if p.repeat_locations.is_empty() {
+        notes.push("No repeat locations (5 or more incidents).");
     }
-    for r in &p.repeat_locations {
-        grow(r.x, r.y);
-    }
-    if min.0 > max.0 {
-        min = (0.0, 0.0);
-        max = (1000.0, 1000.0);
-    }
-    let (w, h) = ((max.0 - min.0).max(1.0), (max.1 - min.1).max(1.0));
-    let scale = 600.0 / w.max(h);
-    let px = |x: f64| (x - min.0) * scale + 10.0;
-    let py = |y: f64| (max.1 - y) * scale + 10.0;
-    let (vw, vh) = (w * scale + 20.0, h * scale + 20.0);
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"map\" role=\"img\" viewBox=\"0 0 {vw:.0} {vh:.0}\" width=\"{vw:.0}\" height=\"{vh:.0}\"><title>{} BCU: hot spots and repeat locations</title>",
-        html(&p.meeting.bcu)
-    );
-    for (name, mp) in &map.areas {
-        let mut d = String::new();
-        for poly in &mp.0 {
-            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-                for (i, c) in ring.coords().enumerate() {
-                    let _ = write!(
-                        d,
-                        "{}{:.1},{:.1}",
-                        if i == 0 { "M" } else { "L" },
-                        px(c.x),
-                        py(c.y)
-                    );
-                }
-                d.push('Z');
-            }
-        }
-        let _ = write!(
-            o,
-            "<path class=\"area\" d=\"{d}\"><title>{}</title></path>",
-            html(name)
-        );
-    }
-    for hs in &p.hotspots {
-        let half = (hs.size_m * scale / 2.0).max(2.0);
-        let _ = write!(
-            o,
-            "<rect class=\"hot {}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{} {}: {} incidents</title></rect>",
-            html(&hs.class),
-            px(hs.x) - half,
-            py(hs.y) - half,
-            2.0 * half,
-            2.0 * half,
-            html(&hs.method),
-            html(&hs.class),
-            hs.count
-        );
-    }
-    for r in &p.repeat_locations {
-        let rad = 3.0 + (r.count as f64).sqrt();
-        let _ = write!(
-            o,
-            "<circle class=\"repeat\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"{:.1}\"><title>{} incidents{}</title></circle>",
-            px(r.x),
-            py(r.y),
-            rad,
-            r.count,
-            if r.snap_point { " (snap point)" } else { "" }
-        );
-    }
-    o.push_str("</svg>");
-    o
+    let m = Map {
+        id: "map".into(),
+        title: format!(
+            "{} BCU: hot spots (Gi*) and repeat locations",
+            p.meeting.bcu
+        ),
+        period: format!(
+            "ASB, disputes and hate incidents reported {} to {}",
+            period_start(p),
+            p.meeting.as_of
+        ),
+        areas: map.areas.clone(),
+        attribution: map.attribution,
+        gi_key: GiKey::Hot,
+        cells: p
+            .hotspots
+            .iter()
+            .map(|h| MapCell {
+                x: h.x,
+                y: h.y,
+                size: h.size_m,
+                class: gi_class(&h.class),
+            })
+            .collect(),
+        markers: p
+            .repeat_locations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Marker {
+                number: i + 1,
+                x: r.x,
+                y: r.y,
+                snap: r.snap_point,
+                title: format!("{}: {} incidents", repeat_place(r), r.count),
+            })
+            .collect(),
+        note: (!notes.is_empty()).then(|| notes.join(" ")),
+        ..Map::default()
+    };
+    map_svg(&m)
 }
 
 const CSS: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111}\
 .marking{font-weight:bold;text-align:center;letter-spacing:.1em;border:2px solid #000;padding:.2em}\
 table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #999;padding:.2em .4em;text-align:left;vertical-align:top}\
-.case{border-top:3px solid #333;margin-top:1.5em}.area{fill:#eef;stroke:#557;stroke-width:1}\
-.hot{fill:#d22;fill-opacity:.6}.repeat{fill:#f90;stroke:#730}.decisions{min-height:4em;border:1px dashed #777}\
+.case{border-top:3px solid #333;margin-top:1.5em}svg.map{max-width:100%;height:auto;break-inside:avoid}.decisions{min-height:4em;border:1px dashed #777}\
 @media print{body{margin:1cm}.case{break-before:page}.marking{position:fixed;top:0;left:0;right:0;background:#fff}\
 .footer{position:fixed;bottom:0;left:0;right:0;text-align:center;font-weight:bold}h1{margin-top:2.5em}}";
 
 /// The self-contained HTML pack: inline CSS and SVG, no external requests.
-pub fn html_pack(p: &Pack, map: &MapData) -> String {
-    let md_text = markdown_sections_html(p);
+pub fn html_pack(p: &Pack, map: &MapData<'_>) -> String {
+    let md_text = markdown_sections_html(p, map);
     let mut o = String::new();
     let _ = write!(
         o,
         "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"{HTML_CSP}\">\
 <title>{} — Community MARAC {} {}</title><style>{CSS}</style></head><body>\
 <div class=\"marking\">{}</div>",
         html(&p.marking),
@@ -504,7 +551,6 @@ pub fn html_pack(p: &Pack, map: &MapData) -> String {
         html(&p.marking)
     );
     o.push_str(&md_text);
-    let _ = write!(o, "<h2>Map</h2>{}", svg_map(p, map));
     let _ = writeln!(
         o,
         "<div class=\"footer\">{}</div></body></html>",
@@ -513,7 +559,7 @@ pub fn html_pack(p: &Pack, map: &MapData) -> String {
     o
 }
 
-fn markdown_sections_html(p: &Pack) -> String {
+fn markdown_sections_html(p: &Pack, map: &MapData<'_>) -> String {
     let mut o = String::new();
     let m = &p.meeting;
     let _ = write!(
@@ -584,7 +630,22 @@ fn markdown_sections_html(p: &Pack) -> String {
         p.no_safeguarding_referral.len(),
         html(&list_or(&p.no_safeguarding_referral, "None."))
     );
-    let _ = write!(o, "<h2>Hotspots and repeat locations</h2><p>{} hot spots, {} repeat locations (see the map).</p>", p.hotspots.len(), p.repeat_locations.len());
+    let _ = write!(
+        o,
+        "<h2>Hotspots and repeat locations</h2>{}",
+        svg_map(p, map)
+    );
+    for (heading, about, table) in place_tables(p) {
+        match table {
+            None => {
+                let _ = write!(o, "<p>{}</p>", html(about));
+            }
+            Some(t) => {
+                let _ = write!(o, "<h3>{heading}</h3><p>{}</p>", html(about));
+                o.push_str(&t.html(&heading.to_lowercase().replace(' ', "-")));
+            }
+        }
+    }
     let kinds: Vec<String> = f.by_kind.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let _ = write!(o, "<h2>Figures for the period</h2><p>{} incidents; {} victims; {} MARAC-eligible. By kind: {}.</p>", f.incidents, f.victims, f.eligible, html(&kinds.join(", ")));
     for n in &p.notes {

@@ -199,8 +199,23 @@ fn pack_of(w: &World, redacted: bool) -> Pack {
             y: 183875.0,
             count: 14,
             size_m: 250.0,
+            borough: Some("Camden".into()),
+            location_names: vec!["Quorn Road".into(), "Camden High Street".into()],
         }],
-        repeat_locations: vec![],
+        repeat_locations: vec![RepeatLocation {
+            place: "Flat 2, 14 Quorn Road, NW1 8QX".into(),
+            x: 529180.0,
+            y: 183790.0,
+            count: 6,
+            kinds: [("asb".to_string(), 5), ("dispute".to_string(), 1)]
+                .into_iter()
+                .collect(),
+            first: d("2026-05-02"),
+            last: d("2026-11-02"),
+            snap_point: false,
+            borough: Some("Camden".into()),
+            location_names: vec!["Quorn Road".into()],
+        }],
         review: ReviewDays::default(),
         notes: vec![format!(
             "Borough boundaries: {}",
@@ -393,4 +408,146 @@ fn snapshots_of_the_packs() {
     insta::assert_snapshot!("pack_html", html_pack(&p, &MapData::default()));
     insta::assert_snapshot!("pack_json", serde_json::to_string_pretty(&p).unwrap());
     insta::assert_snapshot!("pack_redacted_md", markdown(&pack_of(&world(), true)));
+}
+
+/// Central North on the embedded London boundaries.
+fn london_cn(areas: &marac_geo::Areas) -> MapData<'_> {
+    MapData {
+        areas: marac_render::map::areas_of(areas, "Central North"),
+        attribution: areas.attribution(),
+    }
+}
+
+/// The cells of the rows of the HTML table with this class.
+fn table_rows(html: &str, class: &str) -> Vec<Vec<String>> {
+    let start = html
+        .find(&format!("<table class=\"{class}\">"))
+        .expect("the table");
+    let end = start + html[start..].find("</table>").unwrap();
+    html[start..end]
+        .split("<tr>")
+        .skip(2)
+        .map(|row| {
+            row.split("<td>")
+                .skip(1)
+                .map(|c| c.split("</td>").next().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn every_repeat_location_marker_is_its_table_row() {
+    let areas = marac_geo::Areas::london();
+    let mut p = pack_of(&world(), false);
+    let mut more = p.repeat_locations[0].clone();
+    more.place = "On or near Upper Street".into();
+    more.x = 531_520.0;
+    more.y = 184_010.0;
+    more.count = 5;
+    more.snap_point = true;
+    let mut third = p.repeat_locations[0].clone();
+    third.place = "Caledonian Road & <Market>".into();
+    third.x = 530_600.0;
+    third.y = 185_020.0;
+    p.repeat_locations.extend([more, third]);
+    for redacted in [false, true] {
+        let p = if redacted {
+            redact(p.clone())
+        } else {
+            p.clone()
+        };
+        let h = html_pack(&p, &london_cn(&areas));
+        let svg = &h[h.find("<svg").unwrap()..h.find("</svg>").unwrap() + 6];
+        let doc = roxmltree::Document::parse(svg).expect("the map is well-formed XML");
+        let rows = table_rows(&h, "repeat-locations");
+        assert_eq!(rows.len(), 3);
+        let markers: Vec<roxmltree::Node> = doc
+            .descendants()
+            .filter(|n| {
+                n.attribute("class")
+                    .is_some_and(|c| c.split(' ').next() == Some("marker"))
+            })
+            .collect();
+        assert_eq!(markers.len(), rows.len());
+        for m in markers {
+            let row: usize = m.attribute("data-row").unwrap().parse().unwrap();
+            let number = m.descendants().find(|d| d.has_tag_name("text")).unwrap();
+            assert_eq!(number.text(), Some(row.to_string().as_str()));
+            let cells = &rows[row - 1];
+            assert_eq!(
+                cells[0],
+                row.to_string(),
+                "the table's # is the marker's number"
+            );
+            let r = &p.repeat_locations[row - 1];
+            assert_eq!(
+                m.attribute("data-bng"),
+                Some(format!("{:.0} {:.0}", r.x, r.y).as_str()),
+                "marker {row} stands where row {row}'s place is"
+            );
+            let title = m.descendants().find(|d| d.has_tag_name("title")).unwrap();
+            let place = title.text().unwrap();
+            // The table cell is HTML-escaped; the parsed title is not.
+            assert!(place.starts_with(&format!("{row}. ")), "{place}");
+            assert_eq!(
+                marac_render::escape::html(&place[format!("{row}. ").len()..]),
+                format!("{}: {} incidents", cells[1], cells[3]),
+            );
+            assert_eq!(
+                m.attribute("class") == Some("marker snap"),
+                r.snap_point,
+                "snap points are drawn as such"
+            );
+        }
+        assert!(h.contains(marac_render::map::SNAP_KEY));
+        if redacted {
+            assert!(rows
+                .iter()
+                .all(|r| r[1].starts_with("(redacted)") && r[2] == "in Camden"));
+            for street in [
+                "Quorn Road",
+                "Camden High Street",
+                "Upper Street",
+                "Caledonian",
+            ] {
+                assert!(!h.contains(street), "{street} in a redacted pack");
+            }
+        } else {
+            assert_eq!(rows[0][2], "around Quorn Road, Camden");
+        }
+    }
+}
+
+#[test]
+fn the_packs_map_has_every_element() {
+    let areas = marac_geo::Areas::london();
+    let p = pack_of(&world(), false);
+    let svg = crate::render::svg_map(&p, &london_cn(&areas));
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let has = |class: &str| {
+        doc.descendants().any(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.split(' ').any(|k| k == class))
+        })
+    };
+    for class in [
+        "legend",
+        "scale-bar",
+        "north-arrow",
+        "attribution",
+        "bcu",
+        "borough",
+        "borough-label",
+        "hot_99",
+        "marker",
+        "title",
+        "period",
+    ] {
+        assert!(has(class), "{class}");
+    }
+    assert!(svg.contains(
+        "<text class=\"period\" x=\"10\" y=\"40\" font-size=\"12\">ASB, disputes and hate incidents reported 2025-11-20 to 2026-11-20</text>"
+    ));
+    assert!(svg.contains("Central North BCU: hot spots (Gi*) and repeat locations"));
 }

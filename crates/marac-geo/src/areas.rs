@@ -30,6 +30,10 @@
 //! | `bcu`      | yes      | the BCU the area belongs to               |
 //! | `bcu_code` | no       | short BCU code, e.g. `CN`                 |
 //!
+//! A string member `attribution` beside `features` is the notice the
+//! boundaries' licence asks for: maps and packs drawn from them carry it
+//! ([`Areas::attribution`]).
+//!
 //! Names are trimmed; `unassigned` is reserved for points outside every area
 //! ([`marac_model::UNASSIGNED`]) and rejected as an area or BCU name.
 //!
@@ -128,7 +132,7 @@ struct Inner {
     bcu_names: HashMap<String, usize>,
     /// Points to areas.
     index: Index,
-    attribution: Option<&'static str>,
+    attribution: Option<Arc<str>>,
 }
 
 /// A set of areas and BCUs with a spatial index for placing points.
@@ -362,7 +366,7 @@ impl Areas {
         areas: Vec<Area>,
         bcus: Vec<Bcu>,
         aliases: &[(&str, &str)],
-        attribution: Option<&'static str>,
+        attribution: Option<Arc<str>>,
     ) -> Areas {
         let mut area_names: HashMap<String, AreaId> = HashMap::new();
         for (id, area) in (0..).zip(&areas) {
@@ -598,10 +602,11 @@ impl Areas {
 
     /// The notice the boundaries' licence requires wherever they are shown
     /// (a map, a document): [`LONDON_ATTRIBUTION`](crate::LONDON_ATTRIBUTION)
-    /// for the embedded London default, `None` for areas loaded from GeoJSON
-    /// (whose owner knows their terms).
-    pub fn attribution(&self) -> Option<&'static str> {
-        self.inner.attribution
+    /// for the embedded London default; for areas loaded from GeoJSON, the
+    /// file's own `attribution` member (a string beside `features`), else
+    /// `None` (the file's owner knows their terms).
+    pub fn attribution(&self) -> Option<&str> {
+        self.inner.attribution.as_deref()
     }
 
     /// The spatial index, for its tests.
@@ -661,6 +666,12 @@ fn parse_geojson(text: &str, file: Option<&Path>) -> Result<Areas, AreaError> {
             })
         }
     }
+    let attribution: Option<Arc<str>> = top
+        .get("attribution")
+        .and_then(|a| a.as_str())
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(Arc::from);
     let crs = match top.get("crs") {
         Some(crs) if crs.to_string().contains("27700") => Crs::BritishNationalGrid,
         _ => Crs::Wgs84,
@@ -798,7 +809,7 @@ fn parse_geojson(text: &str, file: Option<&Path>) -> Result<Areas, AreaError> {
             polygon: MultiPolygon(a.polygons),
         })
         .collect();
-    Ok(Areas::build(areas, bcus, &[], None))
+    Ok(Areas::build(areas, bcus, &[], attribution))
 }
 
 /// A short description of a JSON value's kind, for messages.
@@ -1036,6 +1047,21 @@ mod tests {
             northing: 180_500.0,
         };
         assert_eq!(areas.locate(p), Some(0));
+        assert_eq!(areas.attribution(), None, "no attribution member");
+    }
+
+    #[test]
+    fn a_file_carries_its_own_attribution() {
+        let text = r#"{"type": "FeatureCollection", "attribution": "  Boundaries © Example Council 2026 ",
+          "features": [{"type": "Feature", "properties": {"area": "Box", "bcu": "B"},
+            "geometry": {"type": "Polygon", "coordinates": [[[-0.99, 51.44], [-0.97, 51.44], [-0.97, 51.46], [-0.99, 51.44]]]}}]}"#;
+        let areas = Areas::from_geojson_str(text).expect("valid");
+        assert_eq!(
+            areas.attribution(),
+            Some("Boundaries © Example Council 2026")
+        );
+        let blank = text.replace("  Boundaries © Example Council 2026 ", " ");
+        assert_eq!(Areas::from_geojson_str(&blank).unwrap().attribution(), None);
     }
 
     fn error(text: &str) -> String {

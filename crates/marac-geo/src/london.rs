@@ -302,7 +302,7 @@ pub(crate) fn build() -> Areas {
         areas: vec![city_name],
     });
     aliases.extend(CITY_ALIASES.iter().map(|a| (*a, CITY_NAME)));
-    Areas::build(areas, bcus, &aliases, Some(LONDON_ATTRIBUTION))
+    Areas::build(areas, bcus, &aliases, Some(LONDON_ATTRIBUTION.into()))
 }
 
 #[cfg(test)]

@@ -11,6 +11,9 @@
 //! * [`kde`]: quartic (biweight) kernel density per km² on a grid
 //!   ([`kde::kde`]), with ArcGIS's default search radius when no bandwidth
 //!   is given.
+//! * [`describe`]: where a group of incidents is, in words: its borough
+//!   and the most frequent street names of its locations
+//!   ([`describe::whereabouts`]).
 //! * [`repeat`]: repeat locations (the same normalised place), flagging
 //!   data.police.uk snap points ([`repeat::repeat_locations`]).
 //! * [`knox`]: the Knox near-repeat test as Ratcliffe's Near Repeat
@@ -41,6 +44,7 @@ use chrono::NaiveDate;
 use marac_model::{Incident, IncidentKind};
 
 pub mod dbscan;
+pub mod describe;
 pub mod geojson;
 pub mod gistar;
 pub mod grid;

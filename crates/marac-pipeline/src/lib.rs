@@ -502,8 +502,12 @@ impl<'a> Packer<'a> {
     pub fn pack(&self, bcu_name: &str) -> Pack {
         let areas = self.week.areas;
         let bcu = areas.bcus().iter().find(|b| &*b.name == bcu_name);
-        let (hotspots, repeat_locations) =
-            hotspot_summary(self.week.incidents, bcu_name, self.decisions.scan.as_of);
+        let (hotspots, repeat_locations) = hotspot_summary(
+            self.week.incidents,
+            areas,
+            bcu_name,
+            self.decisions.scan.as_of,
+        );
         let mut notes = Vec::new();
         // The licence of the embedded London boundaries (the map is drawn
         // from them) asks for this wherever they are shown.
@@ -551,15 +555,18 @@ impl<'a> Packer<'a> {
 const PACK_HOTSPOT_KINDS: &[IncidentKind] =
     &[IncidentKind::Asb, IncidentKind::Dispute, IncidentKind::Hate];
 
-/// Gi* hot cells (250 m cells, 500 m band, hot classes only) and repeat
-/// locations (5 or more incidents) of one BCU over the 365 days to `as_of`,
-/// for the pack.
+/// Gi* hot cells (250 m cells, 500 m band, hot classes only; most
+/// confident first, then most incidents) and repeat locations (5 or more
+/// incidents) of one BCU over the 365 days to `as_of`, for the pack. Each
+/// is described by its borough and the most frequent street names of its
+/// incidents ([`marac_hotspot::describe`]).
 pub fn hotspot_summary(
     incidents: &[Incident],
+    areas: &Areas,
     bcu: &str,
     as_of: NaiveDate,
 ) -> (Vec<Hotspot>, Vec<RepeatLocation>) {
-    use marac_hotspot::{gistar::gi_star, repeat, Event};
+    use marac_hotspot::{describe::whereabouts, gistar::gi_star, repeat, Event};
     let start = as_of - Duration::days(365);
     let selected: Vec<(&Incident, Event)> = incidents
         .iter()
@@ -571,7 +578,23 @@ pub fn hotspot_summary(
     let mut hotspots = Vec::new();
     if points.len() >= 3 {
         if let Ok(g) = gi_star(&points, 250.0, 500.0) {
-            for c in g.cells.iter().filter(|c| c.class.is_hot()) {
+            let mut in_cell: HashMap<usize, Vec<&Incident>> = HashMap::default();
+            for ((i, _), p) in selected.iter().zip(&points) {
+                if let Some(c) = g.grid.cell_of(*p) {
+                    in_cell.entry(c).or_default().push(i);
+                }
+            }
+            let mut hot: Vec<_> = g.cells.iter().filter(|c| c.class.is_hot()).collect();
+            hot.sort_by(|a, b| {
+                b.class
+                    .confidence()
+                    .cmp(&a.class.confidence())
+                    .then(b.count.cmp(&a.count))
+                    .then(a.index.cmp(&b.index))
+            });
+            for c in hot {
+                let members = in_cell.get(&c.index).map(Vec::as_slice).unwrap_or(&[]);
+                let w = whereabouts(members.iter().copied(), [c.x, c.y], areas);
                 hotspots.push(Hotspot {
                     method: "gistar".into(),
                     class: c.class.as_str().into(),
@@ -579,44 +602,53 @@ pub fn hotspot_summary(
                     y: c.y,
                     count: u64::from(c.count),
                     size_m: 250.0,
+                    borough: w.borough,
+                    location_names: w.names,
                 });
             }
         }
     }
-    let (keys, events): (Vec<repeat::PlaceKey>, Vec<Event>) = selected
-        .iter()
-        .filter_map(|(i, e)| repeat::place_key(i).map(|k| (k, *e)))
-        .unzip();
+    let (mut keys, mut events, mut placed) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, e) in &selected {
+        if let Some(k) = repeat::place_key(i) {
+            keys.push(k);
+            events.push(*e);
+            placed.push(*i);
+        }
+    }
     let repeat_locations = repeat::repeat_locations(&keys, &events, 5)
         .into_iter()
-        .map(|p| RepeatLocation {
-            place: p.label.clone(),
-            x: p.centroid[0],
-            y: p.centroid[1],
-            count: p.summary.count as u64,
-            kinds: p
-                .summary
-                .kinds
-                .iter()
-                .map(|(k, n)| (k.as_str().to_string(), *n as u64))
-                .collect(),
-            first: p.summary.first.unwrap_or(as_of),
-            last: p.summary.last.unwrap_or(as_of),
-            snap_point: p.snap_point,
+        .map(|p| {
+            let w = whereabouts(p.members.iter().map(|&m| placed[m]), p.centroid, areas);
+            RepeatLocation {
+                place: p.label.clone(),
+                x: p.centroid[0],
+                y: p.centroid[1],
+                count: p.summary.count as u64,
+                kinds: p
+                    .summary
+                    .kinds
+                    .iter()
+                    .map(|(k, n)| (k.as_str().to_string(), *n as u64))
+                    .collect(),
+                first: p.summary.first.unwrap_or(as_of),
+                last: p.summary.last.unwrap_or(as_of),
+                snap_point: p.snap_point,
+                borough: w.borough,
+                location_names: w.names,
+            }
         })
         .collect();
     (hotspots, repeat_locations)
 }
 
-/// The area outlines of a BCU, for the pack's map.
-pub fn pack_map(areas: &Areas, bcu: &str) -> marac_agenda::render::MapData {
+/// What the pack's map of a BCU is drawn on: every area (the BCU's marked
+/// `focus`; the map shows the others where they fall in its frame) and the
+/// boundaries' attribution.
+pub fn pack_map<'a>(areas: &'a Areas, bcu: &str) -> marac_agenda::render::MapData<'a> {
     marac_agenda::render::MapData {
-        areas: areas
-            .areas()
-            .iter()
-            .filter(|a| &*a.bcu == bcu)
-            .map(|a| (a.name.to_string(), a.polygon.clone()))
-            .collect(),
+        areas: marac_render::map::areas_of(areas, bcu),
+        attribution: areas.attribution(),
     }
 }
 

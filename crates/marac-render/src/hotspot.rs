@@ -14,7 +14,8 @@ use marac_hotspot::pai::EvalRow;
 use marac_hotspot::repeat::Place;
 use marac_hotspot::GroupSummary;
 
-use crate::escape::md;
+use crate::escape::{html, md};
+use crate::table::Table;
 
 /// Rounds to 6 decimals, without a negative zero.
 pub fn r6(v: f64) -> f64 {
@@ -46,6 +47,32 @@ pub fn date(d: Option<NaiveDate>) -> String {
         .unwrap_or_default()
 }
 
+/// Where a hot spot, cluster or repeat location is, in words: `around Sun
+/// Street Passage and Bow Lane, City of London`, `in Camden` (no street
+/// names, as in redacted packs), `around Bow Lane` (no borough), or empty.
+///
+/// ```
+/// use marac_render::hotspot::whereabouts_text;
+/// let names = ["Sun Street Passage".to_string(), "Bow Lane".to_string()];
+/// assert_eq!(whereabouts_text(Some("City of London"), &names), "around Sun Street Passage and Bow Lane, City of London");
+/// assert_eq!(whereabouts_text(Some("Camden"), &[]), "in Camden");
+/// assert_eq!(whereabouts_text(None, &names[1..]), "around Bow Lane");
+/// assert_eq!(whereabouts_text(None, &[]), "");
+/// ```
+pub fn whereabouts_text(borough: Option<&str>, names: &[String]) -> String {
+    let streets = match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    match (streets.is_empty(), borough) {
+        (false, Some(b)) => format!("around {streets}, {b}"),
+        (false, None) => format!("around {streets}"),
+        (true, Some(b)) => format!("in {b}"),
+        (true, None) => String::new(),
+    }
+}
+
 /// The incidents a report counts: the `--kinds`, `--since` and `--until` given.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Filters<'a> {
@@ -57,9 +84,8 @@ pub struct Filters<'a> {
     pub until: Option<NaiveDate>,
 }
 
-/// A report's title and the filters it was run with.
-pub fn header(title: &str, f: &Filters<'_>) -> String {
-    let mut out = format!("# {title}\n\n");
+/// The filters a report was run with, as a sentence (none: `None`).
+fn filters_line(f: &Filters<'_>) -> Option<String> {
     let mut filters = Vec::new();
     if !f.kinds.is_empty() {
         filters.push(format!("kinds {}", f.kinds.join(",")));
@@ -70,66 +96,166 @@ pub fn header(title: &str, f: &Filters<'_>) -> String {
     if let Some(u) = f.until {
         filters.push(format!("until {u}"));
     }
-    if !filters.is_empty() {
-        let _ = writeln!(out, "Filters: {}.\n", filters.join(", "));
+    (!filters.is_empty()).then(|| format!("Filters: {}.", filters.join(", ")))
+}
+
+/// A report's title and the filters it was run with.
+pub fn header(title: &str, f: &Filters<'_>) -> String {
+    let mut out = format!("# {title}\n\n");
+    if let Some(line) = filters_line(f) {
+        let _ = writeln!(out, "{line}\n");
     }
     out
 }
 
-/// A BCU with no incidents with coordinates (Gi*, KDE).
-pub fn no_incidents(out: &mut String, bcu: &str) {
-    let _ = writeln!(out, "## {}\n\nNo incidents with coordinates.\n", md(bcu));
+/// The Content-Security-Policy of every HTML page `marac` writes: styles
+/// inline, images only as data, no request of any kind.
+pub const HTML_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+/// A self-contained HTML page of a spatial method's report: the title, the
+/// filters, each BCU's section with its map (`parts`: section, `<svg>`),
+/// and the snap point caveat when `caveat`.
+pub fn html_page(
+    title: &str,
+    f: &Filters<'_>,
+    parts: &[(Section, String)],
+    caveat: bool,
+) -> String {
+    let mut o = format!(
+        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"{HTML_CSP}\"><title>{0}</title>\
+<style>body{{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111}}\
+table{{border-collapse:collapse;margin:.5em 0}}th,td{{border:1px solid #999;padding:.2em .4em;text-align:left;vertical-align:top}}\
+svg.map{{max-width:100%;height:auto;display:block;margin:.5em 0}}section{{break-inside:avoid-page}}\
+@media print{{body{{margin:1cm}}section{{break-before:page}}}}</style></head><body><h1>{0}</h1>",
+        html(title)
+    );
+    if let Some(line) = filters_line(f) {
+        let _ = write!(o, "<p>{}</p>", html(&line));
+    }
+    for (section, map) in parts {
+        section.html(&mut o, map);
+    }
+    if caveat {
+        let _ = write!(
+            o,
+            "<p class=\"note\"><strong>Caveat:</strong> {}.</p>",
+            html(SNAP_CAVEAT)
+        );
+    }
+    o.push_str("</body></html>\n");
+    o
 }
 
-/// The `count | kinds | first | last` cells of a cluster or a place.
-fn summary_cells(s: &GroupSummary) -> String {
-    format!(
-        "{} | {} | {} | {}",
-        s.count,
+/// One BCU's part of a report of a spatial method: a line of figures, a
+/// table (each row described by where it is), and a line after it. The same
+/// section is written in Markdown and, beside its map, in HTML.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    /// The BCU.
+    pub bcu: String,
+    /// What was found, in one line.
+    pub summary: String,
+    /// The table, when there is anything to list.
+    pub table: Option<Table>,
+    /// A line after the table.
+    pub after: Option<String>,
+}
+
+impl Section {
+    /// The section in Markdown.
+    pub fn markdown(&self, out: &mut String) {
+        let _ = writeln!(out, "## {}\n\n{}\n", md(&self.bcu), md(&self.summary));
+        if let Some(t) = &self.table {
+            out.push_str(&t.markdown());
+        }
+        if let Some(a) = &self.after {
+            let _ = writeln!(out, "{}\n", md(a));
+        }
+    }
+
+    /// The section in HTML, with its map (an `<svg>` element) after the
+    /// line of figures.
+    pub fn html(&self, out: &mut String, map: &str) {
+        let _ = write!(
+            out,
+            "<section><h2>{}</h2><p>{}</p>{map}",
+            html(&self.bcu),
+            html(&self.summary)
+        );
+        if let Some(t) = &self.table {
+            out.push_str(&t.html("hotspots"));
+        }
+        if let Some(a) = &self.after {
+            let _ = write!(out, "<p>{}</p>", html(a));
+        }
+        out.push_str("</section>");
+    }
+}
+
+/// A BCU with no incidents with coordinates (Gi*, KDE).
+pub fn no_incidents(bcu: &str) -> Section {
+    Section {
+        bcu: bcu.to_string(),
+        summary: "No incidents with coordinates.".into(),
+        ..Section::default()
+    }
+}
+
+/// The `count`, `kinds`, `first`, `last` cells of a cluster or a place.
+fn summary_cells(s: &GroupSummary) -> [String; 4] {
+    [
+        s.count.to_string(),
         s.kinds_text(),
         date(s.first),
-        date(s.last)
-    )
+        date(s.last),
+    ]
 }
 
-/// DBSCAN: one BCU's clusters, numbered from `first_id` across BCUs.
+/// DBSCAN: one BCU's clusters, numbered from `first_id` across BCUs (the
+/// numbers on the map), each described by `wheres[i]`.
 pub fn dbscan_bcu(
-    out: &mut String,
     bcu: &str,
     incidents: usize,
     clusters: &[Cluster],
     first_id: i32,
     noise: usize,
-) {
-    let _ = writeln!(
-        out,
-        "## {}\n\n{} incidents, {} cluster(s), {} noise.\n",
-        md(bcu),
-        incidents,
-        clusters.len(),
-        noise
-    );
-    if clusters.is_empty() {
-        return;
+    wheres: &[String],
+) -> Section {
+    let mut t = Table::new(&[
+        ("cluster", true),
+        ("where", false),
+        ("count", true),
+        ("kinds", false),
+        ("first", false),
+        ("last", false),
+    ]);
+    for (cl, w) in clusters.iter().zip(wheres) {
+        let mut row = vec![(cl.id + first_id).to_string(), w.clone()];
+        row.extend(summary_cells(&cl.summary));
+        t.rows.push(row);
     }
-    let _ = writeln!(
-        out,
-        "| cluster | count | kinds | first | last |\n| ---: | ---: | --- | --- | --- |"
-    );
-    for cl in clusters {
-        let _ = writeln!(
-            out,
-            "| {} | {} |",
-            cl.id + first_id,
-            summary_cells(&cl.summary)
-        );
+    Section {
+        bcu: bcu.to_string(),
+        summary: format!(
+            "{} incidents, {} cluster(s), {} noise.",
+            incidents,
+            clusters.len(),
+            noise
+        ),
+        table: (!clusters.is_empty()).then_some(t),
+        after: None,
     }
-    out.push('\n');
 }
 
-/// Getis-Ord Gi*: one BCU's cells per class and its ten hottest cells.
-pub fn gistar_bcu(out: &mut String, bcu: &str, incidents: usize, g: &GiGrid) {
-    let _ = writeln!(out, "## {}\n", md(bcu));
+/// Getis-Ord Gi*: one BCU's cells per class and its ten hottest cells,
+/// each described by `where_of`.
+pub fn gistar_bcu(
+    bcu: &str,
+    incidents: usize,
+    g: &GiGrid,
+    where_of: impl Fn(&GiCell) -> String,
+) -> Section {
     let mut per_class: BTreeMap<GiClass, usize> = BTreeMap::new();
     for cell in &g.cells {
         *per_class.entry(cell.class).or_default() += 1;
@@ -138,98 +264,120 @@ pub fn gistar_bcu(out: &mut String, bcu: &str, incidents: usize, g: &GiGrid) {
         .iter()
         .map(|(k, v)| format!("{} {v}", k.as_str()))
         .collect();
-    let _ = writeln!(
-        out,
-        "{} incidents, {} cells ({} × {}): {}.\n",
-        incidents,
-        g.cells.len(),
-        g.grid.nx,
-        g.grid.ny,
-        classes.join(", ")
-    );
     let mut hot: Vec<&GiCell> = g.cells.iter().filter(|c| c.class.is_hot()).collect();
     hot.sort_by(|a, b| b.z.total_cmp(&a.z).then(a.index.cmp(&b.index)));
-    if hot.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "| x | y | count | Gi* z | p | class |\n| ---: | ---: | ---: | ---: | ---: | --- |"
-    );
+    let mut t = Table::new(&[
+        ("where", false),
+        ("x", true),
+        ("y", true),
+        ("count", true),
+        ("Gi* z", true),
+        ("p", true),
+        ("class", false),
+    ]);
     for h in hot.iter().take(10) {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} |",
-            h.x,
-            h.y,
-            h.count,
+        t.rows.push(vec![
+            where_of(h),
+            h.x.to_string(),
+            h.y.to_string(),
+            h.count.to_string(),
             f6(h.z),
             fp(h.p),
-            h.class.as_str()
-        );
+            h.class.as_str().to_string(),
+        ]);
     }
-    if hot.len() > 10 {
-        let _ = writeln!(out, "\n… and {} more hot cells.", hot.len() - 10);
+    Section {
+        bcu: bcu.to_string(),
+        summary: format!(
+            "{} incidents, {} cells ({} × {}): {}.",
+            incidents,
+            g.cells.len(),
+            g.grid.nx,
+            g.grid.ny,
+            classes.join(", ")
+        ),
+        table: (!hot.is_empty()).then_some(t),
+        after: (hot.len() > 10).then(|| format!("… and {} more hot cells.", hot.len() - 10)),
     }
-    out.push('\n');
 }
 
 /// Quartic KDE: one BCU's bandwidth and its ten densest of `cells` (the
-/// grid cells with a density above zero).
-pub fn kde_bcu(out: &mut String, bcu: &str, incidents: usize, k: &KdeGrid, cells: &[usize]) {
-    let _ = writeln!(out, "## {}\n", md(bcu));
-    let _ = writeln!(
-        out,
-        "{} incidents; bandwidth {:.0} m ({}); {} cells with density > 0.\n",
-        incidents,
-        r6(k.bandwidth),
-        if k.rule {
-            "ArcGIS default search radius rule"
-        } else {
-            "given"
-        },
-        cells.len()
-    );
+/// grid cells with a density above zero), each described by `where_of`.
+pub fn kde_bcu(
+    bcu: &str,
+    incidents: usize,
+    k: &KdeGrid,
+    cells: &[usize],
+    where_of: impl Fn(usize) -> String,
+) -> Section {
     let mut densest = cells.to_vec();
     densest.sort_by(|&a, &b| k.density[b].total_cmp(&k.density[a]).then(a.cmp(&b)));
-    let _ = writeln!(out, "| x | y | density per km² |\n| ---: | ---: | ---: |");
+    let mut t = Table::new(&[
+        ("where", false),
+        ("x", true),
+        ("y", true),
+        ("density per km²", true),
+    ]);
     for &i in densest.iter().take(10) {
         let [x, y] = k.grid.centre(i);
-        let _ = writeln!(out, "| {x} | {y} | {:.3} |", k.density[i]);
+        t.rows.push(vec![
+            where_of(i),
+            x.to_string(),
+            y.to_string(),
+            format!("{:.3}", k.density[i]),
+        ]);
     }
-    out.push('\n');
+    Section {
+        bcu: bcu.to_string(),
+        summary: format!(
+            "{} incidents; bandwidth {:.0} m ({}); {} cells with density > 0.",
+            incidents,
+            r6(k.bandwidth),
+            if k.rule {
+                "ArcGIS default search radius rule"
+            } else {
+                "given"
+            },
+            cells.len()
+        ),
+        table: Some(t),
+        after: None,
+    }
 }
 
 /// Why a repeat location at a data.police.uk point is not an address.
 pub const SNAP_CAVEAT: &str = "data.police.uk coordinates are anonymised snap points: a repeat \
 location there is a snap point standing for many addresses, not an address";
 
-/// Repeat locations: one BCU's places.
-pub fn repeat_bcu(out: &mut String, bcu: &str, incidents: usize, places: &[Place]) {
-    let _ = writeln!(
-        out,
-        "## {}\n\n{} incidents, {} repeat location(s).\n",
-        md(bcu),
-        incidents,
-        places.len()
-    );
-    if places.is_empty() {
-        return;
+/// Repeat locations: one BCU's places, numbered from 1 (the markers on
+/// the map), each described by `wheres[i]`.
+pub fn repeat_bcu(bcu: &str, incidents: usize, places: &[Place], wheres: &[String]) -> Section {
+    let mut t = Table::new(&[
+        ("#", true),
+        ("place", false),
+        ("where", false),
+        ("count", true),
+        ("kinds", false),
+        ("first", false),
+        ("last", false),
+        ("snap point", false),
+    ]);
+    for (i, (pl, w)) in places.iter().zip(wheres).enumerate() {
+        let mut row = vec![(i + 1).to_string(), pl.label.clone(), w.clone()];
+        row.extend(summary_cells(&pl.summary));
+        row.push(if pl.snap_point { "yes" } else { "no" }.into());
+        t.rows.push(row);
     }
-    let _ = writeln!(
-        out,
-        "| place | count | kinds | first | last | snap point |\n| --- | ---: | --- | --- | --- | --- |"
-    );
-    for pl in places {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |",
-            md(&pl.label),
-            summary_cells(&pl.summary),
-            if pl.snap_point { "yes" } else { "no" }
-        );
+    Section {
+        bcu: bcu.to_string(),
+        summary: format!(
+            "{} incidents, {} repeat location(s).",
+            incidents,
+            places.len()
+        ),
+        table: (!places.is_empty()).then_some(t),
+        after: None,
     }
-    out.push('\n');
 }
 
 /// The snap point caveat, after the BCUs, when any place is a snap point.
@@ -364,7 +512,7 @@ mod tests {
             "# T\n\nFilters: kinds asb,hate, since 2026-01-01.\n\n"
         );
         let mut out = String::new();
-        no_incidents(&mut out, "<b>|");
+        no_incidents("<b>|").markdown(&mut out);
         assert_eq!(out, "## &lt;b&gt;\\|\n\nNo incidents with coordinates.\n\n");
     }
 }

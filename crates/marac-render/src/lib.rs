@@ -30,8 +30,10 @@ mod csv_doc;
 pub mod escape;
 pub mod hotspot;
 pub mod link_eval;
+pub mod map;
 pub mod register;
 pub mod scan;
+pub mod table;
 pub mod validate;
 
 /// What can go wrong writing a [`CsvDoc`] (a row of the wrong length).
