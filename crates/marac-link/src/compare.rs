@@ -10,7 +10,7 @@ use crate::jw::jaro_winkler;
 use chrono::Datelike;
 
 use crate::hot::{Hot, HotSet, FIRST, INITIAL_ONLY, LAST, PARTS, POINT};
-use crate::normalise::{jaccard, nickname_match, street_similarity, Mention};
+use crate::normalise::{jaccard, nickname_match, street_reaches, Mention};
 use crate::rules::{AddressSettings, Comparisons, NameSettings};
 
 /// The level of a comparison where a value is missing on either side.
@@ -473,7 +473,7 @@ impl Comparison for AddressCmp {
             return NULL;
         }
         self.level(
-            || x.street_similarity(y),
+            |need| street_reaches(&x.street, &x.words, &y.street, &y.words, need),
             jaccard(&x.street, &y.street),
             x.house.is_some() && x.house == y.house,
             x.flat == y.flat,
@@ -486,17 +486,10 @@ impl Comparison for AddressCmp {
             return NULL;
         }
         let (ast, bst) = (ast as usize, bst as usize);
-        let (exact, fuzzy) = if ast == bst {
-            (1.0, None)
-        } else {
-            let (a, b) = (&s.streets[ast], &s.streets[bst]);
-            (
-                jaccard(a, b),
-                Some(|| street_similarity(a, &s.street_words[ast], b, &s.street_words[bst])),
-            )
-        };
+        let (a, b) = (&s.streets[ast], &s.streets[bst]);
+        let exact = if ast == bst { 1.0 } else { jaccard(a, b) };
         self.level(
-            || fuzzy.map_or(1.0, |f| f()),
+            |need| street_reaches(a, &s.street_words[ast], b, &s.street_words[bst], need),
             exact,
             ah != 0 && ah == bh,
             af == bf,
@@ -519,13 +512,13 @@ impl Comparison for AddressCmp {
 
 impl AddressCmp {
     /// The level from the street words' similarity (`exact`: Jaccard of
-    /// the words as written; `fuzzy`: the typo-tolerant one, computed only
-    /// when needed), whether the house numbers agree, the flats agree, and
+    /// the words as written; `reaches(t)`: whether the typo-tolerant one
+    /// reaches `t`, asked only when needed), whether the house numbers agree, the flats agree, and
     /// one flat is missing. The top level wants the words as written: a
     /// typo in the street is the `house` level.
     fn level(
         &self,
-        fuzzy: impl FnOnce() -> f64,
+        reaches: impl FnOnce(f64) -> bool,
         exact: f64,
         same_house: bool,
         flats_agree: bool,
@@ -535,10 +528,10 @@ impl AddressCmp {
         if same_house && flats_agree && exact >= self.0.high {
             return 0;
         }
-        let sim = if exact >= self.0.low { exact } else { fuzzy() };
-        if same_house && flats_compatible && sim >= self.0.low {
+        let low = exact >= self.0.low || reaches(self.0.low);
+        if same_house && flats_compatible && low {
             1
-        } else if sim >= self.0.low {
+        } else if low {
             2
         } else {
             3

@@ -212,31 +212,68 @@ const FUZZY_WORD_MIN: usize = 4;
 /// matches are paired first, then each remaining word of `a` in order with
 /// the first remaining word of `b` it fits. 0 when either is empty.
 pub fn street_similarity(a: &[u64], aw: &str, b: &[u64], bw: &str) -> f64 {
+    match typo_shared(a, aw, b, bw, None) {
+        Some(inter) => inter as f64 / (a.len() + b.len() - inter) as f64,
+        None => jaccard(a, b),
+    }
+}
+
+/// Whether [`street_similarity`] reaches `need`, with no more work than it
+/// takes to say: bounded first by the words left unmatched, and stopped as
+/// soon as enough words are shared. Comparisons call this for the `house`
+/// and `street` levels of pairs whose words as written fall short.
+pub fn street_reaches(a: &[u64], aw: &str, b: &[u64], bw: &str, need: f64) -> bool {
+    let (n, m) = (a.len(), b.len());
+    if n == 0 || m == 0 {
+        return false;
+    }
+    // Shared words `k` reach `need` when k / (n + m - k) >= need.
+    let enough = ((need * (n + m) as f64) / (1.0 + need)).ceil().max(0.0) as usize;
+    match typo_shared(a, aw, b, bw, Some(enough)) {
+        Some(k) => k >= enough,
+        None => jaccard(a, b) >= need,
+    }
+}
+
+/// The words two street-word sets share, typos allowed (see
+/// [`street_similarity`]); with `enough`, counting no further than that,
+/// and not at all when it cannot be reached. `None` when the sets are too
+/// long to compare word by word (then only exact matches count).
+fn typo_shared(a: &[u64], aw: &str, b: &[u64], bw: &str, enough: Option<usize>) -> Option<usize> {
     const MAX: usize = 32;
-    let exact = jaccard(a, b);
-    if exact >= 1.0 || a.len() > MAX || b.len() > MAX || a.is_empty() || b.is_empty() {
-        return exact;
+    if a.len() > MAX || b.len() > MAX {
+        return None;
     }
     let (mut ma, mut mb) = ([false; MAX], [false; MAX]);
     let mut inter = shared(a, b, |i, j| (ma[i], mb[j]) = (true, true));
-    if inter == a.len() || inter == b.len() {
-        return exact;
+    // Reached already, or out of reach even if every word left paired up.
+    let left = (a.len() - inter).min(b.len() - inter);
+    if enough.is_some_and(|e| inter >= e || inter + left < e) || left == 0 {
+        return Some(inter);
     }
-    let wb: Vec<&str> = bw.split(' ').collect();
+    let enough = enough.unwrap_or(usize::MAX);
+    let mut wb = [""; MAX];
+    for (slot, w) in wb.iter_mut().zip(bw.split(' ')) {
+        *slot = w;
+    }
+    let wb = &wb[..b.len()];
     for (x, w) in aw.split(' ').enumerate().take(a.len()) {
         if ma[x] || w.len() < FUZZY_WORD_MIN {
             continue;
         }
-        if let Some(y) = (0..wb.len().min(b.len())).find(|&y| {
+        if let Some(y) = (0..wb.len()).find(|&y| {
             !mb[y]
                 && wb[y].len() >= FUZZY_WORD_MIN
                 && crate::compare::within_one_edit(w.as_bytes(), wb[y].as_bytes())
         }) {
             mb[y] = true;
             inter += 1;
+            if inter >= enough {
+                break;
+            }
         }
     }
-    inter as f64 / (a.len() + b.len() - inter) as f64
+    Some(inter)
 }
 
 /// Jaccard similarity of two sorted, deduplicated slices.
@@ -989,6 +1026,37 @@ mod tests {
         assert_eq!(a.words.split(' ').count(), 3);
         for (h, w) in a.street.iter().zip(a.words.split(' ')) {
             assert_eq!(*h, crate::hash::hash_str(w));
+        }
+    }
+
+    #[test]
+    fn street_reaches_says_what_street_similarity_would() {
+        let streets = [
+            "8 stanley street miami",
+            "8 stanely street miami",
+            "stnaelx street miami",
+            "mill lane",
+            "hill mall lane",
+            "elm grove",
+            "elk grove",
+            "1 high street",
+            "flat 2 high st london",
+            "station road",
+            "stationn rd",
+            "",
+        ];
+        for x in streets {
+            for y in streets {
+                let (a, b) = (Address::parse(x), Address::parse(y));
+                let sim = a.street_similarity(&b);
+                for need in [0.2, 0.5, 0.8, 1.0] {
+                    assert_eq!(
+                        street_reaches(&a.street, &a.words, &b.street, &b.words, need),
+                        sim >= need,
+                        "{x:?} {y:?} {need} ({sim})"
+                    );
+                }
+            }
         }
     }
 
