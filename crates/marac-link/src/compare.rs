@@ -528,11 +528,16 @@ impl AddressCmp {
         if same_house && flats_agree && exact >= self.0.high {
             return 0;
         }
-        let low = exact >= self.0.low || reaches(self.0.low);
-        if same_house && flats_compatible && low {
+        // Typos count only at the same house: most candidate pairs live
+        // at different houses, and asking costs time there for little.
+        if exact >= self.0.low {
+            if same_house && flats_compatible {
+                1
+            } else {
+                2
+            }
+        } else if same_house && flats_compatible && reaches(self.0.low) {
             1
-        } else if low {
-            2
         } else {
             3
         }
