@@ -15,6 +15,28 @@ fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// A synthetic week of 3,000 records as the agencies export it
+/// (`marac synth --layouts`), written into `dir`.
+fn synth_week(dir: &Path, seed: &str) {
+    let (code, _, err) = run_in(
+        dir,
+        &[
+            "synth",
+            "--seed",
+            seed,
+            "--incidents",
+            "3000",
+            "--end",
+            "2026-11-20",
+            "--out",
+            ".",
+            "--layouts",
+            "-q",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+}
+
 /// A synthetic week split over two exports (`exports/a.csv`, `exports/b.csv`).
 fn two_exports(dir: &Path) {
     let (code, _, err) = run_in(
@@ -266,23 +288,7 @@ fn four_agencies_exports_give_the_week_of_the_same_records_in_the_canonical_layo
     // written in the canonical layout.
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let (code, _, err) = run_in(
-        dir,
-        &[
-            "synth",
-            "--seed",
-            "9",
-            "--incidents",
-            "3000",
-            "--end",
-            "2026-11-20",
-            "--out",
-            ".",
-            "--layouts",
-            "-q",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    synth_week(dir, "9");
     std::fs::write(
         dir.join("canonical.toml"),
         "out = \"canonical-packs\"\nregister = \"canonical.db\"\n\
@@ -327,23 +333,7 @@ fn four_agencies_exports_give_the_week_of_the_same_records_in_the_canonical_layo
 fn drafted_profiles_read_each_agency_export_once_filled_in_and_show_no_personal_value() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let (code, _, err) = run_in(
-        dir,
-        &[
-            "synth",
-            "--seed",
-            "4",
-            "--incidents",
-            "3000",
-            "--end",
-            "2026-11-20",
-            "--out",
-            ".",
-            "--layouts",
-            "-q",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
+    synth_week(dir, "4");
     // Surnames and dates of birth of the people in the three exports.
     let text = std::fs::read_to_string(dir.join("same-records-canonical.csv")).unwrap();
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
