@@ -47,9 +47,7 @@ pub fn load_profile(spec: &str) -> Result<Profile> {
 /// Loads `--areas`, else the project's `areas`, else the embedded London
 /// boundaries.
 pub fn load_areas(path: Option<&Path>) -> Result<Areas> {
-    let project = crate::project::current()?;
-    let from_project = project.and_then(|p| p.areas.as_deref().map(|a| p.resolve(a)));
-    match path.map(Path::to_path_buf).or(from_project) {
+    match crate::project::path_setting(path, |p| p.areas.as_deref())? {
         None => Ok(Areas::london()),
         Some(p) => Areas::from_geojson_path(&p).map_err(|e| input_error(e.to_string())),
     }

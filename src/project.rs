@@ -114,6 +114,18 @@ pub fn current() -> Result<Option<&'static Project>> {
     }
 }
 
+/// A path setting: the flag when given, else the project's own (resolved
+/// against its folder), else none.
+pub fn path_setting(
+    flag: Option<&Path>,
+    pick: impl Fn(&Project) -> Option<&Path>,
+) -> Result<Option<PathBuf>> {
+    if let Some(f) = flag {
+        return Ok(Some(f.to_path_buf()));
+    }
+    Ok(current()?.and_then(|p| pick(p).map(|x| p.resolve(x))))
+}
+
 impl Project {
     /// Reads and checks a project file.
     pub fn load(path: &Path) -> Result<Project> {
@@ -160,17 +172,18 @@ impl Project {
     /// A profile spec of the file: a built-in name stays as it is, a file is
     /// resolved against the project's folder.
     pub fn resolve_profile(&self, spec: &str) -> String {
-        if marac_ingest::Profile::builtin(spec).is_some() {
-            spec.to_string()
-        } else {
-            self.resolve(Path::new(spec)).display().to_string()
-        }
+        self.resolve_spec(spec, marac_ingest::Profile::builtin(spec).is_some())
     }
 
     /// A rules spec of the file: `default` and `deterministic` stay, a file
     /// is resolved against the project's folder.
     pub fn resolve_rules(&self, spec: &str) -> String {
-        if matches!(spec, "default" | "deterministic") {
+        self.resolve_spec(spec, matches!(spec, "default" | "deterministic"))
+    }
+
+    /// A spec that is either a built-in name (kept) or a file (resolved).
+    fn resolve_spec(&self, spec: &str, builtin: bool) -> String {
+        if builtin {
             spec.to_string()
         } else {
             self.resolve(Path::new(spec)).display().to_string()

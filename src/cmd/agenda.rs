@@ -110,6 +110,23 @@ impl MeetingDates {
     }
 }
 
+/// The BCUs asked for, by name: every BCU when none is named or one is
+/// `all`; an unknown one is an input error (`{what} NAME: no such BCU`).
+pub fn bcu_names(areas: &Areas, wanted: &[String], what: &str) -> Result<Vec<String>> {
+    if wanted.is_empty() || wanted.iter().any(|w| w.eq_ignore_ascii_case("all")) {
+        return Ok(areas.bcus().iter().map(|b| b.name.to_string()).collect());
+    }
+    wanted
+        .iter()
+        .map(|w| {
+            areas
+                .resolve_bcu(w)
+                .map(|b| b.name.to_string())
+                .ok_or_else(|| input_error(format!("{what} {w}: no such BCU")))
+        })
+        .collect()
+}
+
 /// Renders a pack.
 pub fn render(pack: &Pack, format: PackFormat, areas: &Areas) -> Result<String> {
     Ok(match format {
@@ -128,14 +145,7 @@ pub fn render(pack: &Pack, format: PackFormat, areas: &Areas) -> Result<String> 
 pub fn run(args: AgendaArgs, quiet: bool) -> Result<u8> {
     let (as_of, meeting) = args.dates.resolve()?;
     let areas = load_areas(args.input.areas.as_deref())?;
-    let bcus: Vec<String> = if args.bcu.eq_ignore_ascii_case("all") {
-        areas.bcus().iter().map(|b| b.name.to_string()).collect()
-    } else {
-        let b = areas
-            .resolve_bcu(&args.bcu)
-            .ok_or_else(|| input_error(format!("--bcu {}: no such BCU", args.bcu)))?;
-        vec![b.name.to_string()]
-    };
+    let bcus = bcu_names(&areas, std::slice::from_ref(&args.bcu), "--bcu")?;
     if bcus.len() > 1 && args.out.is_none() {
         return Err(input_error(
             "--bcu all writes one pack per BCU: give --out DIR",

@@ -382,9 +382,11 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
     };
     let mut rows = Vec::new();
     for rules in &all_rules {
+        let stage = crate::progress::Progress::stage(quiet, "linking persons");
         let start = Instant::now();
         let linkage = link(&ingest.incidents, rules);
         let seconds = start.elapsed().as_secs_f64();
+        stage.finish();
         if !quiet {
             report(&linkage, rules, e.timings);
         }

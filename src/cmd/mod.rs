@@ -23,6 +23,7 @@ use marac_ingest::Ingest;
 use marac_pipeline::{PersonMention, Week};
 use marac_risk::{Referrals, RiskConfig};
 
+use crate::project::path_setting;
 use crate::InputArgs;
 
 /// Everything a week's decision is made from, as read from files and flags.
@@ -76,14 +77,8 @@ impl WeekInputs {
     ) -> Result<Self> {
         // Flags first, then the project file's settings.
         let project = crate::project::current()?;
-        let config = week
-            .config
-            .clone()
-            .or_else(|| project.and_then(|p| p.config.as_deref().map(|c| p.resolve(c))));
-        let refer = week
-            .refer
-            .clone()
-            .or_else(|| project.and_then(|p| p.refer.as_deref().map(|c| p.resolve(c))));
+        let config = path_setting(week.config.as_deref(), |p| p.config.as_deref())?;
+        let refer = path_setting(week.refer.as_deref(), |p| p.refer.as_deref())?;
         let rules = week
             .rules
             .clone()

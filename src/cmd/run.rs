@@ -4,7 +4,7 @@
 //! week), and write the full and the redacted pack of each BCU.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
@@ -12,12 +12,13 @@ use marac_agenda::redact;
 use marac_pipeline::{MeetingPlan, Packer};
 use marac_register::Register;
 
-use crate::cmd::agenda::{pack_path, render, MeetingDates, PackFormat};
+use crate::cmd::agenda::{bcu_names, pack_path, render, MeetingDates, PackFormat};
 use crate::cmd::register::{open_at, reg_err};
 use crate::cmd::{pipeline_err, WeekArgs, WeekInputs};
 use crate::inputs::load_areas;
 use crate::output::{create_private_dir, write_atomic};
 use crate::progress::Progress;
+use crate::project::path_setting;
 use crate::{input_error, InputArgs};
 
 /// Arguments of `marac run`.
@@ -56,25 +57,15 @@ pub struct RunArgs {
 pub fn run(args: RunArgs, quiet: bool) -> Result<u8> {
     let project = crate::project::current()?;
     let (as_of, meeting) = args.dates.resolve()?;
-    let in_project = |p: Option<&Path>| project.and_then(|pr| p.map(|x| pr.resolve(x)));
-    let out = args
-        .out
-        .clone()
-        .or_else(|| in_project(project.and_then(|p| p.out.as_deref())))
+    let out = path_setting(args.out.as_deref(), |p| p.out.as_deref())?
         .unwrap_or_else(|| PathBuf::from("packs"));
-    let register_path = args
-        .register
-        .clone()
-        .or_else(|| in_project(project.and_then(|p| p.register.as_deref())))
+    let register_path = path_setting(args.register.as_deref(), |p| p.register.as_deref())?
         .ok_or_else(|| {
             input_error(
                 "marac run keeps the case register: give --register FILE or `register` in marac.toml",
             )
         })?;
-    let key_path = args
-        .key
-        .clone()
-        .or_else(|| in_project(project.and_then(|p| p.key.as_deref())))
+    let key_path = path_setting(args.key.as_deref(), |p| p.key.as_deref())?
         .unwrap_or_else(|| marac_register::default_secret_path(&register_path));
     let chair = args
         .chair
@@ -87,19 +78,7 @@ pub fn run(args: RunArgs, quiet: bool) -> Result<u8> {
     } else {
         args.bcu.clone()
     };
-    let bcus: Vec<String> = if wanted.is_empty() || wanted.iter().any(|b| b == "all") {
-        areas.bcus().iter().map(|b| b.name.to_string()).collect()
-    } else {
-        wanted
-            .iter()
-            .map(|w| {
-                areas
-                    .resolve_bcu(w)
-                    .map(|b| b.name.to_string())
-                    .ok_or_else(|| input_error(format!("BCU {w}: no such BCU")))
-            })
-            .collect::<Result<_>>()?
-    };
+    let bcus = bcu_names(&areas, &wanted, "BCU")?;
 
     // Read, validate, link.
     let inputs = WeekInputs::read_in(&args.input, &args.week, areas, as_of, quiet)?;

@@ -42,6 +42,7 @@ pub fn run(args: SynthArgs, quiet: bool) -> Result<u8> {
         incidents: args.incidents as usize,
         end: args.end.unwrap_or_else(today),
     };
+    let stage = crate::progress::Progress::stage(quiet, "generating");
     let data = generate(&cfg);
     create_private_dir(&args.out)?;
     let mut buf = Vec::new();
@@ -62,6 +63,7 @@ pub fn run(args: SynthArgs, quiet: bool) -> Result<u8> {
             write_atomic(&path, &bytes)?;
         }
     }
+    stage.finish();
     if !quiet {
         eprintln!(
             "marac: wrote {} incidents, {} truth rows, {} planted patterns to {} (seed {}, end {})",
