@@ -167,12 +167,19 @@ impl Address {
         street.sort_unstable();
         street.dedup_by_key(|w| w.0);
         let present = house.is_some() || flat.is_some() || !street.is_empty();
-        let words: Vec<&str> = street.iter().map(|w| w.1).collect();
+        // The words as one string, built once (a million addresses).
+        let mut words = String::with_capacity(street.iter().map(|w| w.1.len() + 1).sum());
+        for (k, (_, w)) in street.iter().enumerate() {
+            if k > 0 {
+                words.push(' ');
+            }
+            words.push_str(w);
+        }
         Address {
             house,
             flat,
             street: street.iter().map(|w| w.0).collect(),
-            words: words.join(" ").into(),
+            words: words.into(),
             present,
         }
     }
