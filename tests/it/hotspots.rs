@@ -935,3 +935,35 @@ fn a_map_of_other_areas_carries_their_own_attribution_or_none() {
         assert!(!svg.contains("Ordnance Survey"), "not the London notice");
     }
 }
+
+#[test]
+fn the_mets_data_police_uk_points_are_snap_points_too() {
+    // The Met's street file names its force "Metropolitan Police Service"
+    // (source `metropolitan-police-service`): the profile, not the name,
+    // says its coordinates are snap points.
+    let text = std::fs::read_to_string(crate::util::data("police-uk/2017-02-sample-street.csv"))
+        .unwrap()
+        .replace("City of London Police", "Metropolitan Police Service");
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("met-street.csv");
+    std::fs::write(&file, text).unwrap();
+    let out = crate::util::marac()
+        .args(["hotspots", file.to_str().unwrap(), "--profile", "police-uk"])
+        .args([
+            "--method",
+            "repeat-locations",
+            "--min",
+            "2",
+            "--format",
+            "md",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (md, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(md.contains("| yes |"), "{md}");
+    assert!(err.contains("anonymised snap points"), "{err}");
+}

@@ -34,10 +34,15 @@ pub struct PlaceKey {
     pub snap: bool,
 }
 
-/// Whether an incident's coordinates are a data.police.uk snap point: the
-/// source slug ends with `-police` and the date has month precision.
+/// Whether an incident's coordinates are a data.police.uk snap point: its
+/// profile says so (`snapped_coordinates`, as `police-uk` does: the Met's
+/// file names its source `metropolitan-police-service`), or, for records
+/// read without such a profile, the source slug ends with `-police` and the
+/// date has month precision.
 pub fn is_snap_point(incident: &Incident) -> bool {
-    incident.source.ends_with("-police") && incident.reported.precision == DatePrecision::Month
+    incident.snapped
+        || (incident.source.ends_with("-police")
+            && incident.reported.precision == DatePrecision::Month)
 }
 
 /// Normalises free-text location: lower case, punctuation as spaces, a

@@ -585,6 +585,7 @@ impl<'r, 'a> Builder<'r, 'a> {
             children_present,
             summary,
             outcome,
+            snapped: self.ctx.profile.snapped_coordinates,
             origin: Origin {
                 file: self.file.clone(),
                 line: self.line,

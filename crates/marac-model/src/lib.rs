@@ -539,6 +539,11 @@ pub struct Incident {
     pub summary: Option<String>,
     /// Outcome free text.
     pub outcome: Option<String>,
+    /// Whether the coordinates are an anonymised snap point standing for
+    /// several addresses (data.police.uk; the profile's
+    /// `snapped_coordinates`), never a victim's home.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub snapped: bool,
     /// Input file and line.
     pub origin: Origin,
 }

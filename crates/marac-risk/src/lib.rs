@@ -740,6 +740,7 @@ pub mod testkit {
             children_present: None,
             summary: None,
             outcome: None,
+            snapped: false,
             origin: Origin {
                 file: Arc::from("test"),
                 line: 0,

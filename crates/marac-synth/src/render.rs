@@ -643,6 +643,7 @@ pub(crate) fn render(
         children_present,
         summary,
         outcome,
+        snapped: false,
         origin: Origin {
             file: interned.origin.clone(),
             line,
