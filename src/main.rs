@@ -94,6 +94,8 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Write a commented starting project file (marac.toml).
     Init(cmd::init::InitArgs),
+    /// The meeting console: a local web app for chairs, coordinators and partner agencies over the register.
+    Serve(cmd::serve::ServeArgs),
 }
 
 /// Options shared by every command that reads incident records.
@@ -146,6 +148,7 @@ fn main() -> ExitCode {
         Command::Register(a) => cmd::register::run(a, quiet),
         Command::Run(a) => cmd::run::run(a, quiet),
         Command::Init(a) => cmd::init::run(a, quiet),
+        Command::Serve(a) => cmd::serve::run(a, quiet),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -11,6 +11,7 @@ pub mod profiles;
 pub mod register;
 pub mod run;
 pub mod scan;
+pub mod serve;
 pub mod synth;
 pub mod validate;
 

@@ -82,6 +82,35 @@ pub struct Week<'a> {
     pub as_of: NaiveDate,
 }
 
+/// A week's records, owned: what a long-running front end (the web console)
+/// keeps between requests, and lends as a [`Week`].
+pub struct Records {
+    /// Every incident read (any order).
+    pub incidents: Vec<Incident>,
+    /// The linked person mentions.
+    pub mentions: Vec<PersonMention>,
+    /// The areas the incidents were placed in.
+    pub areas: Areas,
+    /// Professional referrals.
+    pub referrals: Referrals,
+    /// Risk weights, windows and thresholds.
+    pub config: RiskConfig,
+}
+
+impl Records {
+    /// The records as a week scanned on `as_of`.
+    pub fn week(&self, as_of: NaiveDate) -> Week<'_> {
+        Week {
+            incidents: &self.incidents,
+            mentions: &self.mentions,
+            areas: &self.areas,
+            referrals: &self.referrals,
+            config: &self.config,
+            as_of,
+        }
+    }
+}
+
 /// The week's decisions: the one answer to "who goes to which meeting, under
 /// which reference, in which section".
 #[derive(Debug, Clone)]

@@ -52,6 +52,7 @@ use rusqlite::Connection;
 mod actions;
 mod audit;
 mod cases;
+mod drafts;
 mod meetings;
 mod refs;
 mod retention;
@@ -62,6 +63,7 @@ mod stats;
 pub use actions::{ActionFilter, ActionRow, ActionStatus, IncompleteReason};
 pub use audit::AuditRow;
 pub use cases::{CaseEvent, CaseHistory, CaseSummary, HistoryHearing, HistoryScan};
+pub use drafts::{MeetingDraft, MeetingRow};
 pub use meetings::{heard_within_year, is_repeat_marac, Hearing, MeetingInfo, RecordSummary};
 pub use refs::{case_ref, default_secret_path, load_or_create_secret, PersonMentions};
 pub use retention::RetentionReport;
@@ -100,6 +102,15 @@ pub enum RegisterError {
     /// A pack that cannot be read.
     #[error("pack: {0}")]
     Pack(String),
+    /// A write based on a version of a record that someone else has changed since.
+    #[error("{what} was changed by someone else since you opened it; reload it and try again")]
+    Conflict {
+        /// The record (e.g. `meeting CN-2026-11-27`).
+        what: String,
+    },
+    /// A meeting that is not open in the console.
+    #[error("meeting {0} is not open")]
+    NoSuchDraft(String),
     /// A case reference that is not in the register.
     #[error("no case {0} in the register")]
     NoSuchCase(String),

@@ -259,59 +259,104 @@ impl Register {
         pack_json: &str,
         info: &MeetingInfo,
     ) -> Result<RecordSummary, RegisterError> {
-        let pack = parse_pack(pack_json)?;
-        let date = pack_date("meeting.date", &pack.meeting.date)?;
-        let bcu = pack.meeting.bcu.trim().to_string();
-        if bcu.is_empty() {
-            return Err(RegisterError::Pack("meeting.bcu is empty".into()));
-        }
-        let as_of = match &pack.meeting.as_of {
-            Some(s) => Some(pack_date("meeting.as_of", s)?),
-            None => None,
-        };
-        let mref = meeting_ref(&bcu, pack.meeting.bcu_code.as_deref(), date);
-        // Validate every case before writing anything.
-        for (n, c) in pack.cases.iter().enumerate() {
-            let n = n + 1;
-            if c.case_ref.trim().is_empty() {
-                return Err(RegisterError::Pack(format!("case {n}: case_ref is empty")));
-            }
-            if !matches!(c.level.as_str(), "standard" | "medium" | "high") {
-                return Err(RegisterError::Pack(format!(
-                    "case {n}: level must be standard, medium or high"
-                )));
-            }
-            for e in &c.chronology {
-                pack_date(&format!("case {n}: chronology date"), &e.date)?;
-            }
-            for d in &c.decisions {
-                for a in &d.actions {
-                    pack_date(&format!("case {n}: action due"), &a.due)?;
-                    if a.owner.trim().is_empty() || a.text.trim().is_empty() {
-                        return Err(RegisterError::Pack(format!(
-                            "case {n}: an action needs an owner and a text"
-                        )));
-                    }
-                }
-            }
-        }
-        let chair = info.chair.clone().or(pack.meeting.chair.clone());
+        let checked = check_pack(pack_json)?;
         let user = self.user.clone();
-        let now = now_utc();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let exists: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM meetings WHERE meeting_ref = ?1",
-                [&mref],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if exists.is_some() {
-            return Err(RegisterError::DuplicateMeeting(mref));
+        let summary = record_checked(&tx, &user, &checked, info)?;
+        test_pause();
+        tx.commit()?;
+        Ok(summary)
+    }
+}
+
+/// A pack read and checked before anything is written.
+pub(crate) struct CheckedPack {
+    pack: Pack,
+    date: NaiveDate,
+    bcu: String,
+    as_of: Option<NaiveDate>,
+    /// The meeting reference.
+    pub(crate) mref: String,
+}
+
+/// Reads a pack and validates every case before anything is written.
+pub(crate) fn check_pack(pack_json: &str) -> Result<CheckedPack, RegisterError> {
+    let pack = parse_pack(pack_json)?;
+    let date = pack_date("meeting.date", &pack.meeting.date)?;
+    let bcu = pack.meeting.bcu.trim().to_string();
+    if bcu.is_empty() {
+        return Err(RegisterError::Pack("meeting.bcu is empty".into()));
+    }
+    let as_of = match &pack.meeting.as_of {
+        Some(s) => Some(pack_date("meeting.as_of", s)?),
+        None => None,
+    };
+    let mref = meeting_ref(&bcu, pack.meeting.bcu_code.as_deref(), date);
+    // Validate every case before writing anything.
+    for (n, c) in pack.cases.iter().enumerate() {
+        let n = n + 1;
+        if c.case_ref.trim().is_empty() {
+            return Err(RegisterError::Pack(format!("case {n}: case_ref is empty")));
         }
-        tx.execute(
+        if !matches!(c.level.as_str(), "standard" | "medium" | "high") {
+            return Err(RegisterError::Pack(format!(
+                "case {n}: level must be standard, medium or high"
+            )));
+        }
+        for e in &c.chronology {
+            pack_date(&format!("case {n}: chronology date"), &e.date)?;
+        }
+        for d in &c.decisions {
+            for a in &d.actions {
+                pack_date(&format!("case {n}: action due"), &a.due)?;
+                if a.owner.trim().is_empty() || a.text.trim().is_empty() {
+                    return Err(RegisterError::Pack(format!(
+                        "case {n}: an action needs an owner and a text"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(CheckedPack {
+        pack,
+        date,
+        bcu,
+        as_of,
+        mref,
+    })
+}
+
+/// Records a checked pack inside the caller's transaction (the one write of
+/// `register record` and of the web console's closing of a meeting).
+pub(crate) fn record_checked(
+    tx: &Connection,
+    user: &str,
+    checked: &CheckedPack,
+    info: &MeetingInfo,
+) -> Result<RecordSummary, RegisterError> {
+    let CheckedPack {
+        pack,
+        date,
+        bcu,
+        as_of,
+        mref,
+    } = checked;
+    let (date, as_of) = (*date, *as_of);
+    let chair = info.chair.clone().or(pack.meeting.chair.clone());
+    let now = now_utc();
+    let exists: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM meetings WHERE meeting_ref = ?1",
+            [&mref],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if exists.is_some() {
+        return Err(RegisterError::DuplicateMeeting(mref.clone()));
+    }
+    tx.execute(
             "INSERT INTO meetings (meeting_ref, bcu, bcu_code, date, as_of, chair, attended, apologies, \
              confidentiality_signed, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
@@ -327,107 +372,108 @@ impl Register {
                 now
             ],
         )?;
-        let meeting_id = tx.last_insert_rowid();
-        let mut summary = RecordSummary {
-            meeting_id,
-            meeting_ref: mref.clone(),
-            cases: pack.cases.len(),
-            new_cases: 0,
-            heard: 0,
-            repeat: 0,
-            actions: 0,
-        };
-        for c in &pack.cases {
-            if c.section.as_deref() == Some("no_new_incident") && c.decisions.is_empty() {
-                // Listed for its actions to be reviewed, not heard again.
-                summary.cases -= 1;
-                continue;
-            }
-            let case_ref = c.case_ref.trim();
-            let created = tx.execute(
+    let meeting_id = tx.last_insert_rowid();
+    let mut summary = RecordSummary {
+        meeting_id,
+        meeting_ref: mref.clone(),
+        cases: pack.cases.len(),
+        new_cases: 0,
+        heard: 0,
+        repeat: 0,
+        actions: 0,
+    };
+    for c in &pack.cases {
+        if c.section.as_deref() == Some("no_new_incident") && c.decisions.is_empty() {
+            // Listed for its actions to be reviewed, not heard again.
+            summary.cases -= 1;
+            continue;
+        }
+        let case_ref = c.case_ref.trim();
+        let created = tx.execute(
                 "INSERT OR IGNORE INTO cases (case_ref, bcu, created, person_key) VALUES (?1, ?2, ?3, ?4)",
                 params![case_ref, bcu, now, c.person_id],
             )?;
-            summary.new_cases += created;
-            let mut dates = Vec::new();
-            for e in &c.chronology {
-                let d = pack_date("chronology date", &e.date)?;
-                dates.push(d);
-                tx.execute(
+        summary.new_cases += created;
+        let mut dates = Vec::new();
+        for e in &c.chronology {
+            let d = pack_date("chronology date", &e.date)?;
+            dates.push(d);
+            tx.execute(
                     "INSERT INTO case_mentions (incident_id, role, case_ref, incident_date) \
                      VALUES (?1, 'victim', ?2, ?3) ON CONFLICT (incident_id, role) DO UPDATE \
                      SET incident_date = coalesce(case_mentions.incident_date, excluded.incident_date)",
                     params![e.incident_id, case_ref, fmt_date(d)],
                 )?;
-            }
-            let first_report = dates.iter().min().copied();
-            let latest = dates.iter().max().copied();
-            let heard = c.decisions.is_empty() || c.decisions.iter().any(|d| d.heard);
-            let previous = last_hearing_on(&tx, case_ref, Some(date))?;
-            let repeat = heard
-                && (c.section.as_deref() == Some("repeat_case")
-                    || latest.is_some_and(|l| is_repeat_marac(previous.as_ref(), date, l)));
-            let notes: Vec<&str> = c
-                .decisions
-                .iter()
-                .filter_map(|d| d.note.as_deref())
-                .filter(|n| !n.trim().is_empty())
-                .collect();
-            let factors: Vec<&str> = c.reasons.iter().map(|r| r.factor.as_str()).collect();
-            tx.execute(
-                "INSERT INTO hearings (case_ref, meeting_id, section, level, score, flags, factors, \
+        }
+        let first_report = dates.iter().min().copied();
+        let latest = dates.iter().max().copied();
+        let heard = c.decisions.is_empty() || c.decisions.iter().any(|d| d.heard);
+        let previous = last_hearing_on(&tx, case_ref, Some(date))?;
+        let repeat = heard
+            && (c.section.as_deref() == Some("repeat_case")
+                || latest.is_some_and(|l| is_repeat_marac(previous.as_ref(), date, l)));
+        let notes: Vec<&str> = c
+            .decisions
+            .iter()
+            .filter_map(|d| d.note.as_deref())
+            .filter(|n| !n.trim().is_empty())
+            .collect();
+        let factors: Vec<&str> = c.reasons.iter().map(|r| r.factor.as_str()).collect();
+        tx.execute(
+            "INSERT INTO hearings (case_ref, meeting_id, section, level, score, flags, factors, \
                  first_report, latest_incident, repeat_marac, heard, note) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
                  ON CONFLICT (case_ref, meeting_id) DO NOTHING",
-                params![
-                    case_ref,
-                    meeting_id,
-                    c.section,
-                    c.level,
-                    c.score,
-                    join_list(&c.flags),
-                    join_list(&factors),
-                    first_report.map(fmt_date),
-                    latest.map(fmt_date),
-                    repeat,
-                    heard,
-                    if notes.is_empty() { None } else { Some(notes.join("\n")) }
-                ],
-            )?;
-            if heard {
-                summary.heard += 1;
-            }
-            if repeat {
-                summary.repeat += 1;
-            }
-            for d in &c.decisions {
-                for a in &d.actions {
-                    let due = pack_date("action due", &a.due)?;
-                    tx.execute(
+            params![
+                case_ref,
+                meeting_id,
+                c.section,
+                c.level,
+                c.score,
+                join_list(&c.flags),
+                join_list(&factors),
+                first_report.map(fmt_date),
+                latest.map(fmt_date),
+                repeat,
+                heard,
+                if notes.is_empty() {
+                    None
+                } else {
+                    Some(notes.join("\n"))
+                }
+            ],
+        )?;
+        if heard {
+            summary.heard += 1;
+        }
+        if repeat {
+            summary.repeat += 1;
+        }
+        for d in &c.decisions {
+            for a in &d.actions {
+                let due = pack_date("action due", &a.due)?;
+                tx.execute(
                         "INSERT INTO actions (case_ref, meeting_id, owner, text, due, status, created) \
                          VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6)",
                         params![case_ref, meeting_id, a.owner.trim(), a.text, fmt_date(due), now],
                     )?;
-                    summary.actions += 1;
-                }
+                summary.actions += 1;
             }
         }
-        audit::write(
-            &tx,
-            &user,
-            "record",
-            &format!(
-                "meeting {} (id {meeting_id}): cases {}, new {}, heard {}, repeat {}, actions {}",
-                summary.meeting_ref,
-                summary.cases,
-                summary.new_cases,
-                summary.heard,
-                summary.repeat,
-                summary.actions
-            ),
-        )?;
-        test_pause();
-        tx.commit()?;
-        Ok(summary)
     }
+    audit::write(
+        &tx,
+        &user,
+        "record",
+        &format!(
+            "meeting {} (id {meeting_id}): cases {}, new {}, heard {}, repeat {}, actions {}",
+            summary.meeting_ref,
+            summary.cases,
+            summary.new_cases,
+            summary.heard,
+            summary.repeat,
+            summary.actions
+        ),
+    )?;
+    Ok(summary)
 }
