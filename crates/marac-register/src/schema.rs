@@ -17,14 +17,17 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::RegisterError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// `PRAGMA application_id` of a marac register ("MRAC").
 pub(crate) const APPLICATION_ID: i64 = 0x4D52_4143;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: [&str; SCHEMA_VERSION as usize] =
-    [include_str!("sql/v1.sql"), include_str!("sql/v2.sql")];
+const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
+    include_str!("sql/v1.sql"),
+    include_str!("sql/v2.sql"),
+    include_str!("sql/v3.sql"),
+];
 
 /// How long a writer waits for another writer's lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
