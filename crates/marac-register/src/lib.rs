@@ -77,8 +77,8 @@ pub use scans::{ChangeRow, Changes, ScanEntry};
 pub use schema::SCHEMA_VERSION;
 pub use stats::{Stats, StatsRow};
 pub use users::{
-    LoginOutcome, NewSession, SessionUser, UserRole, UserRow, LOCK_AFTER_FAILURES, LOCK_MINUTES,
-    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
+    check_password, LoginOutcome, NewSession, SessionUser, UserRole, UserRow, LOCK_AFTER_FAILURES,
+    LOCK_MINUTES, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
 };
 
 /// What can go wrong with the register. No variant quotes personal data.

@@ -199,8 +199,10 @@ fn check_agency(agency: Option<&str>) -> Result<Option<&str>, RegisterError> {
     Ok(agency)
 }
 
-/// Refuses a password that is too short or too long (never quoting it).
-fn check_password(password: &str) -> Result<(), RegisterError> {
+/// Refuses a password that is too short (under [`MIN_PASSWORD_CHARS`]
+/// characters) or too long, without quoting it: what [`Register::add_user`]
+/// and [`Register::set_password`] check, for a form or a prompt to check first.
+pub fn check_password(password: &str) -> Result<(), RegisterError> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
         return Err(RegisterError::Invalid(format!(
