@@ -230,9 +230,11 @@ fn verify(password: &str, phc: &str) -> Result<bool, RegisterError> {
 
 const SELECT_USER: &str = "SELECT name, role, agency, granted, locked_until, created FROM users";
 
-fn user_row(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(String, String, Option<String>, bool, Option<String>, String)> {
+/// A user row as read, before its role is parsed: name, role, agency,
+/// granted, locked until, created.
+type RawUser = (String, String, Option<String>, bool, Option<String>, String);
+
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawUser> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -244,14 +246,7 @@ fn user_row(
 }
 
 fn to_user(
-    (name, role, agency, granted, locked_until, created): (
-        String,
-        String,
-        Option<String>,
-        bool,
-        Option<String>,
-        String,
-    ),
+    (name, role, agency, granted, locked_until, created): RawUser,
 ) -> Result<UserRow, RegisterError> {
     Ok(UserRow {
         name,

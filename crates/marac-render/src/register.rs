@@ -508,4 +508,20 @@ mod tests {
              ## Risen levels (0)\n\n## New flags (0)\n\n## Closed (in the last scan, not now) (0)\n\n"
         );
     }
+
+    #[test]
+    fn users_in_markdown() {
+        let u = UserRow {
+            name: "jo_k".into(),
+            role: marac_register::UserRole::Agency,
+            agency: Some("nhs|gp".into()),
+            granted: true,
+            locked_until: Some("2026-11-20T09:15:00Z".into()),
+            created: "2026-11-01T08:00:00Z".into(),
+        };
+        assert_eq!(
+            users_md(&[u]).lines().last().unwrap(),
+            "| jo\\_k | agency | nhs\\|gp | yes | 2026-11-20T09:15:00Z | 2026-11-01T08:00:00Z |"
+        );
+    }
 }
