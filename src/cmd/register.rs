@@ -6,12 +6,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use chrono::{Duration, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
-use marac_register::{ActionFilter, IncompleteReason, MeetingInfo, Register, RegisterError};
+use marac_register::{
+    check_password, ActionChange, ActionFilter, IncompleteReason, MeetingInfo, Register,
+    RegisterError, UserRole,
+};
 use marac_render::register as report;
 
-use crate::input_error;
 use crate::inputs::{parse_date_flag, today};
 use crate::output::emit;
+use crate::{input_error, InputError};
 
 /// Where the register is and who writes to it (shared by every command that uses it).
 #[derive(Args, Debug, Clone)]
@@ -154,6 +157,9 @@ enum RegisterCommand {
         #[arg(long, value_parser = parse_date_flag, value_name = "DATE")]
         as_of: Option<NaiveDate>,
     },
+    /// Users of the web console: add, list, remove, grant the full view, unlock, set a password.
+    #[command(subcommand)]
+    User(UserCommand),
     /// The audit trail: who wrote what, when.
     Audit {
         /// Output format (md, csv, json).
@@ -183,6 +189,9 @@ enum ActionCommand {
     Done {
         /// The action id.
         id: i64,
+        /// A note on how it was done (kept with the action, never in the audit trail).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
     },
     /// Close an action as not completed, with the reason.
     Incomplete {
@@ -191,6 +200,9 @@ enum ActionCommand {
         /// circumstances_changed or agency_did_not_act.
         #[arg(long, value_name = "REASON")]
         reason: String,
+        /// A note on why (kept with the action, never in the audit trail).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
     },
     /// List actions (open and closed).
     List {
@@ -209,6 +221,82 @@ enum ActionCommand {
         /// Write here instead of standard output.
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
+    },
+}
+
+/// Roles of the web console.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum RoleArg {
+    /// Chairs meetings: sees everything, grants agency users the full view.
+    Chair,
+    /// Runs the register: sees everything.
+    Coordinator,
+    /// Works for one agency (--agency): the redacted view unless granted.
+    Agency,
+}
+
+impl From<RoleArg> for UserRole {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Chair => UserRole::Chair,
+            RoleArg::Coordinator => UserRole::Coordinator,
+            RoleArg::Agency => UserRole::Agency,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Add a user; the password is asked twice on the terminal (or read from standard input with --password-stdin).
+    Add {
+        /// The user name (no spaces).
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The user's role.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The user's agency (needed for role agency).
+        #[arg(long, value_name = "NAME")]
+        agency: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the users (never their passwords).
+    List {
+        /// Output format (md, json).
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+    },
+    /// Remove a user and end their sessions.
+    Remove {
+        /// The user name.
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Grant an agency user the full (unredacted) view and all actions, or take it back with --revoke.
+    Grant {
+        /// The user name.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Take the grant back.
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// End a user's lock-out after failed logins.
+    Unlock {
+        /// The user name.
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Set a user's password; asked twice on the terminal (or read from standard input with --password-stdin).
+    Password {
+        /// The user name.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 
@@ -334,6 +422,7 @@ pub fn run(args: RegisterArgs, quiet: bool) -> Result<u8> {
             }
             emit(None, s.as_bytes())?;
         }
+        RegisterCommand::User(u) => return user_command(opts, u),
         RegisterCommand::Audit { format } => {
             no_svg(format)?;
             let reg = open(opts)?;
@@ -363,15 +452,15 @@ fn action(opts: &RegisterOpts, a: ActionCommand) -> Result<u8> {
                 .map_err(reg_err)?;
             emit(None, format!("added action {id}\n").as_bytes())?;
         }
-        ActionCommand::Done { id } => {
+        ActionCommand::Done { id, note } => {
             let mut reg = open(opts)?;
-            reg.complete_action(id).map_err(reg_err)?;
+            close_action(&mut reg, id, ActionChange::Done { note })?;
             emit(None, format!("action {id}: done\n").as_bytes())?;
         }
-        ActionCommand::Incomplete { id, reason } => {
+        ActionCommand::Incomplete { id, reason, note } => {
             let reason = IncompleteReason::parse(&reason).map_err(reg_err)?;
             let mut reg = open(opts)?;
-            reg.mark_incomplete(id, reason).map_err(reg_err)?;
+            close_action(&mut reg, id, ActionChange::NotCompleted { reason, note })?;
             emit(
                 None,
                 format!("action {id}: cancelled ({})\n", reason.as_str()).as_bytes(),
@@ -404,4 +493,151 @@ fn action(opts: &RegisterOpts, a: ActionCommand) -> Result<u8> {
         }
     }
     Ok(0)
+}
+
+/// Closes an action as it is now (the command line has no stale copy to
+/// conflict with).
+fn close_action(reg: &mut Register, id: i64, change: ActionChange) -> Result<()> {
+    let version = reg.action(id).map_err(reg_err)?.version;
+    reg.update_action(id, version, change).map_err(reg_err)?;
+    Ok(())
+}
+
+/// `marac register user …`: errors name the command (`register user add: …`).
+fn user_command(opts: &RegisterOpts, u: UserCommand) -> Result<u8> {
+    let what = match &u {
+        UserCommand::Add { .. } => "register user add",
+        UserCommand::List { .. } => "register user list",
+        UserCommand::Remove { .. } => "register user remove",
+        UserCommand::Grant { .. } => "register user grant",
+        UserCommand::Unlock { .. } => "register user unlock",
+        UserCommand::Password { .. } => "register user password",
+    };
+    user_inner(opts, u).map_err(|e| match e.downcast_ref::<InputError>() {
+        Some(InputError(msg)) => input_error(format!("{what}: {msg}")),
+        None => e.context(what),
+    })
+}
+
+fn user_inner(opts: &RegisterOpts, u: UserCommand) -> Result<u8> {
+    match u {
+        UserCommand::Add {
+            name,
+            role,
+            agency,
+            password_stdin,
+        } => {
+            let agency = agency.filter(|a| !a.trim().is_empty());
+            if role == RoleArg::Agency && agency.is_none() {
+                return Err(input_error("--agency NAME is needed for role agency"));
+            }
+            let mut reg = open(opts)?;
+            // Refused before the password is typed.
+            if reg.user(&name).map_err(reg_err)?.is_some() {
+                return Err(reg_err(RegisterError::DuplicateUser(name.trim().into())));
+            }
+            let password = read_password(password_stdin, &name)?;
+            let row = reg
+                .add_user(&name, role.into(), agency.as_deref(), &password)
+                .map_err(reg_err)?;
+            let agency = row
+                .agency
+                .as_deref()
+                .map(|a| format!(", agency {a}"))
+                .unwrap_or_default();
+            let line = format!(
+                "added user {} (role {}{agency})\n",
+                row.name,
+                row.role.as_str()
+            );
+            emit(None, line.as_bytes())?;
+        }
+        UserCommand::List { format } => {
+            let reg = open(opts)?;
+            let users = reg.users().map_err(reg_err)?;
+            let bytes = match format {
+                Format::Json => json(&users)?,
+                Format::Md => report::users_md(&users).into_bytes(),
+                Format::Csv | Format::Svg => return Err(input_error("--format md or json")),
+            };
+            emit(None, &bytes)?;
+        }
+        UserCommand::Remove { name } => {
+            let mut reg = open(opts)?;
+            reg.remove_user(&name).map_err(reg_err)?;
+            emit(None, format!("removed user {}\n", name.trim()).as_bytes())?;
+        }
+        UserCommand::Grant { name, revoke } => {
+            let mut reg = open(opts)?;
+            reg.set_granted(&name, !revoke).map_err(reg_err)?;
+            let what = if revoke {
+                "no longer has the full view"
+            } else {
+                "granted the full view and all actions"
+            };
+            emit(None, format!("user {}: {what}\n", name.trim()).as_bytes())?;
+        }
+        UserCommand::Unlock { name } => {
+            let mut reg = open(opts)?;
+            reg.unlock_user(&name).map_err(reg_err)?;
+            emit(None, format!("unlocked user {}\n", name.trim()).as_bytes())?;
+        }
+        UserCommand::Password {
+            name,
+            password_stdin,
+        } => {
+            let mut reg = open(opts)?;
+            if reg.user(&name).map_err(reg_err)?.is_none() {
+                return Err(reg_err(RegisterError::NoSuchUser(name.trim().into())));
+            }
+            let password = read_password(password_stdin, &name)?;
+            reg.set_password(&name, &password).map_err(reg_err)?;
+            emit(
+                None,
+                format!("password set for user {}\n", name.trim()).as_bytes(),
+            )?;
+        }
+    }
+    Ok(0)
+}
+
+/// A new password: the first line of standard input, or asked twice on the
+/// terminal without echo. Never printed, never in an error.
+fn read_password(from_stdin: bool, name: &str) -> Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    let password = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+            input_error(format!("cannot read the password from standard input: {e}"))
+        })?;
+        let line = line.strip_suffix('\n').unwrap_or(&line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            return Err(input_error(
+                "no password on the first line of standard input",
+            ));
+        }
+        line.to_string()
+    } else {
+        if !std::io::stdin().is_terminal() {
+            return Err(input_error(
+                "standard input is not a terminal: give the password with --password-stdin",
+            ));
+        }
+        let ask = |prompt: &str| {
+            rpassword::prompt_password(prompt).map_err(|e| {
+                input_error(format!(
+                    "cannot read a password from the terminal ({e}); use --password-stdin"
+                ))
+            })
+        };
+        let first = ask(&format!("New password for {}: ", name.trim()))?;
+        check_password(&first).map_err(reg_err)?;
+        if ask("The same again: ")? != first {
+            return Err(input_error("the two passwords differ; nothing was changed"));
+        }
+        first
+    };
+    check_password(&password).map_err(reg_err)?;
+    Ok(password)
 }

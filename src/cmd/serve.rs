@@ -109,7 +109,8 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<u8> {
     let week = args.week.clone();
     let load = Box::new(move |as_of| {
         let areas = load_areas(input.areas.as_deref()).map_err(|e| format!("{e:#}"))?;
-        let w = WeekInputs::read_in(&input, &week, areas, as_of, true).map_err(|e| format!("{e:#}"))?;
+        let w =
+            WeekInputs::read_in(&input, &week, areas, as_of, true).map_err(|e| format!("{e:#}"))?;
         Ok(Records {
             incidents: w.ingest.incidents,
             mentions: w.mentions,
@@ -118,23 +119,25 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<u8> {
             config: w.config,
         })
     });
-    let write_packs = Box::new(move |full: &marac_agenda::Pack, redacted: &marac_agenda::Pack| {
-        let go = || -> Result<Vec<String>> {
-            create_private_dir(&out)?;
-            let mut written = Vec::new();
-            for (pack, format, is_redacted) in [
-                (full, PackFormat::Html, false),
-                (full, PackFormat::Json, false),
-                (redacted, PackFormat::Html, true),
-            ] {
-                let path = pack_path(&out, pack, format, is_redacted);
-                write_atomic(&path, render(pack, format, &areas)?.as_bytes())?;
-                written.push(path.display().to_string());
-            }
-            Ok(written)
-        };
-        go().map_err(|e| format!("{e:#}"))
-    });
+    let write_packs = Box::new(
+        move |full: &marac_agenda::Pack, redacted: &marac_agenda::Pack| {
+            let go = || -> Result<Vec<String>> {
+                create_private_dir(&out)?;
+                let mut written = Vec::new();
+                for (pack, format, is_redacted) in [
+                    (full, PackFormat::Html, false),
+                    (full, PackFormat::Json, false),
+                    (redacted, PackFormat::Html, true),
+                ] {
+                    let path = pack_path(&out, pack, format, is_redacted);
+                    write_atomic(&path, render(pack, format, &areas)?.as_bytes())?;
+                    written.push(path.display().to_string());
+                }
+                Ok(written)
+            };
+            go().map_err(|e| format!("{e:#}"))
+        },
+    );
     let console = Console::new(settings, load, write_packs);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -12,6 +12,7 @@ fn help_texts() {
         vec!["link", "--help"],
         vec!["hotspots", "--help"],
         vec!["register", "--help"],
+        vec!["register", "user", "--help"],
         vec!["synth", "--help"],
         vec!["demo", "--help"],
         vec!["run", "--help"],

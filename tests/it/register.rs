@@ -698,3 +698,333 @@ fn register_reports_escape_html_in_markdown() {
         "{json}"
     );
 }
+
+/// `marac register …` with `input` on standard input.
+fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
+    let out = marac()
+        .current_dir(dir)
+        .env("USER", "coordinator")
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+const PASSWORD: &str = "correct horse battery";
+const PASSWORD2: &str = "another long passphrase";
+
+#[test]
+fn users_cli_add_list_grant_unlock_password_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["register", "init"]);
+    let stdin = format!("{PASSWORD}\n");
+    let mut outputs = String::new();
+    let mut expect = |args: &[&str], input: &str, code: i32, out: &str| {
+        let r = run_stdin(d, args, input);
+        assert_eq!(r.code, code, "{args:?}: {}", r.stderr);
+        if code == 0 {
+            assert_eq!(r.stdout, out, "{args:?}");
+        } else {
+            assert_eq!(r.stderr, format!("marac: error: {out}\n"), "{args:?}");
+        }
+        outputs.push_str(&r.stdout);
+        outputs.push_str(&r.stderr);
+    };
+    let add = [
+        "register",
+        "user",
+        "add",
+        "--password-stdin",
+        "--user",
+        "chair1",
+    ];
+    expect(
+        &[&add[..], &["ann", "--role", "agency"]].concat(),
+        &stdin,
+        2,
+        "register user add: --agency NAME is needed for role agency",
+    );
+    expect(
+        &[
+            &add[..],
+            &["ann", "--role", "agency", "--agency", "housing"],
+        ]
+        .concat(),
+        &stdin,
+        0,
+        "added user ann (role agency, agency housing)\n",
+    );
+    expect(
+        &[&add[..], &["ann", "--role", "chair"]].concat(),
+        &stdin,
+        2,
+        "register user add: user ann already exists",
+    );
+    expect(
+        &[&add[..], &["bo", "--role", "chair"]].concat(),
+        "short\n",
+        2,
+        "register user add: a password needs at least 12 characters",
+    );
+    expect(
+        &[&add[..], &["bo", "--role", "chair"]].concat(),
+        "",
+        2,
+        "register user add: no password on the first line of standard input",
+    );
+    // Without --password-stdin the password comes from a terminal only.
+    expect(
+        &["register", "user", "add", "bo", "--role", "chair"],
+        &stdin,
+        2,
+        "register user add: standard input is not a terminal: give the password with --password-stdin",
+    );
+    // Only the first line counts, with its spaces; a CRLF line end is not part of it.
+    expect(
+        &[&add[..], &["bo", "--role", "chair"]].concat(),
+        &format!(" {PASSWORD} \r\nsecond line\n"),
+        0,
+        "added user bo (role chair)\n",
+    );
+    let r = run_stdin(
+        d,
+        &[
+            "register",
+            "user",
+            "add",
+            "cy",
+            "--role",
+            "bad",
+            "--password-stdin",
+        ],
+        &stdin,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+
+    expect(
+        &["register", "user", "grant", "ann", "--user", "bo"],
+        "",
+        0,
+        "user ann: granted the full view and all actions\n",
+    );
+    expect(
+        &["register", "user", "grant", "bo"],
+        "",
+        2,
+        "register user grant: user bo is a chair: only an agency user is granted the full view",
+    );
+    let users: Value =
+        serde_json::from_str(&ok(d, &["register", "user", "list", "--format", "json"])).unwrap();
+    assert_eq!(users.as_array().unwrap().len(), 2);
+    assert_eq!(users[0]["name"], "ann");
+    assert_eq!(users[0]["role"], "agency");
+    assert_eq!(users[0]["agency"], "housing");
+    assert_eq!(users[0]["granted"], true);
+    assert_eq!(users[1]["name"], "bo");
+    assert_eq!(users[1]["agency"], Value::Null);
+    expect(
+        &["register", "user", "grant", "ann", "--revoke"],
+        "",
+        0,
+        "user ann: no longer has the full view\n",
+    );
+    expect(
+        &["register", "user", "list", "--format", "csv"],
+        "",
+        2,
+        "register user list: --format md or json",
+    );
+
+    // Five wrong passwords lock ann out (as the web console would log in).
+    let path = d.join("marac.db");
+    let mut reg = marac_register::Register::open(&path, "web").unwrap();
+    let now = chrono::Utc::now();
+    for _ in 0..marac_register::LOCK_AFTER_FAILURES {
+        reg.login("ann", PASSWORD2, now).unwrap();
+    }
+    assert!(matches!(
+        reg.login("ann", PASSWORD, now).unwrap(),
+        marac_register::LoginOutcome::Locked { .. }
+    ));
+    let md = ok(d, &["register", "user", "list"]);
+    let ann = md.lines().find(|l| l.starts_with("| ann |")).unwrap();
+    assert!(
+        ann.starts_with("| ann | agency | housing | no | 20"),
+        "{md}"
+    );
+    expect(
+        &["register", "user", "unlock", "ann"],
+        "",
+        0,
+        "unlocked user ann\n",
+    );
+    assert!(ok(d, &["register", "user", "list"]).contains("| ann | agency | housing | no |  | "));
+    assert!(matches!(
+        reg.login("ann", PASSWORD, now).unwrap(),
+        marac_register::LoginOutcome::Ok(_)
+    ));
+
+    expect(
+        &["register", "user", "password", "ann", "--password-stdin"],
+        &format!("{PASSWORD2}\n"),
+        0,
+        "password set for user ann\n",
+    );
+    expect(
+        &["register", "user", "password", "zed", "--password-stdin"],
+        &format!("{PASSWORD2}\n"),
+        2,
+        "register user password: no user zed in the register",
+    );
+    assert_eq!(
+        reg.login("ann", PASSWORD, now).unwrap(),
+        marac_register::LoginOutcome::Refused
+    );
+    assert!(matches!(
+        reg.login("ann", PASSWORD2, now).unwrap(),
+        marac_register::LoginOutcome::Ok(_)
+    ));
+    let session = reg.create_session("ann", now).unwrap();
+    expect(
+        &["register", "user", "remove", "ann"],
+        "",
+        0,
+        "removed user ann\n",
+    );
+    assert!(reg
+        .session(&session.token, now, chrono::Duration::minutes(30))
+        .unwrap()
+        .is_none());
+    drop(reg);
+    expect(
+        &["register", "user", "remove", "ann"],
+        "",
+        2,
+        "register user remove: no user ann in the register",
+    );
+    expect(
+        &["register", "user", "unlock", "ann"],
+        "",
+        2,
+        "register user unlock: no user ann in the register",
+    );
+
+    // The audit trail: who did what, never a password.
+    let audit: Value =
+        serde_json::from_str(&ok(d, &["register", "audit", "--format", "json"])).unwrap();
+    let rows: Vec<(String, String, String)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["command"] != "login failed" && a["command"] != "login")
+        .map(|a| {
+            (
+                a["user"].as_str().unwrap().to_string(),
+                a["command"].as_str().unwrap().to_string(),
+                a["detail"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let row = |u: &str, c: &str, d: &str| (u.to_string(), c.to_string(), d.to_string());
+    assert_eq!(
+        rows[1..],
+        [
+            row(
+                "chair1",
+                "user add",
+                "user ann: role agency, agency housing"
+            ),
+            row("chair1", "user add", "user bo: role chair"),
+            row("bo", "user grant", "user ann: granted"),
+            row("coordinator", "user grant", "user ann: revoked"),
+            row("web", "locked", rows[5].2.as_str()),
+            row("coordinator", "user unlock", "user ann"),
+            row("coordinator", "password", "user ann"),
+            row("coordinator", "user remove", "user ann: sessions ended 1"),
+        ]
+    );
+    assert!(rows[5].2.starts_with("user ann until 20"), "{rows:?}");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(d).unwrap() {
+        files.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    let everything = [files, outputs.into_bytes(), audit.to_string().into_bytes()].concat();
+    for secret in [PASSWORD, PASSWORD2, session.token.as_str()] {
+        assert!(
+            !everything
+                .windows(secret.len())
+                .any(|w| w == secret.as_bytes()),
+            "a secret in a file or an output"
+        );
+    }
+}
+
+#[test]
+fn action_notes_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["register", "init"]);
+    record_january_case(d, "CN-00000001");
+    assert_eq!(add_action(d, "CN-00000001", "nhs", "GP review").code, 0);
+    ok(
+        d,
+        &[
+            "register",
+            "action",
+            "done",
+            "1",
+            "--note",
+            "Seen by the GP",
+        ],
+    );
+    let out = ok(
+        d,
+        &[
+            "register",
+            "action",
+            "incomplete",
+            "2",
+            "--reason",
+            "circumstances_changed",
+            "--note",
+            "Moved | away",
+        ],
+    );
+    assert_eq!(out, "action 2: cancelled (circumstances_changed)\n");
+    let json: Value =
+        serde_json::from_str(&ok(d, &["register", "action", "list", "--format", "json"])).unwrap();
+    let a = json.as_array().unwrap();
+    assert_eq!(a[0]["id"], 1);
+    assert_eq!(a[0]["note"], "Seen by the GP");
+    assert_eq!(a[0]["version"], 2);
+    assert_eq!(a[1]["note"], "Moved | away");
+    let md = ok(d, &["register", "action", "list", "--as-of", "2026-01-20"]);
+    assert!(
+        md.contains("| id | case | owner | due | status | text | note |"),
+        "{md}"
+    );
+    assert!(md.contains("| Moved \\| away |"), "{md}");
+    let csv = ok(d, &["register", "action", "list", "--format", "csv"]);
+    assert!(
+        csv.starts_with("id,case_ref,owner,due,status,overdue,reason,text,note\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(",Seen by the GP\n"), "{csv}");
+    assert!(ok(d, &["register", "history", "CN-00000001"]).contains("| Seen by the GP |"));
+    // Closed: a second close is refused; the note never reaches the audit trail.
+    let r = run_in(d, &["register", "action", "done", "1", "--note", "again"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("action 1 is done, not open"),
+        "{}",
+        r.stderr
+    );
+    let audit = ok(d, &["register", "audit", "--format", "csv"]);
+    assert!(!audit.contains("GP") && !audit.contains("Moved"), "{audit}");
+}

@@ -2,7 +2,7 @@
 //! with a reason, and which are overdue.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Params, TransactionBehavior};
 use serde::Serialize;
 
 use crate::{fmt_date, now_utc, parse_date, Register, RegisterError};
@@ -91,6 +91,28 @@ pub struct ActionRow {
     pub done_at: Option<String>,
     /// The meeting that agreed it, if any.
     pub meeting_ref: Option<String>,
+    /// Starts at 1 and goes up by one on every change: what
+    /// [`Register::update_action`] checks so that a stale edit is refused.
+    pub version: i64,
+    /// A note written when it was closed, if any (free text: may be personal data).
+    pub note: Option<String>,
+}
+
+/// How [`Register::update_action`] closes an open action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionChange {
+    /// Done.
+    Done {
+        /// A note (trimmed; empty is none).
+        note: Option<String>,
+    },
+    /// Not completed, with the reason.
+    NotCompleted {
+        /// Why.
+        reason: IncompleteReason,
+        /// A note (trimmed; empty is none).
+        note: Option<String>,
+    },
 }
 
 impl ActionRow {
@@ -131,54 +153,21 @@ impl Register {
     /// Actions matching a filter, by due date then id.
     pub fn actions(&self, f: &ActionFilter) -> Result<Vec<ActionRow>, RegisterError> {
         let sql = format!(
-            "SELECT a.id, a.case_ref, a.owner, a.text, a.due, a.status, a.reason, a.done_at, m.meeting_ref \
-             FROM actions a JOIN cases c ON c.case_ref = a.case_ref \
-             LEFT JOIN meetings m ON m.id = a.meeting_id \
+            "{SELECT_ACTIONS} \
              WHERE (?1 IS NULL OR {BCU_MATCH}) AND (?2 IS NULL OR a.case_ref = ?2) \
              AND (?3 = 0 OR a.status = 'open') AND (?4 IS NULL OR (a.status = 'open' AND a.due < ?4)) \
              ORDER BY a.due, a.id"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let raw = stmt
-            .query_map(
-                params![f.bcu, f.case_ref, f.open_only, f.overdue_at.map(fmt_date)],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, Option<String>>(6)?,
-                        r.get::<_, Option<String>>(7)?,
-                        r.get::<_, Option<String>>(8)?,
-                    ))
-                },
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
-        raw.into_iter()
-            .map(
-                |(id, case_ref, owner, text, due, status, reason, done_at, meeting_ref)| {
-                    Ok(ActionRow {
-                        id,
-                        case_ref,
-                        owner,
-                        text,
-                        due: parse_date(&due)?,
-                        status: ActionStatus::parse(&status)?,
-                        reason: reason
-                            .map(|r| {
-                                IncompleteReason::parse(&r)
-                                    .map_err(|_| RegisterError::Corrupt("action reason".into()))
-                            })
-                            .transpose()?,
-                        done_at,
-                        meeting_ref,
-                    })
-                },
-            )
-            .collect()
+        read_actions(
+            &self.conn,
+            &sql,
+            params![f.bcu, f.case_ref, f.open_only, f.overdue_at.map(fmt_date)],
+        )
+    }
+
+    /// One action; [`RegisterError::NoSuchAction`] when there is none.
+    pub fn action(&self, id: i64) -> Result<ActionRow, RegisterError> {
+        read_action(&self.conn, id)
     }
 
     /// Adds an action to a case; returns its id.
@@ -219,47 +208,91 @@ impl Register {
         Ok(id)
     }
 
-    /// Marks an open action done.
+    /// Marks an open action done (whatever its version; bumps it).
     pub fn complete_action(&mut self, id: i64) -> Result<(), RegisterError> {
-        self.close_action(id, ActionStatus::Done, None)
+        self.close_action(id, None, ActionChange::Done { note: None })
+            .map(drop)
     }
 
-    /// Closes an open action as not completed, with the reason.
+    /// Closes an open action as not completed, with the reason (whatever its
+    /// version; bumps it).
     pub fn mark_incomplete(
         &mut self,
         id: i64,
         reason: IncompleteReason,
     ) -> Result<(), RegisterError> {
-        self.close_action(id, ActionStatus::Cancelled, Some(reason))
+        self.close_action(id, None, ActionChange::NotCompleted { reason, note: None })
+            .map(drop)
+    }
+
+    /// Closes an open action as done, or not completed with a reason, with
+    /// an optional note, only if its version is still `expected_version`;
+    /// bumps the version and returns the action as it is now.
+    ///
+    /// The check and the write are one `BEGIN IMMEDIATE` transaction, so of
+    /// two writers that read the same version exactly one wins and the other
+    /// gets [`RegisterError::Conflict`]. A changed version is a conflict even
+    /// if the action is closed now; an unchanged version of a closed action
+    /// is [`RegisterError::ActionClosed`].
+    pub fn update_action(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        change: ActionChange,
+    ) -> Result<ActionRow, RegisterError> {
+        self.close_action(id, Some(expected_version), change)
     }
 
     fn close_action(
         &mut self,
         id: i64,
-        status: ActionStatus,
-        reason: Option<IncompleteReason>,
-    ) -> Result<(), RegisterError> {
-        let user = self.user.clone();
-        let tx = self.conn.transaction()?;
-        let current: Option<String> = tx
-            .query_row("SELECT status FROM actions WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        match current.as_deref() {
-            None => return Err(RegisterError::NoSuchAction(id)),
-            Some("open") => {}
-            Some(other) => {
-                return Err(RegisterError::ActionClosed {
-                    id,
-                    status: other.to_string(),
-                })
+        expected_version: Option<i64>,
+        change: ActionChange,
+    ) -> Result<ActionRow, RegisterError> {
+        let (status, reason, note) = match change {
+            ActionChange::Done { note } => (ActionStatus::Done, None, note),
+            ActionChange::NotCompleted { reason, note } => {
+                (ActionStatus::Cancelled, Some(reason), note)
             }
+        };
+        let note = clean_note(note)?;
+        let user = self.user.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: Option<(String, i64)> = tx
+            .query_row(
+                "SELECT status, version FROM actions WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((current, version)) = current else {
+            return Err(RegisterError::NoSuchAction(id));
+        };
+        if expected_version.is_some_and(|v| v != version) {
+            return Err(RegisterError::Conflict {
+                what: format!("action {id} was changed by someone else (now version {version})"),
+            });
+        }
+        if current != "open" {
+            return Err(RegisterError::ActionClosed {
+                id,
+                status: current,
+            });
         }
         tx.execute(
-            "UPDATE actions SET status = ?1, reason = ?2, done_at = ?3 WHERE id = ?4",
-            params![status.as_str(), reason.map(|r| r.as_str()), now_utc(), id],
+            "UPDATE actions SET status = ?1, reason = ?2, done_at = ?3, note = ?4, version = version + 1 \
+             WHERE id = ?5",
+            params![
+                status.as_str(),
+                reason.map(|r| r.as_str()),
+                now_utc(),
+                note,
+                id
+            ],
         )?;
+        // The note is free text (it may name someone): never in the audit.
         let detail = match reason {
             Some(r) => format!("action {id}: {} ({})", status.as_str(), r.as_str()),
             None => format!("action {id}: {}", status.as_str()),
@@ -270,7 +303,95 @@ impl Register {
             "action done"
         };
         crate::audit::write(&tx, &user, command, &detail)?;
+        let row = read_action(&tx, id)?;
         tx.commit()?;
-        Ok(())
+        Ok(row)
     }
+}
+
+/// The columns of an [`ActionRow`], for [`read_actions`].
+const SELECT_ACTIONS: &str =
+    "SELECT a.id, a.case_ref, a.owner, a.text, a.due, a.status, a.reason, a.done_at, \
+     m.meeting_ref, a.version, a.note \
+     FROM actions a JOIN cases c ON c.case_ref = a.case_ref \
+     LEFT JOIN meetings m ON m.id = a.meeting_id";
+
+/// The longest note on an action, in characters.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// A note trimmed, empty as none, refused when too long (without quoting it).
+fn clean_note(note: Option<String>) -> Result<Option<String>, RegisterError> {
+    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    if note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+    {
+        return Err(RegisterError::Invalid(format!(
+            "a note on an action has at most {MAX_NOTE_CHARS} characters"
+        )));
+    }
+    Ok(note)
+}
+
+fn read_action(conn: &Connection, id: i64) -> Result<ActionRow, RegisterError> {
+    read_actions(conn, &format!("{SELECT_ACTIONS} WHERE a.id = ?1"), [id])?
+        .pop()
+        .ok_or(RegisterError::NoSuchAction(id))
+}
+
+/// Runs a query of [`SELECT_ACTIONS`] and reads its rows.
+fn read_actions(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+) -> Result<Vec<ActionRow>, RegisterError> {
+    let mut stmt = conn.prepare(sql)?;
+    let raw = stmt
+        .query_map(params, |r| {
+            Ok((
+                (
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ),
+                (
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, i64>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                ),
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    raw.into_iter()
+        .map(
+            |(
+                (id, case_ref, owner, text, due, status),
+                (reason, done_at, meeting_ref, version, note),
+            )| {
+                Ok(ActionRow {
+                    id,
+                    case_ref,
+                    owner,
+                    text,
+                    due: parse_date(&due)?,
+                    status: ActionStatus::parse(&status)?,
+                    reason: reason
+                        .map(|r| {
+                            IncompleteReason::parse(&r)
+                                .map_err(|_| RegisterError::Corrupt("action reason".into()))
+                        })
+                        .transpose()?,
+                    done_at,
+                    meeting_ref,
+                    version,
+                    note,
+                })
+            },
+        )
+        .collect()
 }

@@ -97,9 +97,9 @@ fn finish(
     Ok(d)
 }
 
-fn conflict(mref: &str) -> RegisterError {
+fn conflict(mref: &str, now: i64) -> RegisterError {
     RegisterError::Conflict {
-        what: format!("meeting {mref}"),
+        what: format!("meeting {mref} was changed by someone else (now version {now})"),
     }
 }
 
@@ -204,7 +204,7 @@ impl Register {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version = draft_version(&tx, meeting_ref)?;
         if version != expected_version {
-            return Err(conflict(meeting_ref));
+            return Err(conflict(meeting_ref, version));
         }
         tx.execute(
             "UPDATE meeting_drafts SET state = ?1, version = version + 1, updated_at = ?2 \
@@ -245,7 +245,7 @@ impl Register {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version = draft_version(&tx, meeting_ref)?;
         if version != expected_version {
-            return Err(conflict(meeting_ref));
+            return Err(conflict(meeting_ref, version));
         }
         let summary = record_checked(&tx, &user, &checked, info)?;
         tx.execute(
@@ -274,7 +274,7 @@ impl Register {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version = draft_version(&tx, meeting_ref)?;
         if version != expected_version {
-            return Err(conflict(meeting_ref));
+            return Err(conflict(meeting_ref, version));
         }
         tx.execute(
             "DELETE FROM meeting_drafts WHERE meeting_ref = ?1",

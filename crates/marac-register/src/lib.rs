@@ -14,6 +14,11 @@
 //!   `docs/PACK.md`) with its decisions in one transaction.
 //! * [`Register::save_scan`] and [`Register::changes_since_last`] keep the
 //!   weekly scans; [`is_repeat_marac`] is the SafeLives repeat MARAC rule.
+//! * Console users ([`Register::add_user`], Argon2id passwords, lock-out
+//!   after [`LOCK_AFTER_FAILURES`] failures), sessions ([`Register::login`],
+//!   [`Register::create_session`], [`Register::session`]; only a SHA-256 of
+//!   the cookie token is stored) and conflict-safe action updates
+//!   ([`Register::update_action`]) for the web console.
 //! * Every write appends to the audit trail (who, what, when; never names or
 //!   summaries). Data is deleted only by [`Register::retention`].
 //!
@@ -59,8 +64,11 @@ mod retention;
 mod scans;
 mod schema;
 mod stats;
+mod users;
 
-pub use actions::{ActionFilter, ActionRow, ActionStatus, IncompleteReason};
+pub use actions::{
+    ActionChange, ActionFilter, ActionRow, ActionStatus, IncompleteReason, MAX_NOTE_CHARS,
+};
 pub use audit::AuditRow;
 pub use cases::{CaseEvent, CaseHistory, CaseSummary, HistoryHearing, HistoryScan};
 pub use drafts::{MeetingDraft, MeetingRow};
@@ -70,6 +78,10 @@ pub use retention::RetentionReport;
 pub use scans::{ChangeRow, Changes, ScanEntry};
 pub use schema::SCHEMA_VERSION;
 pub use stats::{Stats, StatsRow};
+pub use users::{
+    check_password, LoginOutcome, NewSession, SessionUser, UserRole, UserRow, LOCK_AFTER_FAILURES,
+    LOCK_MINUTES, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
+};
 
 /// What can go wrong with the register. No variant quotes personal data.
 #[derive(Debug, thiserror::Error)]
@@ -102,12 +114,6 @@ pub enum RegisterError {
     /// A pack that cannot be read.
     #[error("pack: {0}")]
     Pack(String),
-    /// A write based on a version of a record that someone else has changed since.
-    #[error("{what} was changed by someone else since you opened it; reload it and try again")]
-    Conflict {
-        /// The record (e.g. `meeting CN-2026-11-27`).
-        what: String,
-    },
     /// A meeting that is not open in the console.
     #[error("meeting {0} is not open")]
     NoSuchDraft(String),
@@ -125,6 +131,19 @@ pub enum RegisterError {
         /// Its status.
         status: String,
     },
+    /// A write based on a version of a record that is not the current one
+    /// (someone else changed it meanwhile); nothing was written.
+    #[error("{what}; reload it and try again")]
+    Conflict {
+        /// What changed, e.g. `action 12 was changed by someone else (now version 3)`.
+        what: String,
+    },
+    /// A console user name that is already taken (a user name is not case data).
+    #[error("user {0} already exists")]
+    DuplicateUser(String),
+    /// A console user name that is not in the register.
+    #[error("no user {0} in the register")]
+    NoSuchUser(String),
     /// A value in the register that this marac cannot read (a damaged or edited file).
     #[error("register holds an unreadable value: {0}")]
     Corrupt(String),
@@ -213,9 +232,15 @@ impl Register {
         &self.path
     }
 
-    /// The user recorded in the audit trail.
-    pub fn user(&self) -> &str {
+    /// The user recorded in the audit trail by the writes that follow.
+    pub fn acting_user(&self) -> &str {
         &self.user
+    }
+
+    /// Sets the user recorded in the audit trail by the writes that follow
+    /// (a web console sets the signed-in user before each write).
+    pub fn set_user(&mut self, user: &str) {
+        self.user = user.to_string();
     }
 
     /// The schema version of the open register.
@@ -270,3 +295,5 @@ pub(crate) fn split_list(s: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_users;

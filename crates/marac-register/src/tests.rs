@@ -128,7 +128,7 @@ fn migrates_a_version_1_register_in_place() {
         .execute_batch(include_str!("../tests/fixtures/register-v1.sql"))
         .unwrap();
     let mut reg = Register::open(&path, "tester").unwrap();
-    assert_eq!(reg.schema_version().unwrap(), 2);
+    assert_eq!(reg.schema_version().unwrap(), SCHEMA_VERSION);
     // Data kept; new columns and tables usable.
     let h = reg.last_hearing("CN-0A1B2C3D").unwrap().unwrap();
     assert_eq!(h.date, d("2026-03-06"));
@@ -142,7 +142,7 @@ fn migrates_a_version_1_register_in_place() {
     let log = reg.audit_log().unwrap();
     assert!(log
         .iter()
-        .any(|a| a.command == "migrate" && a.detail == "schema version 1 -> 2"));
+        .any(|a| a.command == "migrate" && a.detail == "schema version 1 -> 3"));
     drop(reg);
     // Opening again migrates nothing.
     let reg = Register::open(&path, "tester").unwrap();
@@ -153,6 +153,70 @@ fn migrates_a_version_1_register_in_place() {
             .filter(|a| a.command == "migrate")
             .count(),
         1
+    );
+}
+
+#[test]
+fn migrates_a_version_2_register_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    raw(&path)
+        .execute_batch(include_str!("../tests/fixtures/register-v2.sql"))
+        .unwrap();
+    let mut reg = Register::open(&path, "tester").unwrap();
+    assert_eq!(reg.schema_version().unwrap(), 3);
+    assert_eq!(reg.integrity_check().unwrap(), "ok");
+    // Actions kept, at version 1 without a note; closed ones stay closed.
+    let all = reg.actions(&ActionFilter::default()).unwrap();
+    assert_eq!(all.len(), 2);
+    let open = reg.action(1).unwrap();
+    assert_eq!(
+        (open.status, open.version, open.note.as_deref()),
+        (ActionStatus::Open, 1, None)
+    );
+    let closed = reg.action(2).unwrap();
+    assert_eq!(closed.status, ActionStatus::Cancelled);
+    assert_eq!(closed.reason, Some(IncompleteReason::AgencyDidNotAct));
+    assert_eq!(closed.version, 1);
+    assert_eq!(closed.meeting_ref.as_deref(), Some("CN-2026-03-06"));
+    // The rest of the data is there.
+    assert_eq!(
+        reg.last_hearing("CN-0A1B2C3D").unwrap().unwrap().date,
+        d("2026-03-06")
+    );
+    assert_eq!(reg.history("CN-0A1B2C3D").unwrap().scans.len(), 1);
+    // The new columns and tables work.
+    let done = reg
+        .update_action(
+            1,
+            1,
+            ActionChange::Done {
+                note: Some("Visited".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!((done.version, done.note.as_deref()), (2, Some("Visited")));
+    reg.add_user("chair1", UserRole::Chair, None, "correct horse battery")
+        .unwrap();
+    assert!(matches!(
+        reg.login("chair1", "correct horse battery", chrono::Utc::now())
+            .unwrap(),
+        LoginOutcome::Ok(_)
+    ));
+    let log = reg.audit_log().unwrap();
+    assert_eq!(
+        log.len(),
+        7,
+        "3 old entries, migrate, action done, user add, login"
+    );
+    assert_eq!(log[3].command, "migrate");
+    assert_eq!(log[3].detail, "schema version 2 -> 3");
+    drop(reg);
+    let reg = Register::open(&path, "tester").unwrap();
+    assert_eq!(
+        reg.audit_log().unwrap().len(),
+        7,
+        "nothing to migrate again"
     );
 }
 

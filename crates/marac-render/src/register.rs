@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use chrono::{Datelike, NaiveDate};
-use marac_register::{ActionRow, AuditRow, CaseHistory, CaseSummary, Changes, Stats};
+use marac_register::{ActionRow, AuditRow, CaseHistory, CaseSummary, Changes, Stats, UserRow};
 
 use crate::escape::{html, md};
 use crate::{CsvDoc, CsvError};
@@ -54,7 +54,7 @@ pub fn cases_csv(cases: &[CaseSummary]) -> Result<Vec<u8>, CsvError> {
 /// `marac register action list --format csv`; `overdue` as of `as_of`.
 pub fn actions_csv(rows: &[ActionRow], as_of: NaiveDate) -> Result<Vec<u8>, CsvError> {
     let mut doc = CsvDoc::new(&[
-        "id", "case_ref", "owner", "due", "status", "overdue", "reason", "text",
+        "id", "case_ref", "owner", "due", "status", "overdue", "reason", "text", "note",
     ])?;
     for r in rows {
         doc.row([
@@ -66,16 +66,17 @@ pub fn actions_csv(rows: &[ActionRow], as_of: NaiveDate) -> Result<Vec<u8>, CsvE
             r.is_overdue(as_of).to_string(),
             r.reason.map(|x| x.as_str()).unwrap_or("").to_string(),
             r.text.clone(),
+            r.note.clone().unwrap_or_default(),
         ])?;
     }
     doc.finish()
 }
 
 /// `marac register action list --format md`: every action, overdue ones (open
-/// and due before `as_of`) in bold.
+/// and due before `as_of`) in bold, with the note written when it was closed.
 pub fn actions_md(rows: &[ActionRow], as_of: NaiveDate) -> String {
     let mut s = format!(
-        "# Actions (as of {as_of})\n\n| id | case | owner | due | status | text |\n| ---: | --- | --- | --- | --- | --- |\n"
+        "# Actions (as of {as_of})\n\n| id | case | owner | due | status | text | note |\n| ---: | --- | --- | --- | --- | --- | --- |\n"
     );
     for r in rows {
         let status = match (r.is_overdue(as_of), r.reason) {
@@ -85,13 +86,14 @@ pub fn actions_md(rows: &[ActionRow], as_of: NaiveDate) -> String {
         };
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             r.id,
             md(&r.case_ref),
             md(&r.owner),
             r.due,
             status,
-            md(&r.text)
+            md(&r.text),
+            md(r.note.as_deref().unwrap_or(""))
         );
     }
     s
@@ -132,17 +134,18 @@ pub fn history_md(h: &CaseHistory) -> String {
             if x.heard { "yes" } else { "deferred" }
         );
     }
-    let _ = writeln!(s, "\n## Actions\n\n| id | owner | due | status | reason | text |\n| ---: | --- | --- | --- | --- | --- |");
+    let _ = writeln!(s, "\n## Actions\n\n| id | owner | due | status | reason | text | note |\n| ---: | --- | --- | --- | --- | --- | --- |");
     for a in &h.actions {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             a.id,
             md(&a.owner),
             a.due,
             a.status.as_str(),
             a.reason.map(|r| r.as_str()).unwrap_or(""),
-            md(&a.text)
+            md(&a.text),
+            md(a.note.as_deref().unwrap_or(""))
         );
     }
     let _ = writeln!(
@@ -423,6 +426,25 @@ pub fn audit_csv(rows: &[AuditRow]) -> Result<Vec<u8>, CsvError> {
     doc.finish()
 }
 
+/// `marac register user list --format md`: the console users (never a
+/// password hash).
+pub fn users_md(rows: &[UserRow]) -> String {
+    let mut s = String::from("# Users\n\n| name | role | agency | granted | locked until (UTC) | created (UTC) |\n| --- | --- | --- | --- | --- | --- |\n");
+    for u in rows {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            md(&u.name),
+            u.role.as_str(),
+            md(u.agency.as_deref().unwrap_or("")),
+            if u.granted { "yes" } else { "no" },
+            md(u.locked_until.as_deref().unwrap_or("")),
+            md(&u.created)
+        );
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -484,6 +506,22 @@ mod tests {
             changes_md(&c),
             "# Changes: no earlier scan in the register\n\n## New high-risk cases (0)\n\n\
              ## Risen levels (0)\n\n## New flags (0)\n\n## Closed (in the last scan, not now) (0)\n\n"
+        );
+    }
+
+    #[test]
+    fn users_in_markdown() {
+        let u = UserRow {
+            name: "jo_k".into(),
+            role: marac_register::UserRole::Agency,
+            agency: Some("nhs|gp".into()),
+            granted: true,
+            locked_until: Some("2026-11-20T09:15:00Z".into()),
+            created: "2026-11-01T08:00:00Z".into(),
+        };
+        assert_eq!(
+            users_md(&[u]).lines().last().unwrap(),
+            "| jo\\_k | agency | nhs\\|gp | yes | 2026-11-20T09:15:00Z | 2026-11-01T08:00:00Z |"
         );
     }
 }

@@ -87,7 +87,12 @@ pub(crate) fn viewer(
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, path `/`, `Secure`
 /// behind TLS; `max_age` 0 deletes it.
-pub(crate) fn set_cookie(console: &Console, name: &str, value: &str, max_age: Option<i64>) -> String {
+pub(crate) fn set_cookie(
+    console: &Console,
+    name: &str,
+    value: &str,
+    max_age: Option<i64>,
+) -> String {
     let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
     if let Some(age) = max_age {
         c.push_str(&format!("; Max-Age={age}"));

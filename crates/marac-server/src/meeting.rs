@@ -75,7 +75,11 @@ impl DraftState {
     pub fn undecided<'a>(&self, pack: &'a Pack) -> Vec<&'a str> {
         pack.cases
             .iter()
-            .filter(|c| self.cases.get(&c.case_ref).is_none_or(|d| d.heard.is_none()))
+            .filter(|c| {
+                self.cases
+                    .get(&c.case_ref)
+                    .is_none_or(|d| d.heard.is_none())
+            })
             .map(|c| c.case_ref.as_str())
             .collect()
     }
@@ -95,16 +99,17 @@ impl DraftState {
                 continue;
             }
             let mut entry = serde_json::Map::new();
-            entry.insert("heard".into(), serde_json::Value::Bool(d.heard.unwrap_or(true)));
+            entry.insert(
+                "heard".into(),
+                serde_json::Value::Bool(d.heard.unwrap_or(true)),
+            );
             if !d.note.trim().is_empty() {
                 entry.insert("note".into(), serde_json::Value::String(d.note.clone()));
             }
             let actions: Vec<serde_json::Value> = d
                 .actions
                 .iter()
-                .map(|a| {
-                    serde_json::json!({"owner": a.owner, "text": a.text, "due": a.due})
-                })
+                .map(|a| serde_json::json!({"owner": a.owner, "text": a.text, "due": a.due}))
                 .collect();
             entry.insert("actions".into(), serde_json::Value::Array(actions));
             c.decisions = vec![serde_json::Value::Object(entry)];

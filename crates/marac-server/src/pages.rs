@@ -147,7 +147,12 @@ pub(crate) fn url_segment(s: &str) -> String {
 pub(crate) fn tags<S: AsRef<str>>(items: &[S]) -> String {
     items
         .iter()
-        .map(|t| format!("<span class=\"tag\">{}</span>", e(&t.as_ref().replace('_', " "))))
+        .map(|t| {
+            format!(
+                "<span class=\"tag\">{}</span>",
+                e(&t.as_ref().replace('_', " "))
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -33,8 +33,6 @@ type Shared = State<Arc<Console>>;
 
 /// Why a request did not get its page.
 pub(crate) enum Fail {
-    /// No live session: to the sign-in page.
-    Login,
     /// 403 with a reason.
     Forbidden(String),
     /// 404.
@@ -92,7 +90,6 @@ fn see_other(to: &str) -> Response {
 
 fn fail_page(f: Fail, viewer: Option<&Viewer>) -> Response {
     let (status, title, text) = match f {
-        Fail::Login => return see_other("/login"),
         Fail::Forbidden(t) => (StatusCode::FORBIDDEN, "Not allowed", t),
         Fail::NotFound(t) => (StatusCode::NOT_FOUND, "Not found", t),
         Fail::Conflict(t) => (StatusCode::CONFLICT, "Changed by someone else", t),
@@ -168,7 +165,10 @@ pub(crate) fn router(console: Arc<Console>) -> Router {
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(console.clone(), security_headers))
+        .layer(middleware::from_fn_with_state(
+            console.clone(),
+            security_headers,
+        ))
         .with_state(console)
 }
 
@@ -231,11 +231,7 @@ async fn security_headers(State(c): Shared, req: Request, next: Next) -> Respons
 }
 
 async fn css() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        CSS,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
 }
 
 async fn not_found(State(c): Shared, headers: HeaderMap) -> Response {
@@ -260,10 +256,7 @@ async fn login_page(State(c): Shared, Query(q): Query<LoginQuery>) -> Response {
     };
     let note = match q.m.as_deref() {
         Some("out") => message("ok", "You are signed out."),
-        Some("expired") => message(
-            "notice",
-            "Your sign-in form expired. Please sign in again.",
-        ),
+        Some("expired") => message("notice", "Your sign-in form expired. Please sign in again."),
         _ => String::new(),
     };
     login_form(&c, &token, &note, StatusCode::OK)
@@ -386,9 +379,9 @@ fn done_message(q: &DoneQuery) -> String {
 fn week_status(c: &Console) -> Result<Arc<crate::Loaded>, Fail> {
     match (c.week(), c.status()) {
         (Some(w), _) => Ok(w),
-        (None, WeekStatus::Failed(msg)) => Err(Fail::Internal(format!(
-            "The week could not be read: {msg}"
-        ))),
+        (None, WeekStatus::Failed(msg)) => {
+            Err(Fail::Internal(format!("The week could not be read: {msg}")))
+        }
         (None, _) => Err(Fail::NotFound(
             "The week is still being read and scanned. Reload this page in a minute.".into(),
         )),
@@ -530,9 +523,12 @@ async fn week_page(State(c): Shared, headers: HeaderMap, Query(q): Query<DoneQue
 async fn rescan(State(c): Shared, headers: HeaderMap, f: Form<Vec<(String, String)>>) -> Response {
     write(c, headers, form(f), |c, v, _| {
         if !v.prepares_meetings() {
-            return Err(Fail::Forbidden("Only a chair or a coordinator can rescan the week.".into()));
+            return Err(Fail::Forbidden(
+                "Only a chair or a coordinator can rescan the week.".into(),
+            ));
         }
-        c.load_week(&v.name).map_err(|e| Fail::Internal(e.to_string()))?;
+        c.load_week(&v.name)
+            .map_err(|e| Fail::Internal(e.to_string()))?;
         Ok(see_other("/?done=rescanned"))
     })
     .await
@@ -549,9 +545,10 @@ async fn case_page(State(c): Shared, headers: HeaderMap, Path(case_ref): Path<St
             Err(e) => return Err(e.into()),
         };
         let week = c.week();
-        let on_agenda = week
-            .as_ref()
-            .and_then(|w| w.case(&case_ref, !v.full_view()).map(|(b, c)| (b.to_string(), c.clone())));
+        let on_agenda = week.as_ref().and_then(|w| {
+            w.case(&case_ref, !v.full_view())
+                .map(|(b, c)| (b.to_string(), c.clone()))
+        });
         if history.is_none() && on_agenda.is_none() {
             return Err(Fail::NotFound(format!("There is no case {case_ref}.")));
         }
@@ -563,7 +560,10 @@ async fn case_page(State(c): Shared, headers: HeaderMap, Path(case_ref): Path<St
             };
             fact("BCU", e(bcu));
             fact("Agenda", e(section_label(case.section)));
-            fact("Risk", format!("{} (score {})", level(&case.level), case.score));
+            fact(
+                "Risk",
+                format!("{} (score {})", level(&case.level), case.score),
+            );
             fact("Eligible by", tags(&case.eligible_by));
             fact("Flags", tags(&case.flags));
             fact("Subject", {
@@ -586,7 +586,10 @@ async fn case_page(State(c): Shared, headers: HeaderMap, Path(case_ref): Path<St
                     None => "not recorded",
                 }),
             );
-            fact("Referred by", format!("{} on {}", e(&case.referring_agency), case.referral_date));
+            fact(
+                "Referred by",
+                format!("{} on {}", e(&case.referring_agency), case.referral_date),
+            );
             fact("Agencies involved", e(&case.agencies.join(", ")));
             if let Some(h) = &case.previous_hearing {
                 fact("Last heard", format!("{} ({})", h.date, e(&h.meeting_ref)));
@@ -697,7 +700,11 @@ async fn case_page(State(c): Shared, headers: HeaderMap, Path(case_ref): Path<St
                     &hearings,
                 ));
             }
-            let actions: Vec<&ActionRow> = h.actions.iter().filter(|a| v.sees_action(&a.owner)).collect();
+            let actions: Vec<&ActionRow> = h
+                .actions
+                .iter()
+                .filter(|a| v.sees_action(&a.owner))
+                .collect();
             body.push_str("<h2>Actions</h2>");
             if actions.is_empty() {
                 body.push_str("<p>No actions you can see.</p>");
@@ -706,7 +713,10 @@ async fn case_page(State(c): Shared, headers: HeaderMap, Path(case_ref): Path<St
             }
         }
         let title = format!("Case {case_ref}");
-        Ok(html(StatusCode::OK, layout(&title, Some(v), Nav::None, &body)))
+        Ok(html(
+            StatusCode::OK,
+            layout(&title, Some(v), Nav::None, &body),
+        ))
     })
     .await
 }
@@ -756,7 +766,11 @@ fn action_table(caption: &str, actions: &[&ActionRow], today: NaiveDate) -> Stri
 
 // ---------------------------------------------------------------- meetings
 
-async fn meetings_page(State(c): Shared, headers: HeaderMap, Query(q): Query<DoneQuery>) -> Response {
+async fn meetings_page(
+    State(c): Shared,
+    headers: HeaderMap,
+    Query(q): Query<DoneQuery>,
+) -> Response {
     page(c, headers, move |c, v| {
         if !v.prepares_meetings() {
             return Err(Fail::Forbidden("Meetings are prepared by the chair and the coordinator.".into()));
@@ -850,10 +864,16 @@ async fn meetings_page(State(c): Shared, headers: HeaderMap, Query(q): Query<Don
     .await
 }
 
-async fn open_meeting(State(c): Shared, headers: HeaderMap, f: Form<Vec<(String, String)>>) -> Response {
+async fn open_meeting(
+    State(c): Shared,
+    headers: HeaderMap,
+    f: Form<Vec<(String, String)>>,
+) -> Response {
     write(c, headers, form(f), |c, v, f| {
         if !v.prepares_meetings() {
-            return Err(Fail::Forbidden("Meetings are prepared by the chair and the coordinator.".into()));
+            return Err(Fail::Forbidden(
+                "Meetings are prepared by the chair and the coordinator.".into(),
+            ));
         }
         let w = week_status(c)?;
         let bcu = f.get("bcu").trim();
@@ -876,7 +896,10 @@ async fn open_meeting(State(c): Shared, headers: HeaderMap, f: Form<Vec<(String,
             ..DraftState::default()
         };
         let d = reg.open_draft(bcu, Some(&code), date, w.as_of, chair, &state.to_json())?;
-        Ok(see_other(&format!("/meetings/{}?done=opened", url_segment(&d.meeting_ref))))
+        Ok(see_other(&format!(
+            "/meetings/{}?done=opened",
+            url_segment(&d.meeting_ref)
+        )))
     })
     .await
 }
@@ -1066,12 +1089,21 @@ fn form_version(f: &FormData) -> Result<i64, Fail> {
 }
 
 /// Loads an open meeting for a change, applies `change` to its state, saves.
-fn change_meeting<F>(c: &Console, v: &Viewer, mref: &str, f: &FormData, what: &str, change: F) -> Out
+fn change_meeting<F>(
+    c: &Console,
+    v: &Viewer,
+    mref: &str,
+    f: &FormData,
+    what: &str,
+    change: F,
+) -> Out
 where
     F: FnOnce(&mut DraftState, &crate::Loaded, &marac_register::MeetingDraft) -> Result<(), Fail>,
 {
     if !v.prepares_meetings() {
-        return Err(Fail::Forbidden("Meetings are prepared by the chair and the coordinator.".into()));
+        return Err(Fail::Forbidden(
+            "Meetings are prepared by the chair and the coordinator.".into(),
+        ));
     }
     let version = form_version(f)?;
     let mut reg = c.register(&v.name)?;
@@ -1079,13 +1111,22 @@ where
         .draft(mref)?
         .ok_or_else(|| Fail::NotFound(format!("Meeting {mref} is not open.")))?;
     if draft.version != version {
-        return Err(RegisterError::Conflict { what: format!("meeting {mref}") }.into());
+        return Err(RegisterError::Conflict {
+            what: format!(
+                "meeting {mref} was changed by someone else (now version {})",
+                draft.version
+            ),
+        }
+        .into());
     }
     let w = week_status(c)?;
     let mut state = DraftState::parse(&draft.state);
     change(&mut state, &w, &draft)?;
     reg.save_draft(mref, version, &state.to_json(), what)?;
-    Ok(see_other(&format!("/meetings/{}?done=saved", url_segment(mref))))
+    Ok(see_other(&format!(
+        "/meetings/{}?done=saved",
+        url_segment(mref)
+    )))
 }
 
 async fn meeting_attendance(
@@ -1114,12 +1155,19 @@ async fn meeting_case(
     write(c, headers, form(f), move |c, v, f| {
         let what = format!("case {case_ref}");
         change_meeting(c, v, &mref, f, &what, |s, w, draft| {
-            let pack = w.meeting_pack(&draft.meeting_ref, &draft.bcu, draft.date, draft.chair.as_deref());
+            let pack = w.meeting_pack(
+                &draft.meeting_ref,
+                &draft.bcu,
+                draft.date,
+                draft.chair.as_deref(),
+            );
             let case = pack
                 .cases
                 .iter()
                 .find(|x| x.case_ref == case_ref)
-                .ok_or_else(|| Fail::NotFound(format!("Case {case_ref} is not on this meeting's agenda.")))?;
+                .ok_or_else(|| {
+                    Fail::NotFound(format!("Case {case_ref} is not on this meeting's agenda."))
+                })?;
             let d: &mut CaseDecision = s.cases.entry(case_ref.clone()).or_default();
             d.heard = match f.get("heard") {
                 "heard" => Some(true),
@@ -1128,8 +1176,15 @@ async fn meeting_case(
             };
             d.note = f.get("note").trim().to_string();
             let op = f.get("op");
-            let (owner, text, due) = (f.get("owner").trim(), f.get("text").trim(), f.get("due").trim());
-            if let Some(i) = op.strip_prefix("suggested:").and_then(|i| i.parse::<usize>().ok()) {
+            let (owner, text, due) = (
+                f.get("owner").trim(),
+                f.get("text").trim(),
+                f.get("due").trim(),
+            );
+            if let Some(i) = op
+                .strip_prefix("suggested:")
+                .and_then(|i| i.parse::<usize>().ok())
+            {
                 let sug = case
                     .suggested_actions
                     .get(i)
@@ -1139,7 +1194,10 @@ async fn meeting_case(
                     text: sug.text.clone(),
                     due: sug.due.to_string(),
                 });
-            } else if let Some(i) = op.strip_prefix("remove:").and_then(|i| i.parse::<usize>().ok()) {
+            } else if let Some(i) = op
+                .strip_prefix("remove:")
+                .and_then(|i| i.parse::<usize>().ok())
+            {
                 if i < d.actions.len() {
                     d.actions.remove(i);
                 }
@@ -1147,10 +1205,13 @@ async fn meeting_case(
             // A new action typed in is added with any button.
             if !owner.is_empty() || !text.is_empty() {
                 if owner.is_empty() || text.is_empty() {
-                    return Err(Fail::Bad("A new action needs an owner agency and what is to be done.".into()));
+                    return Err(Fail::Bad(
+                        "A new action needs an owner agency and what is to be done.".into(),
+                    ));
                 }
-                let due = NaiveDate::parse_from_str(due, "%Y-%m-%d")
-                    .map_err(|_| Fail::Bad("The action's due date must be a date (YYYY-MM-DD).".into()))?;
+                let due = NaiveDate::parse_from_str(due, "%Y-%m-%d").map_err(|_| {
+                    Fail::Bad("The action's due date must be a date (YYYY-MM-DD).".into())
+                })?;
                 d.actions.push(AgreedAction {
                     owner: owner.to_string(),
                     text: text.to_string(),
@@ -1186,7 +1247,12 @@ async fn close_meeting(
             )));
         }
         let state = DraftState::parse(&draft.state);
-        let pack = w.meeting_pack(&draft.meeting_ref, &draft.bcu, draft.date, draft.chair.as_deref());
+        let pack = w.meeting_pack(
+            &draft.meeting_ref,
+            &draft.bcu,
+            draft.date,
+            draft.chair.as_deref(),
+        );
         let full = state.apply(&pack);
         let json = serde_json::to_string(&full).map_err(|e| Fail::Internal(e.to_string()))?;
         reg.close_draft(&mref, version, &json, &state.info(draft.chair.as_deref()))?;
@@ -1196,7 +1262,10 @@ async fn close_meeting(
                 "The meeting is recorded, but its packs could not be written: {e}"
             ))
         })?;
-        Ok(see_other(&format!("/meetings/{}?done=closed", url_segment(&mref))))
+        Ok(see_other(&format!(
+            "/meetings/{}?done=closed",
+            url_segment(&mref)
+        )))
     })
     .await
 }
@@ -1223,7 +1292,11 @@ async fn discard_meeting(
 
 // ---------------------------------------------------------------- actions
 
-async fn actions_page(State(c): Shared, headers: HeaderMap, Query(q): Query<DoneQuery>) -> Response {
+async fn actions_page(
+    State(c): Shared,
+    headers: HeaderMap,
+    Query(q): Query<DoneQuery>,
+) -> Response {
     page(c, headers, move |c, v| {
         let reg = c.register(&v.name)?;
         let today = c.today();

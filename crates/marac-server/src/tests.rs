@@ -26,12 +26,12 @@ fn d(s: &str) -> NaiveDate {
 fn asb(id: &str, date: &str, first: &str) -> Incident {
     let mut i = marac_risk::testkit::incident(id, date);
     i.vulnerabilities = VulnerabilitySet::parse_list("learning_disability").unwrap();
-    i.victim = Some(PersonDetails {
+    i.victim = Some(Box::new(PersonDetails {
         first_name: Some(first.into()),
         last_name: Some("Zebedee-Marker".into()),
         dob: Some(d("1970-01-02")),
         ..PersonDetails::default()
-    });
+    }));
     i
 }
 
@@ -69,10 +69,14 @@ fn world_with(secure: bool) -> World {
     let dir = tempfile::tempdir().unwrap();
     let register = dir.path().join("marac.db");
     let mut reg = Register::init(&register, "setup").unwrap();
-    reg.add_user("chair", UserRole::Chair, None, PASSWORD).unwrap();
-    reg.add_user("coord", UserRole::Coordinator, None, PASSWORD).unwrap();
-    reg.add_user("housing", UserRole::Agency, Some("housing"), PASSWORD).unwrap();
-    reg.add_user("police", UserRole::Agency, Some("met-police"), PASSWORD).unwrap();
+    reg.add_user("chair", UserRole::Chair, None, PASSWORD)
+        .unwrap();
+    reg.add_user("coord", UserRole::Coordinator, None, PASSWORD)
+        .unwrap();
+    reg.add_user("housing", UserRole::Agency, Some("housing"), PASSWORD)
+        .unwrap();
+    reg.add_user("police", UserRole::Agency, Some("met-police"), PASSWORD)
+        .unwrap();
     drop(reg);
     let mut settings = Settings::new(register.clone(), b"test secret".to_vec());
     settings.as_of = Some(d("2026-11-20"));
@@ -129,7 +133,10 @@ impl Reply {
     /// The value of the first hidden field `name` on the page.
     fn field(&self, name: &str) -> String {
         let key = format!("name=\"{name}\" value=\"");
-        let at = self.body.find(&key).unwrap_or_else(|| panic!("no field {name} in {}", self.body));
+        let at = self
+            .body
+            .find(&key)
+            .unwrap_or_else(|| panic!("no field {name} in {}", self.body));
         let rest = &self.body[at + key.len()..];
         rest[..rest.find('"').unwrap()].to_string()
     }
@@ -161,7 +168,8 @@ fn post(path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> Request<Body
         .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let mut b =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(c) = cookie {
         b = b.header(header::COOKIE, c);
     }
@@ -190,7 +198,11 @@ async fn try_login(w: &World, name: &str, password: &str) -> Reply {
         post(
             "/login",
             Some(&cookie),
-            &[("login_token", &token), ("name", name), ("password", password)],
+            &[
+                ("login_token", &token),
+                ("name", name),
+                ("password", password),
+            ],
         ),
     )
     .await
@@ -241,7 +253,11 @@ async fn no_page_is_reachable_without_a_session() {
         assert!(!r.body.contains(case), "{path}");
     }
     // A made-up session cookie is no session.
-    let r = send(&w, get(&format!("/cases/{case}"), Some("marac_session=00ff"))).await;
+    let r = send(
+        &w,
+        get(&format!("/cases/{case}"), Some("marac_session=00ff")),
+    )
+    .await;
     assert_eq!(r.location(), "/login");
     for path in ["/week/rescan", "/meetings", "/actions/1", "/logout"] {
         let r = send(&w, post(path, None, &[("csrf", "x")])).await;
@@ -267,7 +283,11 @@ async fn sign_in_and_out() {
     assert_eq!(out.location(), "/login?m=out");
     assert!(out.cookie("marac_session").unwrap().contains("Max-Age=0"));
     let after = send(&w, get("/", Some(&s.cookie))).await;
-    assert_eq!(after.location(), "/login", "the session ended on the server");
+    assert_eq!(
+        after.location(),
+        "/login",
+        "the session ended on the server"
+    );
 }
 
 #[tokio::test]
@@ -293,7 +313,11 @@ async fn wrong_password_then_lock_out() {
         try_login(&w, "chair", "not the password").await;
     }
     let r = try_login(&w, "chair", PASSWORD).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "locked even with the right password");
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "locked even with the right password"
+    );
     assert!(r.body.contains("locked after repeated failed sign-ins"));
     assert!(r.cookie("marac_session").is_none());
     // The chair's colleague is not locked; the chair unlocks through the register.
@@ -308,7 +332,15 @@ async fn a_login_form_from_elsewhere_is_refused() {
     let w = world();
     let r = send(
         &w,
-        post("/login", None, &[("login_token", "abc"), ("name", "chair"), ("password", PASSWORD)]),
+        post(
+            "/login",
+            None,
+            &[
+                ("login_token", "abc"),
+                ("name", "chair"),
+                ("password", PASSWORD),
+            ],
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -324,11 +356,21 @@ async fn every_write_needs_the_sessions_csrf_token() {
     for token in ["", "0000", other.csrf.as_str()] {
         let r = send(
             &w,
-            post("/meetings", Some(&s.cookie), &[("csrf", token), ("bcu", "Central North"), ("date", "2026-11-27")]),
+            post(
+                "/meetings",
+                Some(&s.cookie),
+                &[
+                    ("csrf", token),
+                    ("bcu", "Central North"),
+                    ("date", "2026-11-27"),
+                ],
+            ),
         )
         .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "token {token:?}");
-        assert!(r.body.contains("This form has expired or did not come from this console."));
+        assert!(r
+            .body
+            .contains("This form has expired or did not come from this console."));
     }
     let reg = Register::open(&w.register, "t").unwrap();
     assert!(reg.drafts().unwrap().is_empty(), "nothing was opened");
@@ -363,26 +405,64 @@ async fn roles_see_and_write_what_they_may() {
     // Case pages: full for the chair, redacted for an agency.
     let full = send(&w, get(&format!("/cases/{case}"), Some(&chair.cookie))).await;
     assert_eq!(full.status, StatusCode::OK);
-    assert!(full.body.contains("Zebedee-Marker"), "the chair sees the name");
+    assert!(
+        full.body.contains("Zebedee-Marker"),
+        "the chair sees the name"
+    );
     assert!(full.body.contains("1970-01-02"));
     let red = send(&w, get(&format!("/cases/{case}"), Some(&housing.cookie))).await;
     assert_eq!(red.status, StatusCode::OK);
     assert!(red.body.contains(&case));
-    assert!(!red.body.contains("Zebedee-Marker"), "an agency sees initials only");
+    assert!(
+        !red.body.contains("Zebedee-Marker"),
+        "an agency sees initials only"
+    );
     assert!(!red.body.contains("1970-01-02"));
     // Writes.
     let r = send(
         &w,
-        post("/meetings", Some(&housing.cookie), &[("csrf", &housing.csrf), ("bcu", "Central North"), ("date", "2026-11-27")]),
+        post(
+            "/meetings",
+            Some(&housing.cookie),
+            &[
+                ("csrf", &housing.csrf),
+                ("bcu", "Central North"),
+                ("date", "2026-11-27"),
+            ],
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = send(&w, post("/week/rescan", Some(&housing.cookie), &[("csrf", &housing.csrf)])).await;
+    let r = send(
+        &w,
+        post(
+            "/week/rescan",
+            Some(&housing.cookie),
+            &[("csrf", &housing.csrf)],
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = send(&w, post("/users/housing", Some(&coord.cookie), &[("csrf", &coord.csrf), ("op", "grant")])).await;
+    let r = send(
+        &w,
+        post(
+            "/users/housing",
+            Some(&coord.cookie),
+            &[("csrf", &coord.csrf), ("op", "grant")],
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The chair grants housing the full view.
-    let r = send(&w, post("/users/housing", Some(&chair.cookie), &[("csrf", &chair.csrf), ("op", "grant")])).await;
+    let r = send(
+        &w,
+        post(
+            "/users/housing",
+            Some(&chair.cookie),
+            &[("csrf", &chair.csrf), ("op", "grant")],
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let granted = send(&w, get(&format!("/cases/{case}"), Some(&housing.cookie))).await;
     assert!(granted.body.contains("Zebedee-Marker"));
@@ -392,7 +472,16 @@ async fn roles_see_and_write_what_they_may() {
 async fn open_meeting(w: &World, s: &Session) -> (String, Reply) {
     let r = send(
         w,
-        post("/meetings", Some(&s.cookie), &[("csrf", &s.csrf), ("bcu", "Central North"), ("date", "2026-11-27"), ("chair", "Chair Person")]),
+        post(
+            "/meetings",
+            Some(&s.cookie),
+            &[
+                ("csrf", &s.csrf),
+                ("bcu", "Central North"),
+                ("date", "2026-11-27"),
+                ("chair", "Chair Person"),
+            ],
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -414,7 +503,10 @@ async fn a_meeting_from_opening_to_the_register() {
     let (mref, page) = open_meeting(&w, &chair).await;
     assert_eq!(mref, "CN-2026-11-27");
     let refs = case_refs(&w);
-    assert!(refs.iter().all(|r| page.body.contains(r.as_str())), "every case on the agenda");
+    assert!(
+        refs.iter().all(|r| page.body.contains(r.as_str())),
+        "every case on the agenda"
+    );
     let v = page.field("version");
     assert_eq!(v, "1");
     // Attendance.
@@ -423,7 +515,13 @@ async fn a_meeting_from_opening_to_the_register() {
         post(
             &format!("/meetings/{mref}/attendance"),
             Some(&chair.cookie),
-            &[("csrf", &chair.csrf), ("version", "1"), ("attended", "met-police\nhousing"), ("apologies", "health"), ("confidentiality", "yes")],
+            &[
+                ("csrf", &chair.csrf),
+                ("version", "1"),
+                ("attended", "met-police\nhousing"),
+                ("apologies", "health"),
+                ("confidentiality", "yes"),
+            ],
         ),
     )
     .await;
@@ -453,7 +551,12 @@ async fn a_meeting_from_opening_to_the_register() {
         post(
             &format!("/meetings/{mref}/cases/{}", refs[1]),
             Some(&chair.cookie),
-            &[("csrf", &chair.csrf), ("version", "3"), ("heard", "deferred"), ("op", "save")],
+            &[
+                ("csrf", &chair.csrf),
+                ("version", "3"),
+                ("heard", "deferred"),
+                ("op", "save"),
+            ],
         ),
     )
     .await;
@@ -464,7 +567,12 @@ async fn a_meeting_from_opening_to_the_register() {
         post(
             &format!("/meetings/{mref}/cases/{}", refs[1]),
             Some(&chair.cookie),
-            &[("csrf", &chair.csrf), ("version", "2"), ("heard", "heard"), ("op", "save")],
+            &[
+                ("csrf", &chair.csrf),
+                ("version", "2"),
+                ("heard", "heard"),
+                ("op", "save"),
+            ],
         ),
     )
     .await;
@@ -472,10 +580,26 @@ async fn a_meeting_from_opening_to_the_register() {
     assert!(stale.body.contains("was changed by someone else"));
     // A coordinator cannot close it.
     let coord = login(&w, "coord").await;
-    let r = send(&w, post(&format!("/meetings/{mref}/close"), Some(&coord.cookie), &[("csrf", &coord.csrf), ("version", "4")])).await;
+    let r = send(
+        &w,
+        post(
+            &format!("/meetings/{mref}/close"),
+            Some(&coord.cookie),
+            &[("csrf", &coord.csrf), ("version", "4")],
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The chair closes it.
-    let r = send(&w, post(&format!("/meetings/{mref}/close"), Some(&chair.cookie), &[("csrf", &chair.csrf), ("version", "4")])).await;
+    let r = send(
+        &w,
+        post(
+            &format!("/meetings/{mref}/close"),
+            Some(&chair.cookie),
+            &[("csrf", &chair.csrf), ("version", "4")],
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), format!("/meetings/{mref}?done=closed"));
     // The register holds the meeting, the hearings and the action.
@@ -483,7 +607,10 @@ async fn a_meeting_from_opening_to_the_register() {
     assert!(reg.drafts().unwrap().is_empty());
     let meetings = reg.meetings(None).unwrap();
     assert_eq!(meetings.len(), 1);
-    assert_eq!((meetings[0].heard, meetings[0].deferred, meetings[0].actions), (1, 1, 1));
+    assert_eq!(
+        (meetings[0].heard, meetings[0].deferred, meetings[0].actions),
+        (1, 1, 1)
+    );
     assert_eq!(meetings[0].chair.as_deref(), Some("Chair Person"));
     let h = reg.history(&refs[0]).unwrap();
     assert_eq!(h.hearings.len(), 1);
@@ -495,8 +622,16 @@ async fn a_meeting_from_opening_to_the_register() {
     let h2 = reg.history(&refs[1]).unwrap();
     assert!(!h2.hearings[0].heard, "deferred");
     let log = reg.audit_log().unwrap();
-    let cmds: Vec<(&str, &str)> = log.iter().map(|a| (a.user.as_str(), a.command.as_str())).collect();
-    for want in [("chair", "meeting open"), ("chair", "meeting edit"), ("chair", "record"), ("chair", "meeting close")] {
+    let cmds: Vec<(&str, &str)> = log
+        .iter()
+        .map(|a| (a.user.as_str(), a.command.as_str()))
+        .collect();
+    for want in [
+        ("chair", "meeting open"),
+        ("chair", "meeting edit"),
+        ("chair", "record"),
+        ("chair", "meeting close"),
+    ] {
         assert!(cmds.contains(&want), "{want:?} in {cmds:?}");
     }
     // The packs were written: the full one carries the decisions, the redacted one no name.
@@ -508,10 +643,25 @@ async fn a_meeting_from_opening_to_the_register() {
     // Recording the same pack again from the command line is refused: one meeting, one record.
     let mut reg = Register::open(&w.register, "t").unwrap();
     let err = reg.record_pack(&packs[0].0).unwrap_err();
-    assert_eq!(err.to_string(), format!("meeting {mref} is already recorded; a meeting is recorded once"));
+    assert_eq!(
+        err.to_string(),
+        format!("meeting {mref} is already recorded; a meeting is recorded once")
+    );
     // The recorded meeting's page.
-    let page = send(&w, get(&format!("/meetings/{mref}?done=closed"), Some(&chair.cookie))).await;
-    assert!(page.body.contains("1 case heard, 1 deferred, 1 action agreed"), "{}", page.body);
+    let page = send(
+        &w,
+        get(
+            &format!("/meetings/{mref}?done=closed"),
+            Some(&chair.cookie),
+        ),
+    )
+    .await;
+    assert!(
+        page.body
+            .contains("1 case heard, 1 deferred, 1 action agreed"),
+        "{}",
+        page.body
+    );
 }
 
 /// The same meeting recorded through the console and through
@@ -521,7 +671,15 @@ async fn closing_in_the_console_is_the_register_record_write() {
     let w = world();
     let chair = login(&w, "chair").await;
     let (mref, _) = open_meeting(&w, &chair).await;
-    let r = send(&w, post(&format!("/meetings/{mref}/close"), Some(&chair.cookie), &[("csrf", &chair.csrf), ("version", "1")])).await;
+    let r = send(
+        &w,
+        post(
+            &format!("/meetings/{mref}/close"),
+            Some(&chair.cookie),
+            &[("csrf", &chair.csrf), ("version", "1")],
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let pack = w.packs.lock().unwrap()[0].0.clone();
     let other = tempfile::tempdir().unwrap();
@@ -556,11 +714,27 @@ async fn two_people_updating_one_action_never_lose_an_update() {
         post(
             &format!("/meetings/{mref}/cases/{case}"),
             Some(&chair.cookie),
-            &[("csrf", &chair.csrf), ("version", "1"), ("heard", "heard"), ("owner", "met-police"), ("due", "2026-12-01"), ("text", "Call back"), ("op", "save")],
+            &[
+                ("csrf", &chair.csrf),
+                ("version", "1"),
+                ("heard", "heard"),
+                ("owner", "met-police"),
+                ("due", "2026-12-01"),
+                ("text", "Call back"),
+                ("op", "save"),
+            ],
         ),
     )
     .await;
-    send(&w, post(&format!("/meetings/{mref}/close"), Some(&chair.cookie), &[("csrf", &chair.csrf), ("version", "2")])).await;
+    send(
+        &w,
+        post(
+            &format!("/meetings/{mref}/close"),
+            Some(&chair.cookie),
+            &[("csrf", &chair.csrf), ("version", "2")],
+        ),
+    )
+    .await;
     let police = login(&w, "police").await;
     let coord = login(&w, "coord").await;
     // Both open the actions page and see version 1.
@@ -576,17 +750,42 @@ async fn two_people_updating_one_action_never_lose_an_update() {
     assert_eq!((v1.as_str(), v2.as_str()), ("1", "1"));
     let first = send(
         &w,
-        post(&format!("/actions/{id}"), Some(&police.cookie), &[("csrf", &police.csrf), ("version", &v1), ("outcome", "done"), ("note", "Called")]),
+        post(
+            &format!("/actions/{id}"),
+            Some(&police.cookie),
+            &[
+                ("csrf", &police.csrf),
+                ("version", &v1),
+                ("outcome", "done"),
+                ("note", "Called"),
+            ],
+        ),
     )
     .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     let second = send(
         &w,
-        post(&format!("/actions/{id}"), Some(&coord.cookie), &[("csrf", &coord.csrf), ("version", &v2), ("outcome", "agency_did_not_act")]),
+        post(
+            &format!("/actions/{id}"),
+            Some(&coord.cookie),
+            &[
+                ("csrf", &coord.csrf),
+                ("version", &v2),
+                ("outcome", "agency_did_not_act"),
+            ],
+        ),
     )
     .await;
-    assert_eq!(second.status, StatusCode::CONFLICT, "the second writer is told");
-    assert!(second.body.contains("was changed by someone else"), "{}", second.body);
+    assert_eq!(
+        second.status,
+        StatusCode::CONFLICT,
+        "the second writer is told"
+    );
+    assert!(
+        second.body.contains("was changed by someone else"),
+        "{}",
+        second.body
+    );
     let reg = Register::open(&w.register, "t").unwrap();
     let a = reg.action(id.parse().unwrap()).unwrap();
     assert_eq!(a.status, marac_register::ActionStatus::Done);
@@ -597,7 +796,15 @@ async fn two_people_updating_one_action_never_lose_an_update() {
     assert!(!page.body.contains("Call back"));
     let r = send(
         &w,
-        post(&format!("/actions/{id}"), Some(&housing.cookie), &[("csrf", &housing.csrf), ("version", "2"), ("outcome", "done")]),
+        post(
+            &format!("/actions/{id}"),
+            Some(&housing.cookie),
+            &[
+                ("csrf", &housing.csrf),
+                ("version", "2"),
+                ("outcome", "done"),
+            ],
+        ),
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -609,8 +816,17 @@ async fn pages_carry_the_security_headers() {
     let s = login(&w, "chair").await;
     for path in ["/", "/login", "/actions"] {
         let r = send(&w, get(path, Some(&s.cookie))).await;
-        let h = |k: &str| r.headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-        assert!(h("content-security-policy").starts_with("default-src 'self'"), "{path}");
+        let h = |k: &str| {
+            r.headers
+                .get(k)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        assert!(
+            h("content-security-policy").starts_with("default-src 'self'"),
+            "{path}"
+        );
         assert!(h("content-security-policy").contains("frame-ancestors 'none'"));
         assert_eq!(h("x-frame-options"), "DENY");
         assert_eq!(h("cache-control"), "no-store");
@@ -631,14 +847,23 @@ async fn the_log_holds_route_patterns_not_references() {
     let sink = lines.clone();
     let app = crate::routes::with_log(
         crate::router(w.console.clone()),
-        Some(Arc::new(move |l: &str| sink.lock().unwrap().push(l.to_string()))),
+        Some(Arc::new(move |l: &str| {
+            sink.lock().unwrap().push(l.to_string())
+        })),
     );
     let case = case_refs(&w)[0].clone();
-    let r = app.oneshot(get(&format!("/cases/{case}"), Some(&s.cookie))).await.unwrap();
+    let r = app
+        .oneshot(get(&format!("/cases/{case}"), Some(&s.cookie)))
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let lines = lines.lock().unwrap();
     assert_eq!(lines.len(), 1);
-    assert!(lines[0].starts_with("GET /cases/{case_ref} 200 "), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("GET /cases/{case_ref} 200 "),
+        "{}",
+        lines[0]
+    );
     assert!(!lines[0].contains(&case));
 }
 

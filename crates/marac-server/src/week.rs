@@ -111,17 +111,21 @@ impl Loaded {
     }
 
     /// The pack of a meeting of `bcu` on `date` (built once, then cached).
-    pub fn meeting_pack(&self, meeting_ref: &str, bcu: &str, date: NaiveDate, chair: Option<&str>) -> Arc<Pack> {
-        let mut cache = self
-            .meeting_packs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+    pub fn meeting_pack(
+        &self,
+        meeting_ref: &str,
+        bcu: &str,
+        date: NaiveDate,
+        chair: Option<&str>,
+    ) -> Arc<Pack> {
+        let mut cache = self.meeting_packs.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(p) = cache.get(meeting_ref) {
             return p.clone();
         }
         let week = self.records.week(self.as_of);
         let chair = chair.map(str::to_string).or_else(|| self.chair.clone());
-        let pack = Arc::new(Packer::new(&week, &self.decisions, MeetingPlan::on(date, chair)).pack(bcu));
+        let pack =
+            Arc::new(Packer::new(&week, &self.decisions, MeetingPlan::on(date, chair)).pack(bcu));
         cache.insert(meeting_ref.to_string(), pack.clone());
         pack
     }
