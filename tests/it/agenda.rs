@@ -1,7 +1,7 @@
 //! `marac agenda`: packs per BCU, formats, redaction, and the HTML pack in a
 //! real headless browser.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::util::{data, run};
 
@@ -148,17 +148,6 @@ fn redacted_html_pack_holds_no_identifying_input() {
     }
 }
 
-fn chromium() -> Option<PathBuf> {
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .find(|p| p.exists())
-}
-
 /// Hosts Chromium itself talks to (time, component updates, accounts) even
 /// with background networking off: not requests of the page.
 const BROWSER_HOSTS: &[&str] = &[
@@ -249,16 +238,8 @@ fn headless(
     page: &Path,
 ) -> std::process::Output {
     std::process::Command::new(browser)
+        .args(crate::browser::HEADLESS)
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
             &format!("--user-data-dir={}", profile.display()),
             &format!("--proxy-server=http://127.0.0.1:{port}"),
             "--proxy-bypass-list=<-loopback>",
@@ -314,12 +295,7 @@ fn map_pixels(path: &Path) -> (MapPixels, usize) {
 /// page requests.
 #[test]
 fn html_pack_renders_in_a_real_browser_without_requests() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("MARAC_REQUIRE_BROWSER").is_none(),
-            "MARAC_REQUIRE_BROWSER is set but no Chromium was found"
-        );
-        eprintln!("skipping the browser test: no Chromium here (CI installs it and sets MARAC_REQUIRE_BROWSER)");
+    let Some(browser) = crate::browser::chromium_or_skip("the HTML pack browser test") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

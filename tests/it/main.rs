@@ -2,6 +2,7 @@
 //! per command. Each test reads as "given these files, this command prints this".
 
 mod agenda;
+mod browser;
 mod demo;
 mod help;
 mod hotspots;
