@@ -12,6 +12,7 @@ mod profiles;
 mod project;
 mod register;
 mod scan;
+mod serve;
 mod synth;
 mod util;
 mod validate;

@@ -118,11 +118,11 @@ pub fn history_md(h: &CaseHistory) -> String {
             .map(|m| format!(" Merged into {}.", md(m)))
             .unwrap_or_default()
     );
-    let _ = writeln!(s, "## Meetings\n\n| date | meeting | case | section | level | score | flags | repeat MARAC | heard |\n| --- | --- | --- | --- | --- | ---: | --- | --- | --- |");
+    let _ = writeln!(s, "## Meetings\n\n| date | meeting | case | section | level | score | flags | repeat MARAC | heard | decision |\n| --- | --- | --- | --- | --- | ---: | --- | --- | --- | --- |");
     for x in &h.hearings {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             x.date,
             md(&x.meeting_ref),
             md(&x.case_ref),
@@ -131,7 +131,8 @@ pub fn history_md(h: &CaseHistory) -> String {
             x.score,
             md(&x.flags.join(", ")),
             if x.repeat_marac { "yes" } else { "no" },
-            if x.heard { "yes" } else { "deferred" }
+            if x.heard { "yes" } else { "deferred" },
+            md(&x.note.as_deref().unwrap_or("").replace('\n', " "))
         );
     }
     let _ = writeln!(s, "\n## Actions\n\n| id | owner | due | status | reason | text | note |\n| ---: | --- | --- | --- | --- | --- | --- |");
