@@ -17,6 +17,7 @@ fn help_texts() {
         vec!["demo", "--help"],
         vec!["run", "--help"],
         vec!["init", "--help"],
+        vec!["serve", "--help"],
         vec!["profiles", "--help"],
         vec!["profiles", "draft", "--help"],
     ] {
