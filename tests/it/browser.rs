@@ -548,6 +548,15 @@ impl Page<'_> {
         self.wait_for_load(&format!("after clicking {selector}"));
     }
 
+    /// Emulates a window of `width` × `height` CSS pixels: a 1280-pixel
+    /// screen at 200 % zoom is a 640-pixel-wide window.
+    pub fn set_viewport(&self, width: u32, height: u32) {
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
+        );
+    }
+
     /// The address of the page shown.
     pub fn url(&self) -> String {
         self.eval("location.href")

@@ -3,39 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::marac;
-
-/// Runs `marac` in a folder; returns exit code, stdout, stderr.
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = marac().current_dir(dir).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// A synthetic week of 3,000 records as the agencies export it
-/// (`marac synth --layouts`), written into `dir`.
-fn synth_week(dir: &Path, seed: &str) {
-    let (code, _, err) = run_in(
-        dir,
-        &[
-            "synth",
-            "--seed",
-            seed,
-            "--incidents",
-            "3000",
-            "--end",
-            "2026-11-20",
-            "--out",
-            ".",
-            "--layouts",
-            "-q",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-}
+use crate::util::{marac, run_in, synth_week};
 
 /// A synthetic week split over two exports (`exports/a.csv`, `exports/b.csv`).
 fn two_exports(dir: &Path) {

@@ -9,24 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::browser::{Browser, Page};
-use crate::util::marac;
+use crate::util::{run_in_with as run_in, synth_week};
 
 const PASSWORD: &str = "a long enough password";
-
-/// Runs `marac ARGS` in `dir`; (exit code, stdout, stderr).
-fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    let mut cmd = marac();
-    cmd.current_dir(dir).args(args);
-    if let Some(s) = stdin {
-        cmd.write_stdin(s.to_string());
-    }
-    let out = cmd.output().expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// The server process, stopped when dropped.
 struct Server {
@@ -84,7 +69,20 @@ fn visit(page: &Page, url: &str, what: &str) {
     check(page, what);
 }
 
+/// At 200 % zoom (a 640-pixel window) the page reflows: nothing wider than
+/// the window but the tables, which scroll in their own region.
+fn reflows(page: &Page, what: &str) {
+    page.set_viewport(640, 900);
+    let overflow = page.eval("document.documentElement.scrollWidth - window.innerWidth");
+    page.set_viewport(1280, 900);
+    assert!(
+        overflow.as_i64().unwrap_or(999) <= 0,
+        "{what}: wider than the window at 200 %: {overflow}"
+    );
+}
+
 fn check(page: &Page, what: &str) {
+    reflows(page, what);
     let found = page.axe();
     for v in &found {
         eprintln!("{what}: axe: {v}");
@@ -123,24 +121,7 @@ fn a_chair_holds_a_meeting_and_an_agency_closes_its_action_in_the_browser() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let (code, _, err) = run_in(
-        dir,
-        &[
-            "synth",
-            "--seed",
-            "5",
-            "--incidents",
-            "3000",
-            "--end",
-            "2026-11-20",
-            "--out",
-            ".",
-            "--layouts",
-            "-q",
-        ],
-        None,
-    );
-    assert_eq!(code, 0, "{err}");
+    synth_week(dir, "5");
     let (code, _, err) = run_in(dir, &["register", "init", "--register", "marac.db"], None);
     assert_eq!(code, 0, "{err}");
     for (name, role, agency) in [

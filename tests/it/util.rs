@@ -1,6 +1,6 @@
 //! Test harness: run the `marac` binary on files under `tests/data`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -92,4 +92,46 @@ fn lines(list: &serde_json::Value) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// Runs `marac` in a folder; returns exit code, stdout, stderr.
+pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    run_in_with(dir, args, None)
+}
+
+/// [`run_in`] with `stdin` written to the command's standard input.
+pub fn run_in_with(dir: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut cmd = marac();
+    cmd.current_dir(dir).args(args);
+    if let Some(s) = stdin {
+        cmd.write_stdin(s.to_string());
+    }
+    let out = cmd.output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A synthetic week of 3,000 records as the agencies export it
+/// (`marac synth --layouts`), written into `dir`.
+pub fn synth_week(dir: &Path, seed: &str) {
+    let (code, _, err) = run_in(
+        dir,
+        &[
+            "synth",
+            "--seed",
+            seed,
+            "--incidents",
+            "3000",
+            "--end",
+            "2026-11-20",
+            "--out",
+            ".",
+            "--layouts",
+            "-q",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
 }

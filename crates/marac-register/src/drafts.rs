@@ -104,6 +104,23 @@ fn conflict(mref: &str, now: i64) -> RegisterError {
 }
 
 impl Register {
+    /// Starts a write on an open meeting that is still at `expected`
+    /// version; the transaction and that version.
+    fn draft_at(
+        &mut self,
+        meeting_ref: &str,
+        expected: i64,
+    ) -> Result<(rusqlite::Transaction<'_>, i64), RegisterError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version = draft_version(&tx, meeting_ref)?;
+        if version != expected {
+            return Err(conflict(meeting_ref, version));
+        }
+        Ok((tx, version))
+    }
+
     /// Opens a meeting in the console (not yet recorded). Refuses a meeting
     /// already recorded or already open.
     #[allow(clippy::too_many_arguments)]
@@ -199,13 +216,7 @@ impl Register {
         what: &str,
     ) -> Result<i64, RegisterError> {
         let user = self.user.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let version = draft_version(&tx, meeting_ref)?;
-        if version != expected_version {
-            return Err(conflict(meeting_ref, version));
-        }
+        let (tx, version) = self.draft_at(meeting_ref, expected_version)?;
         tx.execute(
             "UPDATE meeting_drafts SET state = ?1, version = version + 1, updated_at = ?2 \
              WHERE meeting_ref = ?3",
@@ -240,13 +251,7 @@ impl Register {
             )));
         }
         let user = self.user.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let version = draft_version(&tx, meeting_ref)?;
-        if version != expected_version {
-            return Err(conflict(meeting_ref, version));
-        }
+        let (tx, _) = self.draft_at(meeting_ref, expected_version)?;
         let summary = record_checked(&tx, &user, &checked, info)?;
         tx.execute(
             "DELETE FROM meeting_drafts WHERE meeting_ref = ?1",
@@ -269,13 +274,7 @@ impl Register {
         expected_version: i64,
     ) -> Result<(), RegisterError> {
         let user = self.user.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let version = draft_version(&tx, meeting_ref)?;
-        if version != expected_version {
-            return Err(conflict(meeting_ref, version));
-        }
+        let (tx, _) = self.draft_at(meeting_ref, expected_version)?;
         tx.execute(
             "DELETE FROM meeting_drafts WHERE meeting_ref = ?1",
             [meeting_ref],

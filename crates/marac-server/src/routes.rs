@@ -61,6 +61,17 @@ impl From<RegisterError> for Fail {
 
 type Out = Result<Response, Fail>;
 
+const MEETINGS_ONLY: &str = "Meetings are prepared by the chair and the coordinator.";
+
+/// Refuses (403, with the reason) unless the role allows it.
+fn need(allowed: bool, why: &str) -> Result<(), Fail> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(Fail::Forbidden(why.to_string()))
+    }
+}
+
 /// A submitted form, kept as its pairs (some names repeat).
 #[derive(Debug, Default)]
 pub(crate) struct FormData(Vec<(String, String)>);
@@ -522,11 +533,10 @@ async fn week_page(State(c): Shared, headers: HeaderMap, Query(q): Query<DoneQue
 
 async fn rescan(State(c): Shared, headers: HeaderMap, f: Form<Vec<(String, String)>>) -> Response {
     write(c, headers, form(f), |c, v, _| {
-        if !v.prepares_meetings() {
-            return Err(Fail::Forbidden(
-                "Only a chair or a coordinator can rescan the week.".into(),
-            ));
-        }
+        need(
+            v.prepares_meetings(),
+            "Only a chair or a coordinator can rescan the week.",
+        )?;
         c.load_week(&v.name)
             .map_err(|e| Fail::Internal(e.to_string()))?;
         Ok(see_other("/?done=rescanned"))
@@ -772,9 +782,7 @@ async fn meetings_page(
     Query(q): Query<DoneQuery>,
 ) -> Response {
     page(c, headers, move |c, v| {
-        if !v.prepares_meetings() {
-            return Err(Fail::Forbidden("Meetings are prepared by the chair and the coordinator.".into()));
-        }
+        need(v.prepares_meetings(), MEETINGS_ONLY)?;
         let reg = c.register(&v.name)?;
         let mut body = done_message(&q);
         let drafts = reg.drafts()?;
@@ -870,11 +878,7 @@ async fn open_meeting(
     f: Form<Vec<(String, String)>>,
 ) -> Response {
     write(c, headers, form(f), |c, v, f| {
-        if !v.prepares_meetings() {
-            return Err(Fail::Forbidden(
-                "Meetings are prepared by the chair and the coordinator.".into(),
-            ));
-        }
+        need(v.prepares_meetings(), MEETINGS_ONLY)?;
         let w = week_status(c)?;
         let bcu = f.get("bcu").trim();
         if !w.bcus().contains(&bcu) {
@@ -911,9 +915,7 @@ async fn meeting_page(
     Query(q): Query<DoneQuery>,
 ) -> Response {
     page(c, headers, move |c, v| {
-        if !v.prepares_meetings() {
-            return Err(Fail::Forbidden("Meetings are prepared by the chair and the coordinator.".into()));
-        }
+        need(v.prepares_meetings(), MEETINGS_ONLY)?;
         let reg = c.register(&v.name)?;
         let Some(draft) = reg.draft(&mref)? else {
             // A recorded meeting: its summary.
@@ -1100,11 +1102,7 @@ fn change_meeting<F>(
 where
     F: FnOnce(&mut DraftState, &crate::Loaded, &marac_register::MeetingDraft) -> Result<(), Fail>,
 {
-    if !v.prepares_meetings() {
-        return Err(Fail::Forbidden(
-            "Meetings are prepared by the chair and the coordinator.".into(),
-        ));
-    }
+    need(v.prepares_meetings(), MEETINGS_ONLY)?;
     let version = form_version(f)?;
     let mut reg = c.register(&v.name)?;
     let draft = reg
@@ -1231,9 +1229,7 @@ async fn close_meeting(
     f: Form<Vec<(String, String)>>,
 ) -> Response {
     write(c, headers, form(f), move |c, v, f| {
-        if !v.is_chair() {
-            return Err(Fail::Forbidden("Only the chair closes a meeting.".into()));
-        }
+        need(v.is_chair(), "Only the chair closes a meeting.")?;
         let version = form_version(f)?;
         let mut reg = c.register(&v.name)?;
         let draft = reg
@@ -1277,9 +1273,7 @@ async fn discard_meeting(
     f: Form<Vec<(String, String)>>,
 ) -> Response {
     write(c, headers, form(f), move |c, v, f| {
-        if !v.is_chair() {
-            return Err(Fail::Forbidden("Only the chair discards a meeting.".into()));
-        }
+        need(v.is_chair(), "Only the chair discards a meeting.")?;
         let version = form_version(f)?;
         c.register(&v.name)?.discard_draft(&mref, version)?;
         if let Some(w) = c.week() {
@@ -1494,9 +1488,7 @@ async fn figures_page(State(c): Shared, headers: HeaderMap) -> Response {
 
 async fn audit_page(State(c): Shared, headers: HeaderMap) -> Response {
     page(c, headers, move |c, v| {
-        if !v.is_chair() {
-            return Err(Fail::Forbidden("The audit trail is for the chair.".into()));
-        }
+        need(v.is_chair(), "The audit trail is for the chair.")?;
         let reg = c.register(&v.name)?;
         let log = reg.audit_log()?;
         const SHOWN: usize = 1000;
@@ -1523,9 +1515,7 @@ async fn audit_page(State(c): Shared, headers: HeaderMap) -> Response {
 
 async fn users_page(State(c): Shared, headers: HeaderMap, Query(q): Query<DoneQuery>) -> Response {
     page(c, headers, move |c, v| {
-        if !v.is_chair() {
-            return Err(Fail::Forbidden("Users are managed by the chair.".into()));
-        }
+        need(v.is_chair(), "Users are managed by the chair.")?;
         let reg = c.register(&v.name)?;
         let mut body = done_message(&q);
         body.push_str("<p>New users and passwords: <code>marac register user add NAME --role chair|coordinator|agency [--agency NAME]</code> on the console's machine.</p>");
@@ -1574,9 +1564,7 @@ async fn update_user(
     f: Form<Vec<(String, String)>>,
 ) -> Response {
     write(c, headers, form(f), move |c, v, f| {
-        if !v.is_chair() {
-            return Err(Fail::Forbidden("Users are managed by the chair.".into()));
-        }
+        need(v.is_chair(), "Users are managed by the chair.")?;
         let mut reg = c.register(&v.name)?;
         match f.get("op") {
             "grant" => reg.set_granted(&name, true)?,

@@ -214,6 +214,15 @@ struct Session {
     csrf: String,
 }
 
+impl Session {
+    /// Posts a form of this session, with its CSRF token.
+    async fn submit(&self, w: &World, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        send(w, post(path, Some(&self.cookie), &all)).await
+    }
+}
+
 async fn login(w: &World, name: &str) -> Session {
     let r = try_login(w, name, PASSWORD).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -278,7 +287,7 @@ async fn sign_in_and_out() {
     let page = send(&w, get("/", Some(&s.cookie))).await;
     assert!(page.body.contains("<h1>This week</h1>"));
     assert!(page.body.contains("Sign out (chair, chair)"));
-    let out = send(&w, post("/logout", Some(&s.cookie), &[("csrf", &s.csrf)])).await;
+    let out = s.submit(&w, "/logout", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(out.location(), "/login?m=out");
     assert!(out.cookie("marac_session").unwrap().contains("Max-Age=0"));
@@ -419,50 +428,20 @@ async fn roles_see_and_write_what_they_may() {
     );
     assert!(!red.body.contains("1970-01-02"));
     // Writes.
-    let r = send(
-        &w,
-        post(
+    let r = housing
+        .submit(
+            &w,
             "/meetings",
-            Some(&housing.cookie),
-            &[
-                ("csrf", &housing.csrf),
-                ("bcu", "Central North"),
-                ("date", "2026-11-27"),
-            ],
-        ),
-    )
-    .await;
+            &[("bcu", "Central North"), ("date", "2026-11-27")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = send(
-        &w,
-        post(
-            "/week/rescan",
-            Some(&housing.cookie),
-            &[("csrf", &housing.csrf)],
-        ),
-    )
-    .await;
+    let r = housing.submit(&w, "/week/rescan", &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = send(
-        &w,
-        post(
-            "/users/housing",
-            Some(&coord.cookie),
-            &[("csrf", &coord.csrf), ("op", "grant")],
-        ),
-    )
-    .await;
+    let r = coord.submit(&w, "/users/housing", &[("op", "grant")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The chair grants housing the full view.
-    let r = send(
-        &w,
-        post(
-            "/users/housing",
-            Some(&chair.cookie),
-            &[("csrf", &chair.csrf), ("op", "grant")],
-        ),
-    )
-    .await;
+    let r = chair.submit(&w, "/users/housing", &[("op", "grant")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let granted = send(&w, get(&format!("/cases/{case}"), Some(&housing.cookie))).await;
     assert!(granted.body.contains("Zebedee-Marker"));
@@ -470,20 +449,17 @@ async fn roles_see_and_write_what_they_may() {
 
 /// Opens a meeting of Central North as `s`; its reference and page.
 async fn open_meeting(w: &World, s: &Session) -> (String, Reply) {
-    let r = send(
-        w,
-        post(
+    let r = s
+        .submit(
+            &w,
             "/meetings",
-            Some(&s.cookie),
             &[
-                ("csrf", &s.csrf),
                 ("bcu", "Central North"),
                 ("date", "2026-11-27"),
                 ("chair", "Chair Person"),
             ],
-        ),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let loc = r.location().to_string();
     let mref = loc
@@ -510,30 +486,25 @@ async fn a_meeting_from_opening_to_the_register() {
     let v = page.field("version");
     assert_eq!(v, "1");
     // Attendance.
-    let r = send(
-        &w,
-        post(
+    let r = chair
+        .submit(
+            &w,
             &format!("/meetings/{mref}/attendance"),
-            Some(&chair.cookie),
             &[
-                ("csrf", &chair.csrf),
                 ("version", "1"),
                 ("attended", "met-police\nhousing"),
                 ("apologies", "health"),
                 ("confidentiality", "yes"),
             ],
-        ),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Case 1 heard with a typed action; case 2 deferred.
-    let r = send(
-        &w,
-        post(
+    let r = chair
+        .submit(
+            &w,
             &format!("/meetings/{mref}/cases/{}", refs[0]),
-            Some(&chair.cookie),
             &[
-                ("csrf", &chair.csrf),
                 ("version", "2"),
                 ("heard", "heard"),
                 ("note", "Joint visit agreed"),
@@ -542,64 +513,37 @@ async fn a_meeting_from_opening_to_the_register() {
                 ("text", "Visit with the DDPO advocate"),
                 ("op", "save"),
             ],
-        ),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = send(
-        &w,
-        post(
+    let r = chair
+        .submit(
+            &w,
             &format!("/meetings/{mref}/cases/{}", refs[1]),
-            Some(&chair.cookie),
-            &[
-                ("csrf", &chair.csrf),
-                ("version", "3"),
-                ("heard", "deferred"),
-                ("op", "save"),
-            ],
-        ),
-    )
-    .await;
+            &[("version", "3"), ("heard", "deferred"), ("op", "save")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // A stale form is refused, not applied.
-    let stale = send(
-        &w,
-        post(
+    let stale = chair
+        .submit(
+            &w,
             &format!("/meetings/{mref}/cases/{}", refs[1]),
-            Some(&chair.cookie),
-            &[
-                ("csrf", &chair.csrf),
-                ("version", "2"),
-                ("heard", "heard"),
-                ("op", "save"),
-            ],
-        ),
-    )
-    .await;
+            &[("version", "2"), ("heard", "heard"), ("op", "save")],
+        )
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.body.contains("was changed by someone else"));
     // A coordinator cannot close it.
     let coord = login(&w, "coord").await;
-    let r = send(
-        &w,
-        post(
-            &format!("/meetings/{mref}/close"),
-            Some(&coord.cookie),
-            &[("csrf", &coord.csrf), ("version", "4")],
-        ),
-    )
-    .await;
+    let r = coord
+        .submit(&w, &format!("/meetings/{mref}/close"), &[("version", "4")])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // The chair closes it.
-    let r = send(
-        &w,
-        post(
-            &format!("/meetings/{mref}/close"),
-            Some(&chair.cookie),
-            &[("csrf", &chair.csrf), ("version", "4")],
-        ),
-    )
-    .await;
+    let r = chair
+        .submit(&w, &format!("/meetings/{mref}/close"), &[("version", "4")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), format!("/meetings/{mref}?done=closed"));
     // The register holds the meeting, the hearings and the action.
@@ -671,15 +615,9 @@ async fn closing_in_the_console_is_the_register_record_write() {
     let w = world();
     let chair = login(&w, "chair").await;
     let (mref, _) = open_meeting(&w, &chair).await;
-    let r = send(
-        &w,
-        post(
-            &format!("/meetings/{mref}/close"),
-            Some(&chair.cookie),
-            &[("csrf", &chair.csrf), ("version", "1")],
-        ),
-    )
-    .await;
+    let r = chair
+        .submit(&w, &format!("/meetings/{mref}/close"), &[("version", "1")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let pack = w.packs.lock().unwrap()[0].0.clone();
     let other = tempfile::tempdir().unwrap();
@@ -709,13 +647,11 @@ async fn two_people_updating_one_action_never_lose_an_update() {
     let chair = login(&w, "chair").await;
     let (mref, _) = open_meeting(&w, &chair).await;
     let case = case_refs(&w)[0].clone();
-    send(
-        &w,
-        post(
+    chair
+        .submit(
+            &w,
             &format!("/meetings/{mref}/cases/{case}"),
-            Some(&chair.cookie),
             &[
-                ("csrf", &chair.csrf),
                 ("version", "1"),
                 ("heard", "heard"),
                 ("owner", "met-police"),
@@ -723,18 +659,11 @@ async fn two_people_updating_one_action_never_lose_an_update() {
                 ("text", "Call back"),
                 ("op", "save"),
             ],
-        ),
-    )
-    .await;
-    send(
-        &w,
-        post(
-            &format!("/meetings/{mref}/close"),
-            Some(&chair.cookie),
-            &[("csrf", &chair.csrf), ("version", "2")],
-        ),
-    )
-    .await;
+        )
+        .await;
+    chair
+        .submit(&w, &format!("/meetings/{mref}/close"), &[("version", "2")])
+        .await;
     let police = login(&w, "police").await;
     let coord = login(&w, "coord").await;
     // Both open the actions page and see version 1.
@@ -748,34 +677,21 @@ async fn two_people_updating_one_action_never_lose_an_update() {
     };
     let (v1, v2) = (p1.field("version"), p2.field("version"));
     assert_eq!((v1.as_str(), v2.as_str()), ("1", "1"));
-    let first = send(
-        &w,
-        post(
+    let first = police
+        .submit(
+            &w,
             &format!("/actions/{id}"),
-            Some(&police.cookie),
-            &[
-                ("csrf", &police.csrf),
-                ("version", &v1),
-                ("outcome", "done"),
-                ("note", "Called"),
-            ],
-        ),
-    )
-    .await;
+            &[("version", &v1), ("outcome", "done"), ("note", "Called")],
+        )
+        .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
-    let second = send(
-        &w,
-        post(
+    let second = coord
+        .submit(
+            &w,
             &format!("/actions/{id}"),
-            Some(&coord.cookie),
-            &[
-                ("csrf", &coord.csrf),
-                ("version", &v2),
-                ("outcome", "agency_did_not_act"),
-            ],
-        ),
-    )
-    .await;
+            &[("version", &v2), ("outcome", "agency_did_not_act")],
+        )
+        .await;
     assert_eq!(
         second.status,
         StatusCode::CONFLICT,
@@ -794,19 +710,13 @@ async fn two_people_updating_one_action_never_lose_an_update() {
     let housing = login(&w, "housing").await;
     let page = send(&w, get("/actions", Some(&housing.cookie))).await;
     assert!(!page.body.contains("Call back"));
-    let r = send(
-        &w,
-        post(
+    let r = housing
+        .submit(
+            &w,
             &format!("/actions/{id}"),
-            Some(&housing.cookie),
-            &[
-                ("csrf", &housing.csrf),
-                ("version", "2"),
-                ("outcome", "done"),
-            ],
-        ),
-    )
-    .await;
+            &[("version", "2"), ("outcome", "done")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
