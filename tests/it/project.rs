@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::{marac, run_in, synth_week};
+use crate::util::{run_in, synth_week};
 
 /// A synthetic week split over two exports (`exports/a.csv`, `exports/b.csv`).
 fn two_exports(dir: &Path) {

@@ -28,12 +28,17 @@ struct Run {
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = marac()
-        .current_dir(dir)
-        .env("USER", "coordinator")
-        .args(args)
-        .output()
-        .expect("runs");
+    run_with(dir, args, None)
+}
+
+/// `marac ARGS` in `dir` as user `coordinator`, with `input` on standard input.
+fn run_with(dir: &Path, args: &[&str], input: Option<&str>) -> Run {
+    let mut cmd = marac();
+    cmd.current_dir(dir).env("USER", "coordinator").args(args);
+    if let Some(i) = input {
+        cmd.write_stdin(i.to_string());
+    }
+    let out = cmd.output().expect("runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -701,18 +706,7 @@ fn register_reports_escape_html_in_markdown() {
 
 /// `marac register …` with `input` on standard input.
 fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
-    let out = marac()
-        .current_dir(dir)
-        .env("USER", "coordinator")
-        .args(args)
-        .write_stdin(input)
-        .output()
-        .expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_with(dir, args, Some(input))
 }
 
 const PASSWORD: &str = "correct horse battery";

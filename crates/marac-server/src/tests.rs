@@ -451,7 +451,7 @@ async fn roles_see_and_write_what_they_may() {
 async fn open_meeting(w: &World, s: &Session) -> (String, Reply) {
     let r = s
         .submit(
-            &w,
+            w,
             "/meetings",
             &[
                 ("bcu", "Central North"),
