@@ -81,7 +81,9 @@ struct Prev {
 
 impl Register {
     /// Saves a scan (one transaction); returns its id. Cases not yet in the
-    /// register are created.
+    /// register are created. A scan saved again for the same date (the week
+    /// re-run, the console restarted) replaces the one saved before, so the
+    /// register holds one scan per date.
     pub fn save_scan(
         &mut self,
         as_of: NaiveDate,
@@ -92,6 +94,7 @@ impl Register {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let replaced = tx.execute("DELETE FROM scans WHERE as_of = ?1", [fmt_date(as_of)])?;
         tx.execute(
             "INSERT INTO scans (as_of, created) VALUES (?1, ?2)",
             params![fmt_date(as_of), now],
@@ -128,9 +131,14 @@ impl Register {
             &user,
             "scan",
             &format!(
-                "scan {id} as of {}: persons {}",
+                "scan {id} as of {}: persons {}{}",
                 fmt_date(as_of),
-                persons.len()
+                persons.len(),
+                if replaced > 0 {
+                    " (replaces the scan saved before for that date)"
+                } else {
+                    ""
+                }
             ),
         )?;
         tx.commit()?;

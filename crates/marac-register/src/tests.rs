@@ -726,6 +726,23 @@ fn scans_and_changes_since_last() {
     let h = reg.history("A").unwrap();
     let levels: Vec<&str> = h.scans.iter().map(|s| s.level.as_str()).collect();
     assert_eq!(levels, ["medium", "high"]);
+    // Saving the week again replaces its scan: one scan per date.
+    let rerun = vec![e("A", "medium", &[]), e("D", "high", &[])];
+    reg.save_scan(d("2026-11-20"), &rerun).unwrap();
+    let h = reg.history("A").unwrap();
+    let levels: Vec<&str> = h.scans.iter().map(|s| s.level.as_str()).collect();
+    assert_eq!(levels, ["medium", "medium"]);
+    assert!(
+        reg.history("B").unwrap().scans.len() == 1,
+        "B is in no scan of 2026-11-20 now"
+    );
+    let last = reg.audit_log().unwrap().pop().unwrap();
+    assert!(
+        last.detail
+            .ends_with("persons 2 (replaces the scan saved before for that date)"),
+        "{}",
+        last.detail
+    );
 }
 
 #[test]

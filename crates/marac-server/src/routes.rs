@@ -308,6 +308,8 @@ async fn login(State(c): Shared, headers: HeaderMap, f: Form<Vec<(String, String
                 let outcome = reg.login(&name, f.get("password"), chrono::Utc::now())?;
                 match outcome {
                     LoginOutcome::Ok(user) => {
+                        // Sessions left idle by users who never came back go now.
+                        reg.purge_sessions(chrono::Utc::now(), c.settings.idle)?;
                         let s = reg.create_session(&user.name, chrono::Utc::now())?;
                         Ok(Ok(s.token))
                     }
