@@ -4,6 +4,7 @@
 mod agenda;
 mod browser;
 mod demo;
+mod fuzz_regressions;
 mod help;
 mod hotspots;
 mod link;

@@ -72,7 +72,9 @@ pub use actions::{
 pub use audit::AuditRow;
 pub use cases::{CaseEvent, CaseHistory, CaseSummary, HistoryHearing, HistoryScan};
 pub use drafts::{MeetingDraft, MeetingRow};
-pub use meetings::{heard_within_year, is_repeat_marac, Hearing, MeetingInfo, RecordSummary};
+pub use meetings::{
+    heard_within_year, is_repeat_marac, validate_pack, Hearing, MeetingInfo, RecordSummary,
+};
 pub use refs::{case_ref, default_secret_path, load_or_create_secret, PersonMentions};
 pub use retention::RetentionReport;
 pub use scans::{ChangeRow, Changes, ScanEntry};

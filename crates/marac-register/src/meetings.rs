@@ -271,6 +271,13 @@ impl Register {
     }
 }
 
+/// Reads and checks a pack as `marac register record` does, without
+/// writing anything; returns the meeting reference it would be recorded
+/// under. Errors give the place in the pack, never a value.
+pub fn validate_pack(pack_json: &str) -> Result<String, RegisterError> {
+    check_pack(pack_json).map(|c| c.mref)
+}
+
 /// A pack read and checked before anything is written.
 pub(crate) struct CheckedPack {
     pack: Pack,

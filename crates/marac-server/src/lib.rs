@@ -196,6 +196,34 @@ impl Console {
     }
 }
 
+/// The value of cookie `name` in one `Cookie` header (`a=1; b=2`): the
+/// first one so named, if it is non-empty and at most 128 bytes (a session
+/// token is 64).
+///
+/// ```
+/// assert_eq!(marac_server::cookie_value("a=1; marac_session=ff00", "marac_session").as_deref(), Some("ff00"));
+/// assert_eq!(marac_server::cookie_value("marac_session=", "marac_session"), None);
+/// ```
+pub fn cookie_value(header: &str, name: &str) -> Option<String> {
+    header
+        .split(';')
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// The fields of a form body (`application/x-www-form-urlencoded`), in
+/// order; a name may repeat.
+///
+/// ```
+/// let f = marac_server::form_pairs(b"csrf=ab&note=Visit+on+2%2F12").unwrap();
+/// assert_eq!(f, [("csrf".to_string(), "ab".to_string()), ("note".into(), "Visit on 2/12".into())]);
+/// ```
+pub fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, String> {
+    serde_urlencoded::from_bytes(body).map_err(|e| e.to_string())
+}
+
 /// The console's routes, for [`serve`] and for tests (`tower::ServiceExt::oneshot`).
 pub fn router(console: Arc<Console>) -> axum::Router {
     routes::router(console)

@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::body::Bytes;
+use axum::extract::FromRequest;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use chrono::NaiveDate;
 use marac_agenda::{redact, Section};
 use marac_register::{
@@ -49,10 +51,11 @@ impl From<RegisterError> for Fail {
     fn from(e: RegisterError) -> Fail {
         match e {
             RegisterError::Conflict { .. } => Fail::Conflict(e.to_string()),
-            RegisterError::NoSuchCase(_)
-            | RegisterError::NoSuchAction(_)
-            | RegisterError::NoSuchDraft(_)
-            | RegisterError::NoSuchUser(_) => Fail::NotFound(e.to_string()),
+            // The reference came from the address: not repeated back.
+            RegisterError::NoSuchCase(_) => Fail::NotFound("There is no such case.".into()),
+            RegisterError::NoSuchAction(_) => Fail::NotFound("There is no such action.".into()),
+            RegisterError::NoSuchDraft(_) => Fail::NotFound("That meeting is not open.".into()),
+            RegisterError::NoSuchUser(_) => Fail::NotFound("There is no such user.".into()),
             e if e.is_input_error() => Fail::Bad(e.to_string()),
             e => Fail::Internal(e.to_string()),
         }
@@ -149,8 +152,21 @@ where
     .await
 }
 
-fn form(Form(pairs): Form<Vec<(String, String)>>) -> FormData {
-    FormData(pairs)
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        crate::form_pairs(&body).map(FormData).map_err(|e| {
+            (
+                StatusCode::BAD_REQUEST,
+                format!("The form could not be read: {e}"),
+            )
+                .into_response()
+        })
+    }
 }
 
 pub(crate) fn router(console: Arc<Console>) -> Router {
@@ -290,8 +306,7 @@ fn login_form(c: &Console, token: &str, note: &str, status: StatusCode) -> Respo
     resp
 }
 
-async fn login(State(c): Shared, headers: HeaderMap, f: Form<Vec<(String, String)>>) -> Response {
-    let f = form(f);
+async fn login(State(c): Shared, headers: HeaderMap, f: FormData) -> Response {
     tokio::task::spawn_blocking(move || {
         let cookie = auth::cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
         if !auth::same_token(&cookie, f.get("login_token")) {
@@ -347,9 +362,9 @@ async fn login(State(c): Shared, headers: HeaderMap, f: Form<Vec<(String, String
     .unwrap_or_else(|_| fail_page(Fail::Internal("the request failed".into()), None))
 }
 
-async fn logout(State(c): Shared, headers: HeaderMap, f: Form<Vec<(String, String)>>) -> Response {
+async fn logout(State(c): Shared, headers: HeaderMap, f: FormData) -> Response {
     let token = auth::cookie(&headers, SESSION_COOKIE).unwrap_or_default();
-    write(c, headers, form(f), move |c, _, _| {
+    write(c, headers, f, move |c, _, _| {
         let mut reg = c.register("console")?;
         reg.end_session(&token)?;
         let mut resp = see_other("/login?m=out");
@@ -533,8 +548,8 @@ async fn week_page(State(c): Shared, headers: HeaderMap, Query(q): Query<DoneQue
     .await
 }
 
-async fn rescan(State(c): Shared, headers: HeaderMap, f: Form<Vec<(String, String)>>) -> Response {
-    write(c, headers, form(f), |c, v, _| {
+async fn rescan(State(c): Shared, headers: HeaderMap, f: FormData) -> Response {
+    write(c, headers, f, |c, v, _| {
         need(
             v.prepares_meetings(),
             "Only a chair or a coordinator can rescan the week.",
@@ -562,7 +577,7 @@ async fn case_page(State(c): Shared, headers: HeaderMap, Path(case_ref): Path<St
                 .map(|(b, c)| (b.to_string(), c.clone()))
         });
         if history.is_none() && on_agenda.is_none() {
-            return Err(Fail::NotFound(format!("There is no case {case_ref}.")));
+            return Err(Fail::NotFound("There is no such case.".to_string()));
         }
         let mut body = String::new();
         if let Some((bcu, case)) = &on_agenda {
@@ -874,12 +889,8 @@ async fn meetings_page(
     .await
 }
 
-async fn open_meeting(
-    State(c): Shared,
-    headers: HeaderMap,
-    f: Form<Vec<(String, String)>>,
-) -> Response {
-    write(c, headers, form(f), |c, v, f| {
+async fn open_meeting(State(c): Shared, headers: HeaderMap, f: FormData) -> Response {
+    write(c, headers, f, |c, v, f| {
         need(v.prepares_meetings(), MEETINGS_ONLY)?;
         let w = week_status(c)?;
         let bcu = f.get("bcu").trim();
@@ -925,7 +936,7 @@ async fn meeting_page(
                 .meetings(None)?
                 .into_iter()
                 .find(|m| m.meeting_ref == mref)
-                .ok_or_else(|| Fail::NotFound(format!("There is no meeting {mref}.")))?;
+                .ok_or_else(|| Fail::NotFound("There is no such meeting.".to_string()))?;
             let mut body = done_message(&q);
             body.push_str(&format!(
                 "<p>Recorded {}: {} case{} heard, {} deferred, {} action{} agreed. Chair: {}.</p>\
@@ -1109,7 +1120,7 @@ where
     let mut reg = c.register(&v.name)?;
     let draft = reg
         .draft(mref)?
-        .ok_or_else(|| Fail::NotFound(format!("Meeting {mref} is not open.")))?;
+        .ok_or_else(|| Fail::NotFound("That meeting is not open.".to_string()))?;
     if draft.version != version {
         return Err(RegisterError::Conflict {
             what: format!(
@@ -1133,9 +1144,9 @@ async fn meeting_attendance(
     State(c): Shared,
     headers: HeaderMap,
     Path(mref): Path<String>,
-    f: Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Response {
-    write(c, headers, form(f), move |c, v, f| {
+    write(c, headers, f, move |c, v, f| {
         change_meeting(c, v, &mref, f, "attendance", |s, _, _| {
             s.attended = split_agencies(f.get("attended"));
             s.apologies = split_agencies(f.get("apologies"));
@@ -1150,9 +1161,9 @@ async fn meeting_case(
     State(c): Shared,
     headers: HeaderMap,
     Path((mref, case_ref)): Path<(String, String)>,
-    f: Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Response {
-    write(c, headers, form(f), move |c, v, f| {
+    write(c, headers, f, move |c, v, f| {
         let what = format!("case {case_ref}");
         change_meeting(c, v, &mref, f, &what, |s, w, draft| {
             let pack = w.meeting_pack(
@@ -1166,7 +1177,7 @@ async fn meeting_case(
                 .iter()
                 .find(|x| x.case_ref == case_ref)
                 .ok_or_else(|| {
-                    Fail::NotFound(format!("Case {case_ref} is not on this meeting's agenda."))
+                    Fail::NotFound("That case is not on this meeting's agenda.".to_string())
                 })?;
             let d: &mut CaseDecision = s.cases.entry(case_ref.clone()).or_default();
             d.heard = match f.get("heard") {
@@ -1228,15 +1239,15 @@ async fn close_meeting(
     State(c): Shared,
     headers: HeaderMap,
     Path(mref): Path<String>,
-    f: Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Response {
-    write(c, headers, form(f), move |c, v, f| {
+    write(c, headers, f, move |c, v, f| {
         need(v.is_chair(), "Only the chair closes a meeting.")?;
         let version = form_version(f)?;
         let mut reg = c.register(&v.name)?;
         let draft = reg
             .draft(&mref)?
-            .ok_or_else(|| Fail::NotFound(format!("Meeting {mref} is not open.")))?;
+            .ok_or_else(|| Fail::NotFound("That meeting is not open.".to_string()))?;
         let w = week_status(c)?;
         if w.as_of != draft.as_of {
             return Err(Fail::Bad(format!(
@@ -1272,9 +1283,9 @@ async fn discard_meeting(
     State(c): Shared,
     headers: HeaderMap,
     Path(mref): Path<String>,
-    f: Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Response {
-    write(c, headers, form(f), move |c, v, f| {
+    write(c, headers, f, move |c, v, f| {
         need(v.is_chair(), "Only the chair discards a meeting.")?;
         let version = form_version(f)?;
         c.register(&v.name)?.discard_draft(&mref, version)?;
@@ -1415,9 +1426,9 @@ async fn update_action(
     State(c): Shared,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    f: Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Response {
-    write(c, headers, form(f), move |c, v, f| {
+    write(c, headers, f, move |c, v, f| {
         let mut reg = c.register(&v.name)?;
         let action = reg.action(id)?;
         if !(v.prepares_meetings() || v.own_agency(&action.owner)) {
@@ -1563,9 +1574,9 @@ async fn update_user(
     State(c): Shared,
     headers: HeaderMap,
     Path(name): Path<String>,
-    f: Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Response {
-    write(c, headers, form(f), move |c, v, f| {
+    write(c, headers, f, move |c, v, f| {
         need(v.is_chair(), "Users are managed by the chair.")?;
         let mut reg = c.register(&v.name)?;
         match f.get("op") {
