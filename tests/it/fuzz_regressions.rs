@@ -97,5 +97,9 @@ fn every_crash_the_fuzzers_found_stays_fixed() {
             replayed += 1;
         }
     }
-    assert!(replayed > 0, "no regression inputs found under {}", root.display());
+    assert!(
+        replayed > 0,
+        "no regression inputs found under {}",
+        root.display()
+    );
 }

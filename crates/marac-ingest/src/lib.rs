@@ -246,14 +246,34 @@ impl InputSource {
             path: self.name(),
             source,
         };
+        let too_big = || {
+            io(std::io::Error::other(format!(
+                "larger than {} GiB, the most one input may hold; split the export (a folder of files is read as one input set)",
+                MAX_INPUT_BYTES >> 30
+            )))
+        };
+        let mut buf = Vec::new();
         match self {
             InputSource::Stdin => {
-                let mut buf = Vec::new();
-                std::io::stdin().read_to_end(&mut buf).map_err(io)?;
-                Ok(buf)
+                std::io::stdin()
+                    .take(MAX_INPUT_BYTES + 1)
+                    .read_to_end(&mut buf)
+                    .map_err(io)?;
             }
-            InputSource::File(p) => std::fs::read(p).map_err(io),
+            InputSource::File(p) => {
+                let f = std::fs::File::open(p).map_err(io)?;
+                if f.metadata().map_err(io)?.len() > MAX_INPUT_BYTES {
+                    return Err(too_big());
+                }
+                f.take(MAX_INPUT_BYTES + 1)
+                    .read_to_end(&mut buf)
+                    .map_err(io)?;
+            }
         }
+        if buf.len() as u64 > MAX_INPUT_BYTES {
+            return Err(too_big());
+        }
+        Ok(buf)
     }
 
     /// The input's format: by a file's extension; standard input's from
@@ -372,6 +392,18 @@ impl<'a> Reading<'a> {
         self.ctx.profile
     }
 }
+
+/// The largest field a record may hold (64 KiB): a longer one rejects its
+/// row with a diagnostic, so no single value can fill memory or a pack.
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+/// The largest record (a CSV record or a JSON Lines line, 1 MiB): a longer
+/// one is rejected without being parsed.
+pub const MAX_ROW_BYTES: usize = 1024 * 1024;
+
+/// The largest input read (4 GiB; an input is read whole): a larger one is
+/// an input error asking for the export to be split.
+pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 
 /// Rows validated in one parallel batch (JSON Lines, workbooks).
 const BATCH: usize = 16_384;
@@ -688,9 +720,25 @@ impl MergeState {
                 .par_iter()
                 .map_init(RowCache::default, |cache, (line, text)| {
                     let reject = |reason: String| failed_row(*line, row_error(file, *line, reason));
+                    if text.len() > MAX_ROW_BYTES {
+                        return reject(format!(
+                            "line of {} bytes, more than the limit of {MAX_ROW_BYTES}",
+                            text.len()
+                        ));
+                    }
                     match serde_json::from_slice::<Value>(text) {
                         Ok(Value::Object(obj)) => {
-                            process_row(&RawRow::Json(&obj), &plan, ctx, file, *line, cache)
+                            let long = obj.iter().find_map(|(k, v)| {
+                                v.as_str()
+                                    .filter(|t| t.len() > MAX_FIELD_BYTES)
+                                    .map(|t| (k.chars().take(40).collect::<String>(), t.len()))
+                            });
+                            match long {
+                                Some((k, n)) => reject(format!(
+                                    "key {k:?} holds {n} bytes, more than the limit of {MAX_FIELD_BYTES}"
+                                )),
+                                None => process_row(&RawRow::Json(&obj), &plan, ctx, file, *line, cache),
+                            }
                         }
                         Ok(_) => reject("expected a JSON object".into()),
                         Err(e) => reject(format!("invalid JSON: {}", json_reason(&e))),
@@ -754,7 +802,10 @@ impl MergeState {
                         for (cell, kind) in cells.iter().zip(&kinds) {
                             rec.push_field(workbook::cell_text(cell, *kind).as_bytes());
                         }
-                        process_row(&RawRow::csv(rec), &plan, ctx, file, line, cache)
+                        match oversized(rec) {
+                            Some(reason) => failed_row(line, row_error(file, line, reason)),
+                            None => process_row(&RawRow::csv(rec), &plan, ctx, file, line, cache),
+                        }
                     },
                 )
                 .collect();
@@ -1131,7 +1182,9 @@ fn parse_chunk(
             Ok(true) => {
                 let start = rec.position().map(|p| line_base + p.line()).unwrap_or(line);
                 let end_line = line_base + rdr.position().line();
-                if rec.len() != width {
+                if let Some(reason) = oversized(&rec) {
+                    out.push(failed_row(start, row_error(file, start, reason)));
+                } else if rec.len() != width {
                     let spans = if end_line > start + 1 {
                         format!(
                             "; the record runs to line {} (an unclosed quote?)",
@@ -1167,6 +1220,26 @@ fn parse_chunk(
         }
     }
     out
+}
+
+/// Why a record is too large to keep ([`MAX_ROW_BYTES`], [`MAX_FIELD_BYTES`]).
+fn oversized(rec: &ByteRecord) -> Option<String> {
+    let total = rec.as_slice().len();
+    if total > MAX_ROW_BYTES {
+        return Some(format!(
+            "record of {total} bytes, more than the limit of {MAX_ROW_BYTES}"
+        ));
+    }
+    rec.iter()
+        .enumerate()
+        .find(|(_, f)| f.len() > MAX_FIELD_BYTES)
+        .map(|(i, f)| {
+            format!(
+                "field {} holds {} bytes, more than the limit of {MAX_FIELD_BYTES}",
+                i + 1,
+                f.len()
+            )
+        })
 }
 
 fn csv_reason(e: &csv::Error) -> String {

@@ -280,3 +280,49 @@ fn coordinates_near_a_bcu_edge_are_counted_and_river_points_placed() {
         ]
     );
 }
+
+/// Reads `body` with the canonical profile.
+fn canonical(body: &[u8], format: InputFormat) -> crate::Ingest {
+    let mut ing = Ingester::new(IngestOptions::default());
+    ing.add_bytes("big", body, format).unwrap();
+    ing.finish()
+}
+
+#[test]
+fn a_field_or_row_too_large_is_rejected_and_counted() {
+    let head = "incident_id,source,kind,reported_at,borough,summary\n";
+    let long = "x".repeat(crate::MAX_FIELD_BYTES + 1);
+    let body = format!("{head}A1,met,asb,2026-01-01,Camden,short\nA2,met,asb,2026-01-02,Camden,{long}\nA3,met,asb,2026-01-03,Camden,ok\n");
+    let out = canonical(body.as_bytes(), InputFormat::Csv);
+    assert_eq!((out.read(), out.accepted(), out.rejected()), (3, 2, 1));
+    assert_eq!(
+        out.rejects[0].to_string(),
+        "big:3: field 6 holds 65537 bytes, more than the limit of 65536"
+    );
+    // A record over 1 MiB in all (many fields of fine size) is rejected unparsed.
+    let wide = "y".repeat(60_000);
+    let big_row = vec![wide.as_str(); 20].join(" ");
+    let body = format!("{head}B1,met,asb,2026-01-01,Camden,\"{big_row}\"\n");
+    let out = canonical(body.as_bytes(), InputFormat::Csv);
+    assert_eq!((out.read(), out.accepted(), out.rejected()), (1, 0, 1));
+    assert!(out.rejects[0].to_string().contains("more than the limit"));
+    // JSON Lines: a line over 1 MiB, and a key over 64 KiB.
+    let huge = format!(
+        "{{\"incident_id\":\"J1\",\"summary\":\"{}\"}}\n",
+        "z".repeat(crate::MAX_ROW_BYTES)
+    );
+    let key = format!("{{\"incident_id\":\"J2\",\"source\":\"met\",\"kind\":\"asb\",\"reported_at\":\"2026-01-01\",\"summary\":\"{long}\"}}\n");
+    let out = canonical(format!("{huge}{key}").as_bytes(), InputFormat::JsonLines);
+    assert_eq!((out.read(), out.accepted(), out.rejected()), (2, 0, 2));
+    assert_eq!(
+        out.rejects[0].to_string(),
+        format!(
+            "big:1: line of {} bytes, more than the limit of 1048576",
+            huge.trim_end().len()
+        )
+    );
+    assert_eq!(
+        out.rejects[1].to_string(),
+        "big:2: key \"summary\" holds 65537 bytes, more than the limit of 65536"
+    );
+}
