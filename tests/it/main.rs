@@ -9,6 +9,7 @@ mod help;
 mod hotspots;
 mod link;
 mod pipeline;
+mod privacy;
 mod profiles;
 mod project;
 mod register;
