@@ -27,9 +27,11 @@
 //!   `1 / (1 + 2^−lead)`.
 //!
 //! Ties go to the more uncertain pair, then mention order. Of several pairs
-//! between the same two persons only the first is kept: one `match` label
-//! merges them. Linking pairs are kept only when [`crate::link_keeping`]
-//! is asked to, so the ordinary run pays nothing for the queue.
+//! whose label would do the same only the first is kept: between the same
+//! two persons (one `match` label merges them), or in one person between
+//! the same two sides (one `not a match` label splits them). Candidate
+//! pairs are kept only when [`crate::link_keeping`] is asked to, so the
+//! ordinary run pays nothing for the queue.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -222,15 +224,23 @@ pub fn queue(linkage: &Linkage<'_>, rules: &Rules, limit: usize) -> Option<Vec<R
         .filter(|c| !c.reference && (c.runner_up.is_some() || !attached.contains(&(c.a, c.b))))
         .collect();
     let splits = Splits::new(linkage, &chosen);
-    let mut items: Vec<ReviewItem> = chosen
+    let mut items: Vec<(ReviewItem, Effect)> = chosen
         .iter()
         .map(|c| {
             let (pa, pb) = (person_of[c.a as usize], person_of[c.b as usize]);
             let linked = pa == pb;
-            let sides = if linked {
-                splits.sides(pa, c.a, c.b)
+            let (sides, effect) = if linked {
+                let (x, y) = splits.sides(pa, c.a, c.b);
+                let sides = (x.len() as u64, y.len() as u64);
+                let effect = if x <= y {
+                    Effect::Split(x, y)
+                } else {
+                    Effect::Split(y, x)
+                };
+                (sides, effect)
             } else {
-                (size[pa as usize], size[pb as usize])
+                let sides = (size[pa as usize], size[pb as usize]);
+                (sides, Effect::Merge(pa.min(pb), pa.max(pb)))
             };
             let q = match c.runner_up {
                 Some(r) => probability(c.weight - r),
@@ -238,7 +248,7 @@ pub fn queue(linkage: &Linkage<'_>, rules: &Rules, limit: usize) -> Option<Vec<R
             };
             let uncertainty = 1.0 - (2.0 * q - 1.0).abs();
             let impact = sides.0 * sides.1;
-            ReviewItem {
+            let item = ReviewItem {
                 a: c.a,
                 b: c.b,
                 gamma: c.gamma,
@@ -254,26 +264,35 @@ pub fn queue(linkage: &Linkage<'_>, rules: &Rules, limit: usize) -> Option<Vec<R
                 score: impact as f64 * uncertainty,
                 rank: 0,
                 waterfall: weigher.waterfall(c.a, c.b, &c.gamma),
-            }
+            };
+            (item, effect)
         })
         .collect();
-    items.sort_by(|x, y| {
+    items.sort_by(|(x, _), (y, _)| {
         y.score
             .total_cmp(&x.score)
             .then(y.uncertainty.total_cmp(&x.uncertainty))
             .then((x.a, x.b).cmp(&(y.a, y.b)))
     });
-    // One `match` label merges two persons: one pair between them is enough.
-    let mut seen: FxMap<(u32, u32), ()> = FxMap::default();
-    items.retain(|it| {
-        let (pa, pb) = (person_of[it.a as usize], person_of[it.b as usize]);
-        it.linked || seen.insert((pa.min(pb), pa.max(pb)), ()).is_none()
-    });
-    items.truncate(limit);
+    // Pairs whose label would do the same: the first is enough.
+    let mut seen: FxMap<Effect, ()> = FxMap::default();
+    let mut items: Vec<ReviewItem> = items
+        .into_iter()
+        .filter_map(|(it, effect)| seen.insert(effect, ()).is_none().then_some(it))
+        .take(limit)
+        .collect();
     for (n, it) in items.iter_mut().enumerate() {
         it.rank = n + 1;
     }
     Some(items)
+}
+
+/// What a label would do: merge two persons, or split one into two sides
+/// (their mentions, sorted).
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum Effect {
+    Merge(u32, u32),
+    Split(Vec<u32>, Vec<u32>),
 }
 
 /// The linking pairs of the persons that hold a linked candidate, in the
@@ -306,12 +325,12 @@ impl Splits {
         Splits { edges }
     }
 
-    /// The sizes of the sides of mentions `a` and `b` when their person's
-    /// linking pairs are joined again strongest first, leaving out every
-    /// pair that would put the two in one side.
-    fn sides(&self, person: u32, a: u32, b: u32) -> (u64, u64) {
+    /// The sides (their mentions, sorted) of mentions `a` and `b` when
+    /// their person's linking pairs are joined again strongest first,
+    /// leaving out every pair that would put the two in one side.
+    fn sides(&self, person: u32, a: u32, b: u32) -> (Vec<u32>, Vec<u32>) {
         let Some(edges) = self.edges.get(&person) else {
-            return (1, 1);
+            return (vec![a], vec![b]);
         };
         let mut parent: FxMap<u32, u32> = FxMap::default();
         fn find(parent: &mut FxMap<u32, u32>, mut x: u32) -> u32 {
@@ -335,14 +354,18 @@ impl Splits {
             parent.insert(ra.max(rb), ra.min(rb));
         }
         let (sa, sb) = (find(&mut parent, a), find(&mut parent, b));
-        let members: Vec<u32> = parent.keys().copied().collect();
-        let (mut x, mut y) = (0, 0);
+        let mut members: Vec<u32> = parent.keys().copied().collect();
+        members.sort_unstable();
+        let (mut x, mut y) = (Vec::new(), Vec::new());
         for m in members {
             let r = find(&mut parent, m);
-            x += u64::from(r == sa);
-            y += u64::from(r == sb);
+            if r == sa {
+                x.push(m);
+            } else if r == sb {
+                y.push(m);
+            }
         }
-        (x.max(1), y.max(1))
+        (x, y)
     }
 }
 
@@ -402,15 +425,16 @@ mod tests {
             runner_up: None,
         };
         let s = Splits::new(&l, &[&c]);
-        assert_eq!(s.sides(0, 1, 3), (3, 2));
-        assert_eq!(s.sides(0, 3, 1), (2, 3));
+        assert_eq!(s.sides(0, 1, 3), (vec![0, 1, 2], vec![3, 4]));
+        assert_eq!(s.sides(0, 3, 1), (vec![3, 4], vec![0, 1, 2]));
         // Telling 0 and 1 apart: 1-2 (18) joins 1 and 2 first, 0-2 would
         // join the sides, so 0 stands alone against the other four.
-        assert_eq!(s.sides(0, 0, 1), (1, 4));
-        // A refused pair joins nothing: without 2-3, 3 and 4 are alone.
+        assert_eq!(s.sides(0, 0, 1), (vec![0], vec![1, 2, 3, 4]));
+        // A refused pair joins nothing: without 2-3, 3 and 4 are apart
+        // from the rest whichever two records are told apart.
         l.decisions[2].refused = true;
         let s = Splits::new(&l, &[&c]);
-        assert_eq!(s.sides(0, 1, 3), (3, 2));
-        assert_eq!(s.sides(0, 0, 3), (3, 2));
+        assert_eq!(s.sides(0, 1, 3), (vec![0, 1, 2], vec![3, 4]));
+        assert_eq!(s.sides(0, 0, 3), (vec![0, 1, 2], vec![3, 4]));
     }
 }
