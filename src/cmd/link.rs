@@ -46,7 +46,7 @@ pub struct LinkArgs {
     out: Option<PathBuf>,
     /// Write the linking pairs and what decided them to this file (no names): a CSV, or with a
     /// .md or .html name each pair's match weight term by term (a waterfall: a table, or a chart and a table).
-    #[arg(long, value_name = "PAIRS.csv|PAIRS.md|PAIRS.html")]
+    #[arg(long, value_name = "PAIRS.csv")]
     explain: Option<PathBuf>,
     /// Print the time of each linkage stage on standard error.
     #[arg(long)]
@@ -67,13 +67,20 @@ enum LinkSub {
     Eval(EvalArgs),
     /// Uncertain pairs for a person to label, most informative first: an HTML page to label in a browser, or a CSV.
     #[command(
-        after_help = "The labels CSV starts incident_id_l,role_l,incident_id_r,role_r,label (match, not a match, \
-unsure; empty = unlabelled). See docs/LINKAGE-WORKBENCH.md."
+        after_help = format!(
+            "The labels CSV starts incident_id_l,role_l,incident_id_r,role_r,label (match, not a \
+             match, unsure; empty = unlabelled). See docs/LINKAGE-WORKBENCH.md.\n\n{}",
+            crate::boundaries_note()
+        )
     )]
     Review(link_workbench::ReviewArgs),
     /// The fitted model on this data: λ, m, u and the weight of every level, blocking, vetoes, EM, the threshold; with truth, precision, recall and F1 over thresholds.
     #[command(
-        after_help = "JSON shape (marac-link-model/1) and how to read the report: docs/LINKAGE-WORKBENCH.md."
+        after_help = format!(
+            "JSON shape (marac-link-model/1) and how to read the report: \
+             docs/LINKAGE-WORKBENCH.md.\n\n{}",
+            crate::boundaries_note()
+        )
     )]
     Model(link_workbench::ModelArgs),
 }

@@ -7,6 +7,7 @@ mod demo;
 mod help;
 mod hotspots;
 mod link;
+mod link_workbench;
 mod pipeline;
 mod profiles;
 mod project;
