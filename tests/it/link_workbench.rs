@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::browser::Browser;
+use crate::browser::{Browser, Page};
 use crate::util::{data, marac};
 
 fn linkage_dir() -> PathBuf {
@@ -131,51 +131,32 @@ fn review_csv_is_the_labels_format_most_informative_first() {
 #[test]
 fn review_refuses_what_it_cannot_do() {
     let tmp = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| marac().current_dir(data("")).args(args).output().unwrap();
+    // `link review` of the hand-made fixture into `out`, extra flags after.
+    let review = |out: &Path, extra: &[&str]| {
+        marac()
+            .current_dir(data(""))
+            .args(["link", "review", "link/incidents.csv", "--out"])
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
     let txt = tmp.path().join("queue.txt");
-    let out = run(&[
-        "link",
-        "review",
-        "link/incidents.csv",
-        "--out",
-        txt.to_str().unwrap(),
-    ]);
+    let out = review(&txt, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("name a FILE.html or a FILE.csv"));
     assert!(!txt.exists());
     let csv = tmp.path().join("queue.csv");
     for band in ["0.9,0.2", "0.5", "x,1", "0.5,1.5"] {
-        let out = run(&[
-            "link",
-            "review",
-            "link/incidents.csv",
-            "--out",
-            csv.to_str().unwrap(),
-            "--band",
-            band,
-        ]);
+        let out = review(&csv, &["--band", band]);
         assert_eq!(out.status.code(), Some(2), "--band {band}");
     }
-    let out = run(&[
-        "link",
-        "review",
-        "link/incidents.csv",
-        "--out",
-        csv.to_str().unwrap(),
-        "--rules",
-        "deterministic",
-    ]);
+    let out = review(&csv, &["--rules", "deterministic"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a probabilistic model"));
     // The hand-made fixture: one pair near the threshold, and no personal
     // value on standard error.
-    let out = run(&[
-        "link",
-        "review",
-        "link/incidents.csv",
-        "--out",
-        csv.to_str().unwrap(),
-    ]);
+    let out = review(&csv, &[]);
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     for personal in ["Margaret", "Neill", "1958", "Nowicki", "High St", "NW1"] {
@@ -192,24 +173,34 @@ fn review_refuses_what_it_cannot_do() {
     assert_eq!(text.lines().count(), 2);
 }
 
+/// `link model` on FEBRL 3 (extra flags after); its standard output.
+fn model_febrl(threads: &str, extra: &[&str]) -> String {
+    let mut args = vec!["link", "model", "febrl-dataset3.csv", "--profile", "febrl"];
+    args.extend_from_slice(extra);
+    ok_in(&linkage_dir(), threads, &args).0
+}
+
 /// `link model --format json` on FEBRL 3, with the truth.
 fn model_json(threads: &str) -> (String, serde_json::Value) {
-    let (out, _) = ok_in(
-        &linkage_dir(),
-        threads,
-        &[
-            "link",
-            "model",
-            "febrl-dataset3.csv",
-            "--profile",
-            "febrl",
-            "--format",
-            "json",
-            "--truth-from-input",
-        ],
-    );
+    let out = model_febrl(threads, &["--format", "json", "--truth-from-input"]);
     let v = serde_json::from_str(&out).unwrap();
     (out, v)
+}
+
+/// Opens a page written to `path` and checks its marking.
+fn open_marked<'b>(browser: &'b Browser, path: &Path) -> Page<'b> {
+    let page = browser.new_page();
+    page.goto(&format!("file://{}", path.display()));
+    assert_eq!(page.text("header.marking"), "OFFICIAL-SENSITIVE");
+    page
+}
+
+/// No accessibility violation, no console error (a script the CSP
+/// refused, a request it blocked).
+fn assert_clean(page: &Page) {
+    let violations = page.axe();
+    assert!(violations.is_empty(), "{violations:?}");
+    assert_eq!(page.console_errors(), Vec::<String>::new());
 }
 
 #[test]
@@ -338,19 +329,7 @@ fn model_json_on_febrl3_has_its_shape_and_key_figures() {
 
 #[test]
 fn model_markdown_has_every_table() {
-    let (md, _) = ok_in(
-        &linkage_dir(),
-        "2",
-        &[
-            "link",
-            "model",
-            "febrl-dataset3.csv",
-            "--profile",
-            "febrl",
-            "--format",
-            "md",
-        ],
-    );
+    let md = model_febrl("2", &["--format", "md"]);
     assert!(
         md.starts_with("**OFFICIAL-SENSITIVE**\n\n# Linkage model\n\n"),
         "{md}"
@@ -448,9 +427,7 @@ fn the_review_page_labels_pairs_and_saves_them_as_csv_in_chromium() {
     let Some(browser) = Browser::launch() else {
         return;
     };
-    let page = browser.new_page();
-    page.goto(&format!("file://{}", page_path.display()));
-    assert_eq!(page.text("header.marking"), "OFFICIAL-SENSITIVE");
+    let page = open_marked(&browser, &page_path);
     assert_eq!(page.count("section.pair"), 4);
     // One waterfall per pair, one bar per term: the prior, nine
     // comparisons, and a term-frequency bar per exact name.
@@ -483,9 +460,7 @@ fn the_review_page_labels_pairs_and_saves_them_as_csv_in_chromium() {
     assert_eq!(saved.as_str().unwrap(), expected);
     page.click("#save");
     assert_eq!(page.text("#saved"), "Saved 3 labels as labels.csv.");
-    let violations = page.axe();
-    assert!(violations.is_empty(), "{violations:?}");
-    assert_eq!(page.console_errors(), Vec::<String>::new());
+    assert_clean(&page);
 
     // Ids that need quoting or could run as a formula are written as the
     // CSV output writes them.
@@ -521,15 +496,9 @@ fn the_review_page_labels_pairs_and_saves_them_as_csv_in_chromium() {
 fn the_model_report_draws_its_charts_in_chromium() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("model.html");
-    ok_in(
-        &linkage_dir(),
+    model_febrl(
         "2",
         &[
-            "link",
-            "model",
-            "febrl-dataset3.csv",
-            "--profile",
-            "febrl",
             "--format",
             "html",
             "--truth-from-input",
@@ -541,9 +510,7 @@ fn the_model_report_draws_its_charts_in_chromium() {
     let Some(browser) = Browser::launch() else {
         return;
     };
-    let page = browser.new_page();
-    page.goto(&format!("file://{}", path.display()));
-    assert_eq!(page.text("header.marking"), "OFFICIAL-SENSITIVE");
+    let page = open_marked(&browser, &path);
     // One bar per level of the nine comparisons.
     assert_eq!(page.count("svg.levels rect.level"), 38);
     assert_eq!(page.count("table.levels tr"), 39);
@@ -562,7 +529,5 @@ fn the_model_report_draws_its_charts_in_chromium() {
     }
     assert_eq!(page.count("svg.curve line.threshold"), 1);
     assert_eq!(page.count("svg.curve circle.as-linked"), 1);
-    let violations = page.axe();
-    assert!(violations.is_empty(), "{violations:?}");
-    assert_eq!(page.console_errors(), Vec::<String>::new());
+    assert_clean(&page);
 }

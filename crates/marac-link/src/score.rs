@@ -240,19 +240,7 @@ pub fn em(
     estimate_u: bool,
     t: &Training,
 ) -> Model {
-    em_with(patterns, prior_m, u_start, true, estimate_u, t)
-}
-
-/// [`em`] with the choice of estimating m (else only λ moves).
-pub fn em_with(
-    patterns: &[(Gamma, u64)],
-    prior_m: &[Vec<f64>],
-    u_start: &[Vec<f64>],
-    estimate_m: bool,
-    estimate_u: bool,
-    t: &Training,
-) -> Model {
-    em_traced(patterns, prior_m, u_start, estimate_m, estimate_u, t).0
+    em_traced(patterns, prior_m, u_start, true, estimate_u, t).0
 }
 
 /// How one run of EM went, for the model report: the comparisons its
@@ -277,7 +265,8 @@ pub struct EmRun {
     pub lambda: f64,
 }
 
-/// [`em_with`], also returning how the run went (its `fixed` empty).
+/// [`em`] with the choice of estimating m (else only λ moves), also
+/// returning how the run went (its `fixed` empty).
 pub fn em_traced(
     patterns: &[(Gamma, u64)],
     prior_m: &[Vec<f64>],

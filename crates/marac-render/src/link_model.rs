@@ -44,136 +44,158 @@ The model expects {} matching pairs among the candidates. Threshold: probability
     )
 }
 
+/// A table of these columns with one row per item.
+fn table_of<T>(
+    head: &[(&'static str, bool)],
+    items: impl IntoIterator<Item = T>,
+    row: impl Fn(T) -> Vec<String>,
+) -> Table {
+    Table {
+        head: head.to_vec(),
+        rows: items.into_iter().map(row).collect(),
+    }
+}
+
 /// Every comparison's levels: m, u and the weight.
 fn level_table(r: &ModelReport) -> Table {
-    let mut t = Table::new(&[
-        ("comparison", false),
-        ("level", false),
-        ("m", true),
-        ("u", true),
-        ("weight (bits)", true),
-    ]);
-    for c in &r.comparisons {
-        for l in &c.levels {
-            t.rows.push(vec![
-                c.name.to_string(),
+    let levels = r
+        .comparisons
+        .iter()
+        .flat_map(|c| c.levels.iter().map(move |l| (c.name, l)));
+    table_of(
+        &[
+            ("comparison", false),
+            ("level", false),
+            ("m", true),
+            ("u", true),
+            ("weight (bits)", true),
+        ],
+        levels,
+        |(name, l)| {
+            vec![
+                name.to_string(),
                 l.level.to_string(),
                 fp(l.m),
                 fp(l.u),
                 bits(l.weight),
-            ]);
-        }
-    }
-    t
+            ]
+        },
+    )
 }
 
 fn tf_table(r: &ModelReport) -> Table {
-    let mut t = Table::new(&[
-        ("comparison", false),
-        ("commonest value (bits)", true),
-        ("rarest value (bits)", true),
-    ]);
-    for c in &r.comparisons {
-        if let Some(tf) = c.tf {
-            t.rows
-                .push(vec![c.name.to_string(), bits(tf.min), bits(tf.max)]);
-        }
-    }
-    t
+    table_of(
+        &[
+            ("comparison", false),
+            ("commonest value (bits)", true),
+            ("rarest value (bits)", true),
+        ],
+        r.comparisons.iter().filter_map(|c| Some((c.name, c.tf?))),
+        |(name, tf)| vec![name.to_string(), bits(tf.min), bits(tf.max)],
+    )
 }
 
 fn blocking_table(r: &ModelReport) -> Table {
-    let mut t = Table::new(&[
-        ("blocking rule", false),
-        ("pairs", true),
-        ("cumulative", true),
-    ]);
-    for b in &r.blocking {
-        t.rows.push(vec![
-            b.rule.clone(),
-            b.pairs.to_string(),
-            b.cumulative.to_string(),
-        ]);
-    }
-    t
-}
-
-fn veto_table(r: &ModelReport) -> Table {
-    let mut t = Table::new(&[
-        ("veto", false),
-        ("share", true),
-        ("evidence", true),
-        ("by weight", false),
-        ("kept as a wall", false),
-    ]);
-    for v in &r.vetoes {
-        t.rows.push(vec![
-            v.text.clone(),
-            v.share
-                .map_or("–".to_string(), |s| format!("{:.1} %", s * 100.0)),
-            v.evidence.to_string(),
-            yes_no(v.by_weight),
-            yes_no(v.active),
-        ]);
-    }
-    t
+    table_of(
+        &[
+            ("blocking rule", false),
+            ("pairs", true),
+            ("cumulative", true),
+        ],
+        &r.blocking,
+        |b| {
+            vec![
+                b.rule.clone(),
+                b.pairs.to_string(),
+                b.cumulative.to_string(),
+            ]
+        },
+    )
 }
 
 fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.to_string()
 }
 
+fn veto_table(r: &ModelReport) -> Table {
+    table_of(
+        &[
+            ("veto", false),
+            ("share", true),
+            ("evidence", true),
+            ("by weight", false),
+            ("kept as a wall", false),
+        ],
+        &r.vetoes,
+        |v| {
+            vec![
+                v.text.clone(),
+                v.share
+                    .map_or("–".to_string(), |s| format!("{:.1} %", s * 100.0)),
+                v.evidence.to_string(),
+                yes_no(v.by_weight),
+                yes_no(v.active),
+            ]
+        },
+    )
+}
+
 fn training_table(r: &ModelReport) -> Table {
-    let mut t = Table::new(&[
-        ("EM session", false),
-        ("pairs", true),
-        ("iterations", true),
-        ("final change", true),
-        ("converged", false),
-        ("λ", true),
-    ]);
-    for e in &r.training {
-        t.rows.push(vec![
-            e.session.clone(),
-            e.pairs.to_string(),
-            e.iterations.to_string(),
-            fp(e.final_change),
-            yes_no(e.converged),
-            fp(e.lambda),
-        ]);
-    }
-    t
+    table_of(
+        &[
+            ("EM session", false),
+            ("pairs", true),
+            ("iterations", true),
+            ("final change", true),
+            ("converged", false),
+            ("λ", true),
+        ],
+        &r.training,
+        |e| {
+            vec![
+                e.session.clone(),
+                e.pairs.to_string(),
+                e.iterations.to_string(),
+                fp(e.final_change),
+                yes_no(e.converged),
+                fp(e.lambda),
+            ]
+        },
+    )
 }
 
 fn curve_table(e: &Evaluation, threshold: f64) -> Table {
-    let mut t = Table::new(&[
-        ("threshold", true),
-        ("precision", true),
-        ("recall", true),
-        ("F1", true),
-        ("pairs found", true),
-    ]);
-    let row = |p: &CurvePoint, mark: &str| {
-        vec![
-            format!("{:.4}{mark}", p.threshold),
-            format!("{:.4}", p.precision),
-            format!("{:.4}", p.recall),
-            format!("{:.4}", p.f1),
-            p.pairs_found.to_string(),
-        ]
-    };
-    for p in &e.curve {
-        t.rows.push(row(
-            p,
-            if p.threshold == threshold {
+    let marked = e
+        .curve
+        .iter()
+        .map(|p| {
+            let mark = if p.threshold == threshold {
                 " (the linkage's)"
             } else {
                 ""
-            },
-        ));
-    }
-    t.rows.push(row(&e.as_linked, " as linked"));
-    t
+            };
+            (p, mark)
+        })
+        .chain([(&e.as_linked, " as linked")]);
+    table_of(
+        &[
+            ("threshold", true),
+            ("precision", true),
+            ("recall", true),
+            ("F1", true),
+            ("pairs found", true),
+        ],
+        marked,
+        |(p, mark): (&CurvePoint, &str)| {
+            vec![
+                format!("{:.4}{mark}", p.threshold),
+                format!("{:.4}", p.precision),
+                format!("{:.4}", p.recall),
+                format!("{:.4}", p.f1),
+                p.pairs_found.to_string(),
+            ]
+        },
+    )
 }
 
 const CURVE_NOTE: &str = "Pairwise figures against the ground truth: the linkage as run, and its last pass clustered again at each threshold (the same model, counterparts, vetoes and chaining guard; partial records not attached).";
