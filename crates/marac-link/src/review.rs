@@ -212,16 +212,16 @@ pub fn queue(linkage: &Linkage<'_>, rules: &Rules, limit: usize) -> Option<Vec<R
         size[p as usize] += 1;
     }
     // A close attachment replaces the same pair kept for its weight.
-    let attached: Vec<(u32, u32)> = linkage
+    let attached: FxMap<(u32, u32), ()> = linkage
         .kept
         .iter()
         .filter(|c| c.runner_up.is_some())
-        .map(|c| (c.a, c.b))
+        .map(|c| ((c.a, c.b), ()))
         .collect();
     let chosen: Vec<&Candidate> = linkage
         .kept
         .iter()
-        .filter(|c| !c.reference && (c.runner_up.is_some() || !attached.contains(&(c.a, c.b))))
+        .filter(|c| !c.reference && (c.runner_up.is_some() || !attached.contains_key(&(c.a, c.b))))
         .collect();
     let splits = Splits::new(linkage, &chosen);
     let mut items: Vec<(ReviewItem, Effect)> = chosen
@@ -385,6 +385,23 @@ mod tests {
             reason: Reason::Model,
             refused: false,
         }
+    }
+
+    #[test]
+    fn an_attachment_is_close_below_the_margin_plus_three_bits() {
+        let at = |weight, runner_up| Attachment {
+            from: 0,
+            to: 1,
+            pair: 0,
+            weight,
+            runner_up,
+        };
+        let g = [0; crate::compare::MAX_COMPARISONS];
+        let close = close_attachment(&at(20.0, 12.5), 3, 7, g, 6.0).unwrap();
+        assert_eq!((close.a, close.b, close.weight), (3, 7, 20.0));
+        assert_eq!(close.runner_up, Some(12.5));
+        assert!(close_attachment(&at(20.0, 11.0), 3, 7, g, 6.0).is_none());
+        assert!(close_attachment(&at(20.0, f64::NEG_INFINITY), 3, 7, g, 6.0).is_none());
     }
 
     #[test]
