@@ -1,18 +1,23 @@
 //! `marac link`: links person mentions across agencies into persons;
-//! `marac link eval` measures the linkage against ground truth.
+//! `marac link eval` measures the linkage against ground truth; `marac link
+//! review` and `marac link model` are in [`super::link_workbench`].
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use marac_ingest::Ingest;
-use marac_link::eval::{evaluate, Metrics};
+use marac_link::eval::Metrics;
+use marac_link::report::metrics_of;
 use marac_link::rules::Rules;
-use marac_link::{link, person_id, Linkage};
+use marac_link::{link, Linkage};
 use marac_render::link_eval::LinkEvalRow;
 use marac_render::CsvDoc;
+
+use super::link_workbench::{self, explain_format, explained_pairs, ExplainFormat};
 
 use crate::inputs::load;
 use crate::output::{emit, write_atomic};
@@ -39,7 +44,8 @@ pub struct LinkArgs {
     /// Write `incident_id,role,person_id` rows here instead of standard output.
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
-    /// Write the linking pairs and what decided them to this CSV file (no names).
+    /// Write the linking pairs and what decided them to this file (no names): a CSV, or with a
+    /// .md or .html name each pair's match weight term by term (a waterfall: a table, or a chart and a table).
     #[arg(long, value_name = "PAIRS.csv")]
     explain: Option<PathBuf>,
     /// Print the time of each linkage stage on standard error.
@@ -59,6 +65,24 @@ enum LinkSub {
         )
     )]
     Eval(EvalArgs),
+    /// Uncertain pairs for a person to label, most informative first: an HTML page to label in a browser, or a CSV.
+    #[command(
+        after_help = format!(
+            "The labels CSV starts incident_id_l,role_l,incident_id_r,role_r,label (match, not a \
+             match, unsure; empty = unlabelled). See docs/LINKAGE-WORKBENCH.md.\n\n{}",
+            crate::boundaries_note()
+        )
+    )]
+    Review(link_workbench::ReviewArgs),
+    /// The fitted model on this data: λ, m, u and the weight of every level, blocking, vetoes, EM, the threshold; with truth, precision, recall and F1 over thresholds.
+    #[command(
+        after_help = format!(
+            "JSON shape (marac-link-model/1) and how to read the report: \
+             docs/LINKAGE-WORKBENCH.md.\n\n{}",
+            crate::boundaries_note()
+        )
+    )]
+    Model(link_workbench::ModelArgs),
 }
 
 /// Arguments of `marac link eval`.
@@ -132,8 +156,11 @@ pub fn persons_csv(rows: impl IntoIterator<Item = marac_model::PersonMention>) -
 
 /// Runs the command.
 pub fn run(args: LinkArgs, quiet: bool) -> Result<u8> {
-    if let Some(LinkSub::Eval(e)) = args.sub {
-        return run_eval(e, quiet);
+    match args.sub {
+        Some(LinkSub::Eval(e)) => return run_eval(e, quiet),
+        Some(LinkSub::Review(r)) => return link_workbench::run_review(r, quiet),
+        Some(LinkSub::Model(m)) => return link_workbench::run_model(m, quiet),
+        None => {}
     }
     let input = args.input;
     let rules = load_rules(args.rules.as_deref())?;
@@ -146,7 +173,7 @@ pub fn run(args: LinkArgs, quiet: bool) -> Result<u8> {
     }
     let persons = persons_csv(linkage.rows())?;
     if let Some(path) = &args.explain {
-        write_atomic(path, &explain(&linkage)?)?;
+        write_atomic(path, &explain(&linkage, &rules, path)?)?;
     }
     emit(args.out.as_deref(), &persons)?;
     // The process ends next: freeing millions of small allocations one by
@@ -156,8 +183,17 @@ pub fn run(args: LinkArgs, quiet: bool) -> Result<u8> {
     Ok(0)
 }
 
-/// The pairs file: one row per linking pair, in mention order.
-fn explain(l: &Linkage<'_>) -> Result<Vec<u8>> {
+/// The pairs file: one row per linking pair, in mention order; as
+/// Markdown or HTML (by `path`'s extension) with each pair's waterfall.
+fn explain(l: &Linkage<'_>, rules: &Rules, path: &Path) -> Result<Vec<u8>> {
+    let pairs = explained_pairs(l, rules, path);
+    match explain_format(path) {
+        ExplainFormat::Md => return Ok(marac_render::waterfall::explain_md(&pairs).into_bytes()),
+        ExplainFormat::Html => {
+            return Ok(marac_render::waterfall::explain_html(&pairs).into_bytes())
+        }
+        ExplainFormat::Csv => {}
+    }
     let mut doc = CsvDoc::new(&[
         "incident_a",
         "role_a",
@@ -167,22 +203,15 @@ fn explain(l: &Linkage<'_>) -> Result<Vec<u8>> {
         "probability",
         "decided_by",
     ])?;
-    let mut order: Vec<usize> = (0..l.decisions.len()).collect();
-    order.sort_by_key(|&i| (l.decisions[i].a, l.decisions[i].b));
-    for i in order {
-        let d = &l.decisions[i];
-        let (a, b) = (
-            &l.mentions.list[d.a as usize],
-            &l.mentions.list[d.b as usize],
-        );
+    for p in &pairs {
         doc.row([
-            l.incidents[a.incident as usize].id.as_str(),
-            a.role_str(),
-            l.incidents[b.incident as usize].id.as_str(),
-            b.role_str(),
-            &format!("{:.3}", d.weight),
-            &format!("{:.6}", d.probability),
-            &l.decided_by(d),
+            p.left.0.as_str(),
+            p.left.1,
+            p.right.0.as_str(),
+            p.right.1,
+            &format!("{:.3}", p.weight),
+            &format!("{:.6}", p.probability),
+            &p.decided_by,
         ])?;
     }
     Ok(doc.finish()?)
@@ -198,7 +227,7 @@ const BLOCKING_WARN: f64 = 0.8;
 const OVERCONFIDENT: f64 = 1.1;
 
 /// Counts on standard error; never a personal value.
-fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
+pub(crate) fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
     let s = &l.stats;
     for w in &l.warnings {
         eprintln!("marac: warning: {w}");
@@ -351,23 +380,24 @@ fn truth_from_input(ingest: &Ingest, quiet: bool) -> Vec<(String, String, String
         .collect()
 }
 
-fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
-    let file_truth = match &e.truth {
+/// Truth rows: `(incident_id, role, person_key)`.
+pub(crate) type Truth = Vec<(String, String, String)>;
+
+/// Reads the inputs and the ground truth: `--truth FILE`, or with
+/// `from_input` the input's own through its profile's `[truth]`.
+pub(crate) fn load_with_truth(
+    input: &InputArgs,
+    truth: Option<&Path>,
+    from_input: bool,
+    quiet: bool,
+) -> Result<(Ingest, Truth)> {
+    let file_truth = match truth {
         Some(path) => Some(read_truth(path)?),
         None => None,
     };
-    let specs: Vec<Option<&str>> = if e.rules.is_empty() {
-        vec![None]
-    } else {
-        e.rules.iter().map(|s| Some(s.as_str())).collect()
-    };
-    let all_rules: Vec<Rules> = specs
-        .iter()
-        .map(|s| load_rules(*s))
-        .collect::<Result<_>>()?;
-    let areas = crate::inputs::load_areas(e.input.areas.as_deref())?;
-    let (ingest, _, used) = crate::inputs::load_profiled(&e.input, areas, None, quiet)?;
-    if e.truth_from_input && ingest.truth.is_empty() {
+    let areas = crate::inputs::load_areas(input.areas.as_deref())?;
+    let (ingest, _, used) = crate::inputs::load_profiled(input, areas, None, quiet)?;
+    if from_input && ingest.truth.is_empty() {
         let mut names = used;
         names.dedup();
         return Err(input_error(format!(
@@ -380,6 +410,41 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
         Some(t) => t,
         None => truth_from_input(&ingest, quiet),
     };
+    Ok((ingest, truth))
+}
+
+/// Each truth row's mention (`None`: not linked — no details, or a
+/// rejected row — so a person of its own) and its true person.
+pub(crate) fn truth_mentions<'t>(l: &Linkage<'_>, truth: &'t Truth) -> Vec<(Option<u32>, &'t str)> {
+    let mut found: HashMap<(&str, &str), u32> = HashMap::with_capacity(l.mentions.len());
+    for (n, m) in l.mentions.list.iter().enumerate() {
+        found.insert(
+            (l.incidents[m.incident as usize].id.as_str(), m.role_str()),
+            n as u32,
+        );
+    }
+    truth
+        .iter()
+        .map(|(inc, role, key)| {
+            (
+                found.get(&(inc.as_str(), role.as_str())).copied(),
+                key.as_str(),
+            )
+        })
+        .collect()
+}
+
+fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
+    let specs: Vec<Option<&str>> = if e.rules.is_empty() {
+        vec![None]
+    } else {
+        e.rules.iter().map(|s| Some(s.as_str())).collect()
+    };
+    let all_rules: Vec<Rules> = specs
+        .iter()
+        .map(|s| load_rules(*s))
+        .collect::<Result<_>>()?;
+    let (ingest, truth) = load_with_truth(&e.input, e.truth.as_deref(), e.truth_from_input, quiet)?;
     let mut rows = Vec::new();
     for rules in &all_rules {
         let stage = crate::progress::Progress::stage(quiet, "linking persons");
@@ -390,30 +455,10 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
         if !quiet {
             report(&linkage, rules, e.timings);
         }
-        let mut found: HashMap<(&str, &str), u32> = HashMap::with_capacity(linkage.mentions.len());
-        for (m, p) in linkage
-            .mentions
-            .list
-            .iter()
-            .zip(&linkage.clusters.person_of)
-        {
-            found.insert(
-                (
-                    ingest.incidents[m.incident as usize].id.as_str(),
-                    m.role_str(),
-                ),
-                *p,
-            );
-        }
-        // A truth mention that was not linked (no details, or a rejected row) is alone.
-        let items = truth.iter().enumerate().map(|(n, (inc, role, key))| {
-            let p = match found.get(&(inc.as_str(), role.as_str())) {
-                Some(p) => person_id(*p),
-                None => format!("#{n}"),
-            };
-            (p, key.as_str())
-        });
-        let m: Metrics = evaluate(items);
+        let m: Metrics = metrics_of(
+            &linkage.clusters.person_of,
+            &truth_mentions(&linkage, &truth),
+        );
         rows.push(LinkEvalRow {
             rules: rules.name.clone(),
             metrics: m,

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod hotspots;
 pub mod init;
 pub mod link;
+pub mod link_workbench;
 pub mod profiles;
 pub mod register;
 pub mod run;

@@ -8,6 +8,7 @@ mod fuzz_regressions;
 mod help;
 mod hotspots;
 mod link;
+mod link_workbench;
 mod pipeline;
 mod privacy;
 mod profiles;

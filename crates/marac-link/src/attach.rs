@@ -47,6 +47,9 @@ pub struct Attachment {
     pub pair: usize,
     /// Its weight.
     pub weight: f64,
+    /// The best pair's weight of the next identified person that fits
+    /// (`-inf`: no other comes within reach); the lead is `weight - runner_up`.
+    pub runner_up: f64,
 }
 
 /// Attachment settings, already resolved.
@@ -178,6 +181,7 @@ pub fn find(
                     to: b.1,
                     pair: b.3,
                     weight: b.2,
+                    runner_up: second,
                 });
             }
         }
@@ -228,6 +232,7 @@ mod tests {
             to,
             pair: 0,
             weight: 20.0,
+            runner_up: f64::NEG_INFINITY,
         }
     }
 

@@ -53,6 +53,8 @@ pub mod jw;
 pub mod normalise;
 pub mod place;
 pub mod profile;
+pub mod report;
+pub mod review;
 pub mod rules;
 pub mod score;
 
@@ -61,8 +63,9 @@ use cluster::{cluster, edge_order, Clusters, Edge};
 use compare::{ComparisonSet, Gamma, NULL};
 use expr::PairFacts;
 use normalise::{Mention, Mentions};
+use review::{Band, Candidate};
 use rules::{Mode, Rules};
-use score::{em, patterns, Model, Scorer};
+use score::{patterns, Model, Scorer};
 
 /// The stable id of a person number (`P000001` for 0).
 pub fn person_id(n: u32) -> String {
@@ -105,12 +108,15 @@ pub struct Stats {
     /// Each veto with how often near-certain matches hold it and whether it
     /// stayed a wall (see [`rules::RulesFile::veto_max_share`]).
     pub vetoes: Vec<VetoStat>,
+    /// How each EM run of the final model went (the last pass's training
+    /// sessions, then λ over all candidate pairs; probabilistic mode).
+    pub em_runs: Vec<score::EmRun>,
     /// Seconds per stage.
     pub timings: Vec<(&'static str, f64)>,
 }
 
 /// What the data said of one veto.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VetoStat {
     /// The veto's expression.
     pub text: String,
@@ -183,6 +189,11 @@ pub struct Linkage<'a> {
     pub warnings: Vec<String>,
     /// The mention of each incident's victim and suspect.
     pub incident_mentions: Vec<[Option<u32>; 2]>,
+    /// The candidate pairs of the last pass kept by [`link_keeping`] (in
+    /// its band, or decided by a reference), then the attachments won by
+    /// a close margin ([`review::Candidate::runner_up`]); empty from
+    /// [`link`].
+    pub kept: Vec<Candidate>,
 }
 
 impl<'a> Linkage<'a> {
@@ -297,6 +308,18 @@ pub fn pair_vetoed(
 
 /// Links the person mentions of some incidents into persons.
 pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
+    link_keeping(incidents, rules, None)
+}
+
+/// [`link`], also keeping in [`Linkage::kept`] the candidate pairs whose
+/// match weight lies in `band` (probabilistic mode): for the review queue
+/// and the model report, which need pairs that did not link. [`link`]
+/// keeps none, so the ordinary run pays nothing for them.
+pub fn link_keeping<'a>(
+    incidents: &'a [Incident],
+    rules: &Rules,
+    band: Option<Band>,
+) -> Linkage<'a> {
     let mut stats = Stats::default();
     let mut warnings = Vec::new();
     let t = Instant::now();
@@ -316,7 +339,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     let mut settings = rules.file.comparisons;
     let second = settings.counterpart.enabled;
     settings.counterpart.enabled = false;
-    let last: Prev;
+    let mut last: Prev;
     let (mut clusters, mut decisions, mut set, mut model, first) = pass(
         &mentions,
         &hot,
@@ -324,6 +347,8 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
         ComparisonSet::from_settings(&settings),
         &rules.file.blocking.rules,
         None,
+        // Pairs are kept from the last pass only.
+        if second { None } else { band },
         &mut stats,
         &mut warnings,
     );
@@ -355,6 +380,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
             ComparisonSet::from_settings(&rules.file.comparisons),
             &block_rules,
             Some(&first),
+            band,
             &mut stats,
             &mut warnings,
         );
@@ -367,6 +393,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
     } else {
         last = first;
     }
+    let mut kept = std::mem::take(&mut last.kept);
     if rules.file.attach.enabled {
         if let Some(mdl) = &model {
             let t = Instant::now();
@@ -379,6 +406,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
                 &mut clusters,
                 &mut decisions,
                 &stats.vetoes,
+                band.is_some().then_some(&mut kept),
             );
             stats.persons = clusters.persons;
             stats.timings.push(("attach", t.elapsed().as_secs_f64()));
@@ -394,6 +422,7 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
         stats,
         warnings,
         incident_mentions,
+        kept,
     }
 }
 
@@ -432,6 +461,8 @@ struct Prev {
     /// u and coverage per comparison (probabilistic mode; else empty).
     u: (Vec<Vec<f64>>, Vec<f64>),
     per_rule: Vec<(String, u64)>,
+    /// The pairs kept for [`link_keeping`].
+    kept: Vec<Candidate>,
 }
 
 /// One linkage pass: blocking, comparisons, scoring or rules, clustering.
@@ -447,6 +478,7 @@ fn pass(
     set: ComparisonSet,
     block_rules: &[rules::BlockRule],
     prev: Option<&Prev>,
+    band: Option<Band>,
     stats: &mut Stats,
     warnings: &mut Vec<String>,
 ) -> (Clusters, Vec<Decision>, ComparisonSet, Option<Model>, Prev) {
@@ -493,6 +525,7 @@ fn pass(
     let mut model = None;
     let mut weights: Vec<f64> = Vec::new();
     let mut u_cover = (Vec::new(), Vec::new());
+    let mut kept = Vec::new();
     // (pair index, weight, reason)
     let picked: Vec<(usize, f64, Reason)>;
     match rules.file.mode {
@@ -520,8 +553,10 @@ fn pass(
                 .filter(|v| !v.is_empty())
                 .collect();
             let mdl = if sessions.is_empty() {
-                let mut mdl = em(&pats, &prior_m, &u, false, &rules.file.training);
+                let (mut mdl, run) =
+                    score::em_traced(&pats, &prior_m, &u, true, false, &rules.file.training);
                 mdl.set_population(gammas.len(), list.len());
+                stats.em_runs = vec![run];
                 mdl
             } else {
                 let train = |u: &[Vec<f64>]| {
@@ -535,13 +570,15 @@ fn pass(
                         &rules.file.training,
                     )
                 };
-                let (mut mdl, mut notes) = train(&u);
+                let (mut mdl, mut notes, mut runs) = train(&u);
                 if rules.file.training.u_excludes_matches {
                     // Once: λ over all pairs comes from the sessions, and
                     // the corrected u barely moves it again.
-                    (mdl, notes) = train(&score::u_without_matches(&u, &mdl.m, mdl.lambda_all));
+                    (mdl, notes, runs) =
+                        train(&score::u_without_matches(&u, &mdl.m, mdl.lambda_all));
                 }
                 warnings.extend(notes);
+                stats.em_runs = runs;
                 mdl
             };
             if !mdl.converged {
@@ -610,6 +647,19 @@ fn pass(
                     }
                 })
                 .collect();
+            if let Some(band) = band {
+                kept = review::keep(
+                    &blocked.pairs,
+                    &gammas,
+                    &weights,
+                    band.weights(&mdl, min_w),
+                    |i, j| override_refs && refs[i] != u32::MAX && refs[i] == refs[j],
+                    |i, j, g| {
+                        let (a, b) = (&list[i], &list[j]);
+                        vetoed(&walls, &Facts { set: &set, g, a, b })
+                    },
+                );
+            }
             stats.timings.push(("score", t.elapsed().as_secs_f64()));
             model = Some(mdl);
         }
@@ -665,12 +715,7 @@ fn pass(
         Mode::Probabilistic => stats.threshold_weight,
         Mode::Deterministic => None,
     };
-    // A relaxed date-of-birth veto relaxes the guard's date-of-birth check:
-    // in such data, conflicting dates are typos, not two people.
-    let mut guard = rules.file.cluster;
-    if dob_veto_dropped(rules, &stats.vetoes) {
-        guard.refuse_conflicting_dob = false;
-    }
+    let guard = guard_settings(rules, &stats.vetoes);
     let clusters = cluster(&mentions.list, &sorted, &guard, min_weight);
     let mut refused = vec![false; edges.len()];
     for (pos, &x) in order.iter().enumerate() {
@@ -707,6 +752,7 @@ fn pass(
         weights,
         u: u_cover,
         per_rule: blocked.per_rule,
+        kept,
     };
     (clusters, decisions, set, model, prev)
 }
@@ -874,6 +920,17 @@ fn learn_vetoes(
         .collect()
 }
 
+/// The chaining guard's settings for this data: a relaxed date-of-birth
+/// veto relaxes the guard's date-of-birth check (in such data, conflicting
+/// dates are typos, not two people).
+pub fn guard_settings(rules: &Rules, learned: &[VetoStat]) -> rules::ClusterSettings {
+    let mut guard = rules.file.cluster;
+    if dob_veto_dropped(rules, learned) {
+        guard.refuse_conflicting_dob = false;
+    }
+    guard
+}
+
 /// Whether the data dropped a veto about the date of birth (see
 /// [`learn_vetoes`]): then conflicting dates are typos, not two people, for
 /// the chaining guard and for attachment too.
@@ -887,7 +944,8 @@ fn dob_veto_dropped(rules: &Rules, learned: &[VetoStat]) -> bool {
 
 /// Attaches partial persons (see [`attach`]) and records each attachment
 /// as a decision; returns how many were attached. `learned` are the
-/// vetoes as the first pass learned them.
+/// vetoes as the first pass learned them. With `close`, the attachments
+/// won by a close margin are added to it ([`review::close_attachment`]).
 #[allow(clippy::too_many_arguments)]
 fn attach_partial(
     mentions: &Mentions,
@@ -898,6 +956,7 @@ fn attach_partial(
     clusters: &mut Clusters,
     decisions: &mut Vec<Decision>,
     learned: &[VetoStat],
+    close: Option<&mut Vec<Candidate>>,
 ) -> usize {
     let list = &mentions.list;
     // An attachment veto that the data dropped as a pair veto is dropped
@@ -926,6 +985,12 @@ fn attach_partial(
         vetoed: &vetoed,
     };
     let found = attach::find(list, clusters, &last.pairs, &last.weights, &params);
+    if let Some(close) = close {
+        close.extend(found.iter().filter_map(|a| {
+            let (i, j) = unpack(last.pairs[a.pair]);
+            review::close_attachment(a, i, j, last.gammas[a.pair], params.margin)
+        }));
+    }
     for a in &found {
         let (i, j) = unpack(last.pairs[a.pair]);
         decisions.push(Decision {

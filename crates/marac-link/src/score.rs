@@ -240,18 +240,41 @@ pub fn em(
     estimate_u: bool,
     t: &Training,
 ) -> Model {
-    em_with(patterns, prior_m, u_start, true, estimate_u, t)
+    em_traced(patterns, prior_m, u_start, true, estimate_u, t).0
 }
 
-/// [`em`] with the choice of estimating m (else only λ moves).
-pub fn em_with(
+/// How one run of EM went, for the model report: the comparisons its
+/// session fixed (none: a run over all candidate pairs), the pairs it ran
+/// on, its iterations, the largest change of a parameter in its last
+/// iteration, whether that was below the tolerance, and the λ it found
+/// (the share of matches among its pairs).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EmRun {
+    /// The comparisons the session selected on and hid (indices into the
+    /// comparison set); empty for a run over all candidate pairs.
+    pub fixed: Vec<usize>,
+    /// Pairs the run saw.
+    pub pairs: u64,
+    /// Iterations run.
+    pub iterations: usize,
+    /// The largest change of λ or of an m (or u) in the last iteration.
+    pub final_change: f64,
+    /// Whether the change fell below the tolerance within the cap.
+    pub converged: bool,
+    /// The λ it found.
+    pub lambda: f64,
+}
+
+/// [`em`] with the choice of estimating m (else only λ moves), also
+/// returning how the run went (its `fixed` empty).
+pub fn em_traced(
     patterns: &[(Gamma, u64)],
     prior_m: &[Vec<f64>],
     u_start: &[Vec<f64>],
     estimate_m: bool,
     estimate_u: bool,
     t: &Training,
-) -> Model {
+) -> (Model, EmRun) {
     let k = prior_m.len();
     let mut m: Vec<Vec<f64>> = prior_m.to_vec();
     let mut u: Vec<Vec<f64>> = u_start.to_vec();
@@ -259,8 +282,17 @@ pub fn em_with(
     let total: f64 = patterns.iter().map(|p| p.1 as f64).sum();
     let mut iterations = 0;
     let mut converged = false;
+    let mut change = 0.0;
+    let run = |iterations, change, converged, lambda| EmRun {
+        fixed: Vec::new(),
+        pairs: total as u64,
+        iterations,
+        final_change: change,
+        converged,
+        lambda,
+    };
     if total == 0.0 {
-        return Model {
+        let model = Model {
             lambda,
             lambda_all: lambda,
             m,
@@ -268,6 +300,7 @@ pub fn em_with(
             iterations,
             converged: true,
         };
+        return (model, run(0, 0.0, true, lambda));
     }
     while iterations < t.max_iterations {
         iterations += 1;
@@ -316,19 +349,21 @@ pub fn em_with(
         let new_lambda = (matches / total).clamp(1e-9, 1.0 - 1e-9);
         delta = delta.max((new_lambda - lambda).abs());
         lambda = new_lambda;
+        change = delta;
         if delta < t.tolerance {
             converged = true;
             break;
         }
     }
-    Model {
+    let model = Model {
         lambda,
         lambda_all: lambda,
         m,
         u,
         iterations,
         converged,
-    }
+    };
+    (model, run(iterations, change, converged, lambda))
 }
 
 /// Trains m in sessions, as Splink does: each session takes the candidate
@@ -345,6 +380,9 @@ pub fn em_with(
 /// matches that agree exactly on its comparisons — a share
 /// `Π m_exact × coverage` of all matches. The estimate is the mean over
 /// sessions, divided by C(n, 2) (`mentions` is n).
+///
+/// Also returns notes (sessions without pairs) and how each EM run went:
+/// the sessions, then the run of λ over all candidate pairs.
 pub fn train_sessions(
     patterns: &[(Gamma, u64)],
     sessions: &[Vec<usize>],
@@ -353,12 +391,13 @@ pub fn train_sessions(
     cover: &[f64],
     mentions: usize,
     t: &Training,
-) -> (Model, Vec<String>) {
+) -> (Model, Vec<String>, Vec<EmRun>) {
     let mut found: Vec<(Vec<usize>, f64)> = Vec::new();
     let k = prior_m.len();
     let mut sum: Vec<Vec<f64>> = prior_m.iter().map(|l| vec![0.0; l.len()]).collect();
     let mut n = vec![0usize; k];
     let mut notes = Vec::new();
+    let mut runs = Vec::new();
     let mut iterations = 0;
     let mut converged = true;
     for (si, fixed) in sessions.iter().enumerate() {
@@ -379,7 +418,9 @@ pub fn train_sessions(
             notes.push(format!("training session {} has no pairs; skipped", si + 1));
             continue;
         }
-        let model = em_with(&sub, prior_m, u, true, false, t);
+        let (model, mut run) = em_traced(&sub, prior_m, u, true, false, t);
+        run.fixed = fixed.clone();
+        runs.push(run);
         found.push((fixed.clone(), model.lambda * pairs as f64));
         iterations += model.iterations;
         converged &= model.converged;
@@ -402,7 +443,8 @@ pub fn train_sessions(
             }
         })
         .collect();
-    let mut model = em_with(patterns, &m, u, false, false, t);
+    let (mut model, run) = em_traced(patterns, &m, u, false, false, t);
+    runs.push(run);
     model.iterations += iterations;
     model.converged &= converged;
     let all = mentions as f64 * (mentions as f64 - 1.0) / 2.0;
@@ -420,7 +462,7 @@ pub fn train_sessions(
         let mean = estimates.iter().sum::<f64>() / estimates.len() as f64;
         model.lambda_all = (mean / all).clamp(1e-12, 0.5);
     }
-    (model, notes)
+    (model, notes, runs)
 }
 
 /// Scores pairs with a trained model.

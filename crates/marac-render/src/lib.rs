@@ -13,6 +13,10 @@
 //! * [`hotspot`]: the Markdown of `marac hotspots` and the number formats
 //!   its CSV and JSON share.
 //! * [`link_eval`]: the figures of `marac link eval`.
+//! * [`link_model`], [`review`], [`waterfall`]: the linkage workbench —
+//!   the fitted model with its charts, the analyst's review queue, and the
+//!   waterfall of a pair's match weight (also `link --explain`), all in
+//!   pages framed by [`page`].
 //! * [`scan`]: the risk scan's Markdown and one person explained.
 //! * [`validate`]: the report of `marac validate`.
 //!
@@ -30,11 +34,15 @@ mod csv_doc;
 pub mod escape;
 pub mod hotspot;
 pub mod link_eval;
+pub mod link_model;
 pub mod map;
+pub mod page;
 pub mod register;
+pub mod review;
 pub mod scan;
 pub mod table;
 pub mod validate;
+pub mod waterfall;
 
 /// What can go wrong writing a [`CsvDoc`] (a row of the wrong length).
 pub use csv::Error as CsvError;
