@@ -132,6 +132,20 @@ fn no_command_writes_a_personal_value_to_stderr() {
     };
     run(plain(&["link", "--out", "persons.csv"]));
     run(plain(&["link", "eval", "--truth", "truth.csv"]));
+    run(plain(&["link", "review", "--out", "review.html"]));
+    run(plain(&["link", "review", "--out", "review.csv"]));
+    for format in ["md", "json", "html"] {
+        run(plain(&[
+            "link",
+            "model",
+            "--format",
+            format,
+            "--truth",
+            "truth.csv",
+            "--out",
+            &format!("model.{format}"),
+        ]));
+    }
     for method in ["dbscan", "gistar", "kde", "repeat-locations", "near-repeat"] {
         run(plain(&[
             "hotspots",
