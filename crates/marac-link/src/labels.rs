@@ -22,55 +22,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use marac_model::LabelKind;
 use marac_model::Role;
-
-/// What a labeller said of a pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum LabelKind {
-    /// The same person.
-    Match,
-    /// Two people.
-    NotMatch,
-    /// Cannot tell (ignored by linkage and by the estimates).
-    Unsure,
-}
-
-impl LabelKind {
-    /// The word the review layout writes: `match`, `not a match`, `unsure`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LabelKind::Match => "match",
-            LabelKind::NotMatch => "not a match",
-            LabelKind::Unsure => "unsure",
-        }
-    }
-
-    /// Parses a label word (case-insensitive; `_` and `-` count as spaces);
-    /// `None` for an empty cell, `Err` for anything else.
-    pub fn parse(s: &str) -> Result<Option<LabelKind>, ()> {
-        let t: String = s
-            .trim()
-            .chars()
-            .map(|c| match c {
-                '_' | '-' => ' ',
-                c => c.to_ascii_lowercase(),
-            })
-            .collect();
-        match t.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
-            "" => Ok(None),
-            "match" => Ok(Some(LabelKind::Match)),
-            "not a match" | "non match" | "no match" => Ok(Some(LabelKind::NotMatch)),
-            "unsure" => Ok(Some(LabelKind::Unsure)),
-            _ => Err(()),
-        }
-    }
-}
-
-impl fmt::Display for LabelKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// One side of a labelled pair: an incident id and a role.
 pub type Side = (String, Role);
@@ -323,7 +276,7 @@ pub fn parse(file: &str, text: &str) -> Result<LabelFile, LabelsError> {
                 labeller,
                 at,
             } => (|| {
-                let kind = LabelKind::parse(cell(*label)).map_err(|()| {
+                let kind = LabelKind::parse(cell(*label)).map_err(|_| {
                     reject(
                         *label,
                         "not a label: match, not a match, unsure, or empty".into(),
