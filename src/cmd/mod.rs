@@ -48,8 +48,8 @@ pub struct WeekArgs {
     /// Person mentions from `marac link` (incident_id,role,person_id) instead of linking here.
     #[arg(long, value_name = "persons.csv")]
     pub persons: Option<PathBuf>,
-    /// Clerical labels when linking here (docs/LABELS.md): a `match` always joins, a `not a match` never ends up in one person; `register` reads the register's labels.
-    #[arg(long, value_name = "FILE.csv|register", conflicts_with = "persons")]
+    /// Clerical labels when linking here (docs/LABELS.md): a `match` always joins, a `not a match` never ends up in one person; `--labels register`: the register's labels.
+    #[arg(long, value_name = "FILE.csv", conflicts_with = "persons")]
     pub labels: Option<PathBuf>,
     /// Linkage rules when linking here: a FILE.toml, or `default` / `deterministic`.
     #[arg(long, value_name = "FILE.toml")]
