@@ -132,23 +132,28 @@ pub fn load_rules(spec: Option<&str>) -> Result<Rules> {
 /// Most rejected label rows printed one by one.
 const SHOWN_REJECTS: usize = 20;
 
-/// Reads `--labels FILE.csv` (parsed by `marac_link::labels`); unless
-/// `quiet`, prints the counts, rejected rows (file, line, column and
-/// reason) and pairs labelled differently on standard error. A file that is
-/// not a labels file is an input error.
+/// Reads `--labels FILE.csv`: see [`read_label_file`].
 pub fn read_labels(path: &Path, quiet: bool) -> Result<Vec<Label>> {
+    Ok(read_label_file(path, "--labels", quiet)?.labels)
+}
+
+/// Reads a labels file (parsed by `marac_link::labels`); unless `quiet`,
+/// prints the counts, rejected rows (file, line, column and reason) and
+/// pairs labelled differently on standard error. A file that cannot be read
+/// or is not a labels file is an input error, its message prefixed by `what`.
+pub fn read_label_file(path: &Path, what: &str, quiet: bool) -> Result<LabelFile> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| input_error(format!("--labels {}: {e}", path.display())))?;
+        .map_err(|e| input_error(format!("{what} {}: {e}", path.display())))?;
     let file = marac_link::labels::parse(&path.display().to_string(), &text)
-        .map_err(|e| input_error(format!("--labels {e}")))?;
+        .map_err(|e| input_error(format!("{what} {e}")))?;
     if !quiet {
         print_label_file(&file);
     }
-    Ok(file.labels)
+    Ok(file)
 }
 
 /// The counts of a labels file and its problems, on standard error.
-pub fn print_label_file(f: &LabelFile) {
+fn print_label_file(f: &LabelFile) {
     eprintln!(
         "marac: read {} label rows from {} ({} layout): {} accepted, {} unlabelled, {} rejected",
         f.read,

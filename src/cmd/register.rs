@@ -544,13 +544,8 @@ fn labels_command(opts: &RegisterOpts, l: LabelsCommand, quiet: bool) -> Result<
             labeller,
             replace,
         } => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| input_error(format!("{}: {e}", file.display())))?;
-            let parsed = marac_link::labels::parse(&file.display().to_string(), &text)
-                .map_err(|e| input_error(format!("register labels import: {e}")))?;
-            if !quiet {
-                crate::cmd::link::print_label_file(&parsed);
-            }
+            let parsed =
+                crate::cmd::link::read_label_file(&file, "register labels import:", quiet)?;
             if let Some(c) = parsed.conflicts.first() {
                 return Err(input_error(format!(
                     "register labels import: {}: {c}; nothing was imported",

@@ -384,6 +384,23 @@ fn link_reports_fields_blocking_and_learned_vetoes() {
 // Clerical labels (issue 17): `--labels FILE.csv` on `link`, `link eval`,
 // `scan`, `agenda` and `run` (docs/LABELS.md).
 
+/// `marac ARGS` from tests/data, which must succeed with each of `lines`
+/// in its standard error.
+fn ok_saying(args: &[&str], lines: &[&str]) -> crate::util::Run {
+    let r = run(args);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    for line in lines {
+        assert!(r.stderr.contains(line), "{line}\n{}", r.stderr);
+    }
+    r
+}
+
+/// `marac ARGS` from tests/data, which must exit 2 saying exactly `stderr`.
+fn fails_saying(args: &[&str], stderr: &str) {
+    let r = run(args);
+    assert_eq!((r.code, r.stderr.as_str()), (2, stderr), "{args:?}");
+}
+
 /// The persons of `marac link` output, by `incident_id/role`.
 fn persons(csv: &str) -> std::collections::HashMap<String, String> {
     csv.lines()
@@ -397,8 +414,20 @@ fn persons(csv: &str) -> std::collections::HashMap<String, String> {
 
 #[test]
 fn link_with_labels_joins_holds_apart_and_says_what_became_of_them() {
-    let r = run(&["link", "link/incidents.csv", "--labels", "link/labels.csv"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = ok_saying(
+        &["link", "link/incidents.csv", "--labels", "link/labels.csv"],
+        &[
+            "marac: read 7 label rows from link/labels.csv (review layout): 4 accepted, \
+             1 unlabelled, 2 rejected\n",
+            "marac: warning: link/labels.csv:6: label: not a label: match, not a match, unsure, \
+             or empty\n",
+            "marac: warning: link/labels.csv:7: role_r: role 'witness' is not victim or suspect\n",
+            "marac: link: labels: 4 read, 2 used (1 match, 1 not a match), 0 conflicting (neither \
+             used), 0 overruled by a not a match, 1 unknown (naming a record not linked here), \
+             1 unsure\n",
+            ", 3 by not-a-match labels, ",
+        ],
+    );
     let p = persons(&r.stdout);
     // The twins, labelled one person, are one; Margaret's records L3 and
     // L8, labelled apart, are apart although they share a reference.
@@ -407,16 +436,6 @@ fn link_with_labels_joins_holds_apart_and_says_what_became_of_them() {
     let plain = persons(&run(&["link", "link/incidents.csv"]).stdout);
     assert_ne!(plain["L6/victim"], plain["L7/victim"]);
     assert_eq!(plain["L3/victim"], plain["L8/victim"]);
-    for line in [
-        "marac: read 7 label rows from link/labels.csv (review layout): 4 accepted, 1 unlabelled, 2 rejected\n",
-        "marac: warning: link/labels.csv:6: label: not a label: match, not a match, unsure, or empty\n",
-        "marac: warning: link/labels.csv:7: role_r: role 'witness' is not victim or suspect\n",
-        "marac: link: labels: 4 read, 2 used (1 match, 1 not a match), 0 conflicting (neither used), \
-         0 overruled by a not a match, 1 unknown (naming a record not linked here), 1 unsure\n",
-        ", 3 by not-a-match labels, ",
-    ] {
-        assert!(r.stderr.contains(line), "{line}\n{}", r.stderr);
-    }
     // The pairs file says which decisions the labels made.
     let dir = tempfile::tempdir().unwrap();
     let pairs = dir.path().join("pairs.csv");
@@ -450,41 +469,35 @@ fn link_with_labels_joins_holds_apart_and_says_what_became_of_them() {
 
 #[test]
 fn conflicting_labels_are_warnings_and_bad_label_files_input_errors() {
-    let r = run(&[
-        "link",
-        "link/incidents.csv",
-        "--labels",
-        "link/labels-conflict.csv",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    for line in [
-        "marac: warning: link/labels-conflict.csv: pair L1/victim – L2/victim is labelled differently \
-         (line 2 says match, line 3 says not a match); neither label is used\n",
-        "marac: link: labels: 5 read, 3 used (2 match, 1 not a match), 1 conflicting (neither used), \
-         1 overruled by a not a match, 0 unknown (naming a record not linked here), 0 unsure\n",
-        "marac: warning: labels: match label L6/victim – L9/victim not kept: it would put \
-         L7/victim – L9/victim, labelled not a match, in one person; the not a match wins\n",
-    ] {
-        assert!(r.stderr.contains(line), "{line}\n{}", r.stderr);
-    }
+    let r = ok_saying(
+        &[
+            "link",
+            "link/incidents.csv",
+            "--labels",
+            "link/labels-conflict.csv",
+        ],
+        &[
+            "marac: warning: link/labels-conflict.csv: pair L1/victim – L2/victim is labelled \
+             differently (line 2 says match, line 3 says not a match); neither label is used\n",
+            "marac: link: labels: 5 read, 3 used (2 match, 1 not a match), 1 conflicting (neither \
+             used), 1 overruled by a not a match, 0 unknown (naming a record not linked here), \
+             0 unsure\n",
+            "marac: warning: labels: match label L6/victim – L9/victim not kept: it would put \
+             L7/victim – L9/victim, labelled not a match, in one person; the not a match wins\n",
+        ],
+    );
     let p = persons(&r.stdout);
     assert_eq!(p["L6/victim"], p["L7/victim"]);
     assert_ne!(p["L7/victim"], p["L9/victim"]);
-    let r = run(&["link", "link/incidents.csv", "--labels", "link/truth.csv"]);
-    assert_eq!(r.code, 2);
-    assert_eq!(
-        r.stderr,
+    fails_saying(
+        &["link", "link/incidents.csv", "--labels", "link/truth.csv"],
         "marac: error: --labels link/truth.csv: not a labels file: expected two columns naming an \
          incident, two naming a role and a `label` column (left side first), or Splink's \
-         unique_id_l, unique_id_r and clerical_match_score\n"
+         unique_id_l, unique_id_r and clerical_match_score\n",
     );
-    let r = run(&["link", "link/incidents.csv", "--labels", "link/nope.csv"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .starts_with("marac: error: --labels link/nope.csv: "),
-        "{}",
-        r.stderr
+    fails_saying(
+        &["link", "link/incidents.csv", "--labels", "link/nope.csv"],
+        "marac: error: --labels link/nope.csv: No such file or directory (os error 2)\n",
     );
     // Labels apply only where linking happens here.
     let r = run(&[
@@ -497,37 +510,31 @@ fn conflicting_labels_are_warnings_and_bad_label_files_input_errors() {
     ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
-    let r = run(&[
-        "scan",
-        "link/incidents.csv",
-        "--as-of",
-        "2026-11-20",
-        "--labels",
-        "register",
-    ]);
-    assert_eq!(r.code, 2);
-    assert_eq!(
-        r.stderr,
-        "marac: error: --labels register: give --register FILE (the register holding the labels)\n"
+    fails_saying(
+        &[
+            "scan",
+            "link/incidents.csv",
+            "--as-of",
+            "2026-11-20",
+            "--labels",
+            "register",
+        ],
+        "marac: error: --labels register: give --register FILE (the register holding the labels)\n",
     );
 }
 
 #[test]
 fn scan_and_agenda_link_with_labels() {
-    let r = run(&[
-        "scan",
-        "link/incidents.csv",
-        "--as-of",
-        "2026-11-20",
-        "--labels",
-        "link/labels.csv",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("marac: link: labels: 4 read, 2 used (1 match, 1 not a match)"),
-        "{}",
-        r.stderr
+    let r = ok_saying(
+        &[
+            "scan",
+            "link/incidents.csv",
+            "--as-of",
+            "2026-11-20",
+            "--labels",
+            "link/labels.csv",
+        ],
+        &["marac: link: labels: 4 read, 2 used (1 match, 1 not a match)"],
     );
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let incidents_of = |v: &serde_json::Value, id: &str| -> Vec<String> {
@@ -549,40 +556,37 @@ fn scan_and_agenda_link_with_labels() {
     // The twins' incidents are one victim's.
     assert_eq!(incidents_of(&v, "L6"), ["L6", "L7"]);
     let dir = tempfile::tempdir().unwrap();
-    let r = run(&[
-        "agenda",
-        "link/incidents.csv",
-        "--as-of",
-        "2026-11-20",
-        "--bcu",
-        "all",
-        "--format",
-        "json",
-        "--key",
-        dir.path().join("k").to_str().unwrap(),
-        "--out",
-        dir.path().join("packs").to_str().unwrap(),
-        "--labels",
-        "link/labels.csv",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("marac: link: labels: 4 read"),
-        "{}",
-        r.stderr
+    ok_saying(
+        &[
+            "agenda",
+            "link/incidents.csv",
+            "--as-of",
+            "2026-11-20",
+            "--bcu",
+            "all",
+            "--format",
+            "json",
+            "--key",
+            dir.path().join("k").to_str().unwrap(),
+            "--out",
+            dir.path().join("packs").to_str().unwrap(),
+            "--labels",
+            "link/labels.csv",
+        ],
+        &["marac: link: labels: 4 read"],
     );
 }
 
 #[test]
 fn link_eval_estimates_from_labels_without_truth() {
-    let r = run(&[
+    let eval = [
         "link",
         "eval",
         "link/incidents.csv",
         "--labels",
         "link/labels.csv",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    ];
+    let r = ok_saying(&eval, &[]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert!(v.get("pairs_true").is_none(), "no truth: {v}");
     let l = &v["labels"];
@@ -596,20 +600,10 @@ fn link_eval_estimates_from_labels_without_truth() {
         (Some(1), Some(1))
     );
     // Applied, the labels are obeyed, so their estimates say only that.
-    let r = run(&[
-        "link",
-        "eval",
-        "link/incidents.csv",
-        "--labels",
-        "link/labels.csv",
-        "--apply-labels",
-        "--format",
-        "md",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r
-        .stderr
-        .contains("--apply-labels links with the labels it estimates from"));
+    let r = ok_saying(
+        &[&eval[..], &["--apply-labels", "--format", "md"]].concat(),
+        &["--apply-labels links with the labels it estimates from"],
+    );
     assert!(
         r.stdout
             .contains("| labels_recall (95 % CI) | 1.0000 (0.2065–1.0000) |"),
