@@ -30,7 +30,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::compare::dob_compatible;
-use crate::hash::hash_str;
+use crate::hash::{hash_str, FxMap};
 use crate::normalise::Mention;
 use crate::rules::ClusterSettings;
 
@@ -73,9 +73,6 @@ pub(crate) struct State {
     size: u32,
     dobs: Vec<NaiveDate>,
     refs: Vec<(u32, u64)>,
-    /// `(member, partner)`: a member of the cluster and a mention labelled
-    /// not a match with it.
-    apart: Vec<(u32, u32)>,
 }
 
 /// Union-find with per-cluster state: the clustering's, and attachment's
@@ -83,6 +80,10 @@ pub(crate) struct State {
 pub(crate) struct Forest {
     parent: Vec<u32>,
     state: Vec<State>,
+    /// Per root holding any: `(member, partner)`, a member of the cluster
+    /// and an element labelled not a match with it (apart from `state`, so
+    /// that a run without labels carries nothing).
+    apart: FxMap<u32, Vec<(u32, u32)>>,
 }
 
 impl Forest {
@@ -97,6 +98,7 @@ impl Forest {
                 };
                 n
             ],
+            apart: FxMap::default(),
         };
         f.hold_apart(apart);
         f
@@ -105,9 +107,9 @@ impl Forest {
     /// Records pairs that must never be in one cluster.
     fn hold_apart(&mut self, apart: &[(u32, u32)]) {
         let n = self.parent.len() as u32;
-        for &(a, b) in apart.iter().filter(|(a, b)| *a < n && *b < n) {
-            self.state[a as usize].apart.push((a, b));
-            self.state[b as usize].apart.push((b, a));
+        for &(a, b) in apart.iter().filter(|(a, b)| *a < n && *b < n && a != b) {
+            self.apart.entry(a).or_default().push((a, b));
+            self.apart.entry(b).or_default().push((b, a));
         }
     }
 
@@ -122,20 +124,20 @@ impl Forest {
 
     /// The labelled pair that keeps roots `ra` and `rb` apart, if any.
     pub(crate) fn held_apart(&mut self, ra: u32, rb: u32) -> Option<(u32, u32)> {
-        // Look through the shorter list.
-        let (from, to) =
-            if self.state[ra as usize].apart.len() <= self.state[rb as usize].apart.len() {
-                (ra, rb)
-            } else {
-                (rb, ra)
-            };
-        for k in 0..self.state[from as usize].apart.len() {
-            let (member, partner) = self.state[from as usize].apart[k];
-            if self.find(partner) == to {
-                return Some((member.min(partner), member.max(partner)));
-            }
+        if self.apart.is_empty() {
+            return None;
         }
-        None
+        let len = |r: u32| self.apart.get(&r).map_or(0, Vec::len);
+        let (la, lb) = (len(ra), len(rb));
+        if la == 0 || lb == 0 {
+            return None;
+        }
+        // Look through the shorter list.
+        let (from, to) = if la <= lb { (ra, rb) } else { (rb, ra) };
+        let list = self.apart[&from].clone();
+        list.into_iter()
+            .find(|&(_, partner)| self.find(partner) == to)
+            .map(|(member, partner)| (member.min(partner), member.max(partner)))
     }
 
     /// Merges two roots (by size; the smaller root index wins ties, so the
@@ -163,7 +165,9 @@ impl Forest {
                 st.refs.push(r);
             }
         }
-        st.apart.extend(moved.apart);
+        if let Some(moved) = self.apart.remove(&small) {
+            self.apart.entry(big).or_default().extend(moved);
+        }
     }
 }
 
@@ -231,9 +235,9 @@ pub fn cluster_apart(
                     .as_deref()
                     .map(|r| vec![(m.source, hash_str(r))])
                     .unwrap_or_default(),
-                apart: Vec::new(),
             })
             .collect(),
+        apart: FxMap::default(),
     };
     f.hold_apart(apart);
     let mut refused = vec![false; edges.len()];
