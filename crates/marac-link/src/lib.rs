@@ -698,7 +698,8 @@ fn pass(
                 }
                 if prev.is_none() && names.is_empty() {
                     warnings.push(format!(
-                        "[training] from_labels: no comparison is held by {} labelled matches                          ({} given); m is EM's",
+                        "[training] from_labels: no comparison is held by {} labelled matches \
+                         ({} given); m is EM's",
                         rules.file.training.from_labels_min,
                         labels.matches.len()
                     ));

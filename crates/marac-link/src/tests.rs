@@ -784,7 +784,6 @@ fn labels_hold_for_attachment_too() {
 
 #[test]
 fn m_from_labels_replaces_ems_m_where_enough_matches_are_labelled() {
-    use crate::compare::NULL;
     // Four people twice each, labelled match; one of them with two
     // different dates of birth.
     let rows = "M1a,met-police,asb,2026-01-02,Camden,,Orla,Vance,1961-02-03,2 Fir Lane,NW1 1FL,,,,,\n\
@@ -827,7 +826,15 @@ fn m_from_labels_replaces_ems_m_where_enough_matches_are_labelled() {
     let ph = set.position("phone").unwrap();
     assert!(l.model.as_ref().unwrap().m[ph] == plain.model.as_ref().unwrap().m[ph]);
     assert!(!l.stats.labels.m_from_labels.contains(&"phone".to_string()));
-    let _ = NULL;
+    // Without labels, EM's m, and a warning.
+    let none = link_with(&inc, &rules, &[]);
+    assert_eq!(none.model.as_ref().unwrap().m[k], *em_m);
+    assert!(
+        none.warnings.iter().any(|w| w
+            == "[training] from_labels: no comparison is held by 4 labelled matches (0 given); m is EM's"),
+        "{:?}",
+        none.warnings
+    );
 }
 
 #[test]
