@@ -193,6 +193,13 @@ pub fn report_labels(s: &Stats) {
         l.unknown,
         l.unsure
     );
+    if l.unknown > 0 {
+        eprintln!(
+            "marac: warning: labels: {} labelled pairs name a record not linked here (not in the \
+             input, or with no detail to link on); they are not used",
+            l.unknown
+        );
+    }
     for o in &l.overruled {
         eprintln!("marac: warning: labels: {o}");
     }

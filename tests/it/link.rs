@@ -425,6 +425,8 @@ fn link_with_labels_joins_holds_apart_and_says_what_became_of_them() {
             "marac: link: labels: 4 read, 2 used (1 match, 1 not a match), 0 conflicting (neither \
              used), 0 overruled by a not a match, 1 unknown (naming a record not linked here), \
              1 unsure\n",
+            "marac: warning: labels: 1 labelled pairs name a record not linked here (not in the \
+             input, or with no detail to link on); they are not used\n",
             ", 3 by not-a-match labels, ",
         ],
     );

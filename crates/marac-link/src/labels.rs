@@ -3,8 +3,9 @@
 //!
 //! Two CSV layouts are read (docs/LABELS.md):
 //! - the review layout: for each side of a pair the record's incident id and
-//!   role (the first two columns whose names contain `incident`, then the
-//!   first two containing `role`: left side first) and a `label` column
+//!   role (the first two columns whose names contain `incident` — of them
+//!   those containing `id` too, when two do — then the first two containing
+//!   `role`: left side first) and a `label` column
 //!   (`match`, `not a match`, `unsure`; empty: unlabelled), with optional
 //!   `labeller` and `labelled_at` columns; other columns are ignored;
 //! - Splink's clerical labels (`unique_id_l`, `unique_id_r`,
@@ -163,13 +164,19 @@ fn find(headers: &[String], name: &str) -> Option<usize> {
     headers.iter().position(|h| h == name)
 }
 
+/// The first two columns whose names contain `part`; of them, those that
+/// also contain `id` besides `part` when two do (`incident_id_l` before
+/// `incident_date_l`).
 fn first_two(headers: &[String], part: &str) -> Option<[usize; 2]> {
-    let mut it = headers
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| h.contains(part))
-        .map(|(i, _)| i);
-    Some([it.next()?, it.next()?])
+    let two = |also: &str| {
+        let mut it = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.contains(part) && h.replace(part, "").contains(also))
+            .map(|(i, _)| i);
+        Some([it.next()?, it.next()?])
+    };
+    two("id").or_else(|| two(""))
 }
 
 fn layout(file: &str, headers: &[String]) -> Result<Layout, LabelsError> {
@@ -453,6 +460,16 @@ mod tests {
             f.reject_line(&f.rejected[0]),
             "s.csv:5: clerical_match_score: not a score between 0 and 1"
         );
+    }
+
+    #[test]
+    fn incident_id_columns_win_over_other_incident_columns() {
+        let csv =
+            "incident_date_l,incident_id_l,role_l,incident_date_r,incident_id_r,role_r,label\n\
+                   2026-01-01,A1,victim,2026-02-01,A2,suspect,match\n";
+        let f = parse("d.csv", csv).unwrap();
+        assert_eq!(f.labels[0].left, ("A1".to_string(), Role::Victim));
+        assert_eq!(f.labels[0].right, ("A2".to_string(), Role::Suspect));
     }
 
     #[test]
