@@ -53,6 +53,10 @@ pub struct Project {
     /// Professional referrals (one incident or person id a line).
     #[serde(default)]
     pub refer: Option<PathBuf>,
+    /// Clerical labels for linkage (docs/LABELS.md): a CSV file, or
+    /// `register` for the register's labels.
+    #[serde(default)]
+    pub labels: Option<PathBuf>,
     /// The case register (`marac run` saves each scan in it).
     #[serde(default)]
     pub register: Option<PathBuf>,
@@ -264,6 +268,7 @@ register = "marac.db"
 # rules = "linkage.toml"         # linkage rules (default: built in)
 # config = "risk.toml"           # risk weights and thresholds
 # refer = "referrals.txt"        # professional referrals, one id a line
+# labels = "labels.csv"          # clerical labels for linkage, or "register"
 # key = "marac.key"              # keys case references (default: marac.db.key)
 # chair = "A. Chair"             # printed on the packs
 # profiles = "profiles"          # your own profiles, recognised by header

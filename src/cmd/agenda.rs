@@ -151,7 +151,14 @@ pub fn run(args: AgendaArgs, quiet: bool) -> Result<u8> {
             "--bcu all writes one pack per BCU: give --out DIR",
         ));
     }
-    let inputs = WeekInputs::read_in(&args.input, &args.week, areas, as_of, quiet)?;
+    let inputs = WeekInputs::read_in(
+        &args.input,
+        &args.week,
+        args.register.as_deref(),
+        areas,
+        as_of,
+        quiet,
+    )?;
     let key_path = match (&args.key, &args.register) {
         (Some(k), _) => k.clone(),
         (None, Some(r)) => marac_register::default_secret_path(r),

@@ -4,16 +4,15 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use marac_ingest::Ingest;
-use marac_link::eval::Metrics;
-use marac_link::report::metrics_of;
+use marac_link::eval::{estimate_labels, evaluate, Metrics};
+use marac_link::labels::{Label, LabelFile};
 use marac_link::rules::Rules;
-use marac_link::{link, Linkage};
+use marac_link::{link_with, person_id, Linkage, Stats};
 use marac_render::link_eval::LinkEvalRow;
 use marac_render::CsvDoc;
 
@@ -44,13 +43,15 @@ pub struct LinkArgs {
     /// Write `incident_id,role,person_id` rows here instead of standard output.
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
-    /// Write the linking pairs and what decided them to this file (no names): a CSV, or with a
-    /// .md or .html name each pair's match weight term by term (a waterfall: a table, or a chart and a table).
+    /// Write the linking pairs and what decided them to this CSV file (no names).
     #[arg(long, value_name = "PAIRS.csv")]
     explain: Option<PathBuf>,
     /// Print the time of each linkage stage on standard error.
     #[arg(long)]
     timings: bool,
+    /// Clerical labels (docs/LABELS.md): a `match` always joins, a `not a match` never ends up in one person.
+    #[arg(long, value_name = "FILE.csv")]
+    labels: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -60,7 +61,9 @@ enum LinkSub {
         after_help = format!(
             "Ground truth comes from --truth FILE, or with --truth-from-input from the \
              input's own labels (the profile's [truth]), e.g.\n  \
-             marac link eval fixtures/linkage/febrl-dataset3.csv --profile febrl --truth-from-input\n\n{}",
+             marac link eval fixtures/linkage/febrl-dataset3.csv --profile febrl --truth-from-input\n\
+             Without full truth, --labels FILE.csv estimates pairwise precision and recall \
+             from a labelled sample of pairs, with 95 % intervals (docs/LABELS.md).\n\n{}",
             crate::boundaries_note()
         )
     )]
@@ -94,7 +97,7 @@ struct EvalArgs {
     #[arg(
         long,
         value_name = "truth.csv",
-        required_unless_present = "truth_from_input"
+        required_unless_present_any = ["truth_from_input", "labels"]
     )]
     truth: Option<PathBuf>,
     /// Read the ground truth from the input itself, through the profile's `[truth]`
@@ -104,6 +107,12 @@ struct EvalArgs {
     /// Rules to evaluate (repeat to compare several side by side); default: the built-in rules.
     #[arg(long, value_name = "FILE.toml")]
     rules: Vec<String>,
+    /// Clerical labels (docs/LABELS.md): estimate precision and recall from them (95 % intervals). They are not applied to the linkage unless --apply-labels.
+    #[arg(long, value_name = "FILE.csv")]
+    labels: Option<PathBuf>,
+    /// Also link with the --labels (then their estimates measure the linkage they forced).
+    #[arg(long, requires = "labels")]
+    apply_labels: bool,
     /// Report format.
     #[arg(long, value_enum, default_value = "json")]
     format: Format,
@@ -141,6 +150,88 @@ pub fn load_rules(spec: Option<&str>) -> Result<Rules> {
     }
 }
 
+/// Most rejected label rows printed one by one.
+const SHOWN_REJECTS: usize = 20;
+
+/// Reads `--labels FILE.csv`: see [`read_label_file`].
+pub fn read_labels(path: &Path, quiet: bool) -> Result<Vec<Label>> {
+    Ok(read_label_file(path, "--labels", quiet)?.labels)
+}
+
+/// Reads a labels file (parsed by `marac_link::labels`); unless `quiet`,
+/// prints the counts, rejected rows (file, line, column and reason) and
+/// pairs labelled differently on standard error. A file that cannot be read
+/// or is not a labels file is an input error, its message prefixed by `what`.
+pub fn read_label_file(path: &Path, what: &str, quiet: bool) -> Result<LabelFile> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| input_error(format!("{what} {}: {e}", path.display())))?;
+    let file = marac_link::labels::parse(&path.display().to_string(), &text)
+        .map_err(|e| input_error(format!("{what} {e}")))?;
+    if !quiet {
+        print_label_file(&file);
+    }
+    Ok(file)
+}
+
+/// The counts of a labels file and its problems, on standard error.
+fn print_label_file(f: &LabelFile) {
+    eprintln!(
+        "marac: read {} label rows from {} ({} layout): {} accepted, {} unlabelled, {} rejected",
+        f.read,
+        f.file,
+        f.layout,
+        f.accepted(),
+        f.unlabelled,
+        f.rejected.len()
+    );
+    for r in f.rejected.iter().take(SHOWN_REJECTS) {
+        eprintln!("marac: warning: {}", f.reject_line(r));
+    }
+    if f.rejected.len() > SHOWN_REJECTS {
+        eprintln!(
+            "marac: warning: {}: {} more rejected rows",
+            f.file,
+            f.rejected.len() - SHOWN_REJECTS
+        );
+    }
+    for c in &f.conflicts {
+        eprintln!("marac: warning: {}: {c}", f.file);
+    }
+}
+
+/// What became of the labels in a linkage, on standard error.
+pub fn report_labels(s: &Stats) {
+    let l = &s.labels;
+    eprintln!(
+        "marac: link: labels: {} read, {} used ({} match, {} not a match), {} conflicting (neither used), \
+         {} overruled by a not a match, {} unknown (naming a record not linked here), {} unsure",
+        l.given,
+        l.used(),
+        l.matches,
+        l.not_matches,
+        l.conflicting,
+        l.overruled.len(),
+        l.unknown,
+        l.unsure
+    );
+    if l.unknown > 0 {
+        eprintln!(
+            "marac: warning: labels: {} labelled pairs name a record not linked here (not in the \
+             input, or with no detail to link on); they are not used",
+            l.unknown
+        );
+    }
+    for o in &l.overruled {
+        eprintln!("marac: warning: labels: {o}");
+    }
+    if !l.m_from_labels.is_empty() {
+        eprintln!(
+            "marac: link: m from the labelled matches for {}",
+            l.m_from_labels.join(", ")
+        );
+    }
+}
+
 /// persons.csv: `incident_id,role,person_id`, one row per mention.
 pub fn persons_csv(rows: impl IntoIterator<Item = marac_model::PersonMention>) -> Result<Vec<u8>> {
     let mut doc = CsvDoc::new(&["incident_id", "role", "person_id"])?;
@@ -164,12 +255,16 @@ pub fn run(args: LinkArgs, quiet: bool) -> Result<u8> {
     }
     let input = args.input;
     let rules = load_rules(args.rules.as_deref())?;
+    let labels = match &args.labels {
+        Some(p) => Some(read_labels(p, quiet)?),
+        None => None,
+    };
     let ingest = load(&input, None, quiet)?;
     let stage = crate::progress::Progress::stage(quiet, "linking persons");
-    let linkage = link(&ingest.incidents, &rules);
+    let linkage = link_with(&ingest.incidents, &rules, labels.as_deref().unwrap_or(&[]));
     stage.finish();
     if !quiet {
-        report(&linkage, &rules, args.timings);
+        report(&linkage, &rules, args.timings, labels.is_some());
     }
     let persons = persons_csv(linkage.rows())?;
     if let Some(path) = &args.explain {
@@ -226,8 +321,9 @@ const BLOCKING_WARN: f64 = 0.8;
 /// overconfident.
 const OVERCONFIDENT: f64 = 1.1;
 
-/// Counts on standard error; never a personal value.
-pub(crate) fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
+/// Counts on standard error; never a personal value. `labelled`: labels
+/// were applied (their counts are printed).
+pub(crate) fn report(l: &Linkage<'_>, rules: &Rules, timings: bool, labelled: bool) {
     let s = &l.stats;
     for w in &l.warnings {
         eprintln!("marac: warning: {w}");
@@ -316,8 +412,16 @@ pub(crate) fn report(l: &Linkage<'_>, rules: &Rules, timings: bool) {
             }
         );
     }
+    if labelled {
+        report_labels(s);
+    }
+    let by_labels = if labelled {
+        format!(", {} by not-a-match labels", s.refused_by_labels)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "marac: link: {} linking pairs, {} merges refused by the chaining guard, {} partial persons attached, {} persons found",
+        "marac: link: {} linking pairs, {} merges refused by the chaining guard{by_labels}, {} partial persons attached, {} persons found",
         s.links, s.refused, s.attached, s.persons
     );
     if timings {
@@ -384,13 +488,14 @@ fn truth_from_input(ingest: &Ingest, quiet: bool) -> Vec<(String, String, String
 pub(crate) type Truth = Vec<(String, String, String)>;
 
 /// Reads the inputs and the ground truth: `--truth FILE`, or with
-/// `from_input` the input's own through its profile's `[truth]`.
+/// `from_input` the input's own through its profile's `[truth]`; none when
+/// neither is asked for.
 pub(crate) fn load_with_truth(
     input: &InputArgs,
     truth: Option<&Path>,
     from_input: bool,
     quiet: bool,
-) -> Result<(Ingest, Truth)> {
+) -> Result<(Ingest, Option<Truth>)> {
     let file_truth = match truth {
         Some(path) => Some(read_truth(path)?),
         None => None,
@@ -407,8 +512,9 @@ pub(crate) fn load_with_truth(
         )));
     }
     let truth = match file_truth {
-        Some(t) => t,
-        None => truth_from_input(&ingest, quiet),
+        Some(t) => Some(t),
+        None if from_input => Some(truth_from_input(&ingest, quiet)),
+        None => None,
     };
     Ok((ingest, truth))
 }
@@ -435,6 +541,20 @@ pub(crate) fn truth_mentions<'t>(l: &Linkage<'_>, truth: &'t Truth) -> Vec<(Opti
 }
 
 fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
+    let labels = match &e.labels {
+        Some(p) => Some(read_labels(p, quiet)?),
+        None => None,
+    };
+    let applied: &[Label] = match &labels {
+        Some(l) if e.apply_labels => l,
+        _ => &[],
+    };
+    if e.apply_labels && !quiet {
+        eprintln!(
+            "marac: warning: link eval: --apply-labels links with the labels it estimates from: \
+             their estimates measure the linkage they forced, not the model"
+        );
+    }
     let specs: Vec<Option<&str>> = if e.rules.is_empty() {
         vec![None]
     } else {
@@ -449,21 +569,52 @@ fn run_eval(e: EvalArgs, quiet: bool) -> Result<u8> {
     for rules in &all_rules {
         let stage = crate::progress::Progress::stage(quiet, "linking persons");
         let start = Instant::now();
-        let linkage = link(&ingest.incidents, rules);
+        let linkage = link_with(&ingest.incidents, rules, applied);
         let seconds = start.elapsed().as_secs_f64();
         stage.finish();
         if !quiet {
-            report(&linkage, rules, e.timings);
+            report(&linkage, rules, e.timings, e.apply_labels);
         }
-        let m: Metrics = metrics_of(
-            &linkage.clusters.person_of,
-            &truth_mentions(&linkage, &truth),
-        );
+        let mut found: HashMap<(&str, &str), u32> = HashMap::with_capacity(linkage.mentions.len());
+        for (m, p) in linkage
+            .mentions
+            .list
+            .iter()
+            .zip(&linkage.clusters.person_of)
+        {
+            found.insert(
+                (
+                    ingest.incidents[m.incident as usize].id.as_str(),
+                    m.role_str(),
+                ),
+                *p,
+            );
+        }
+        // A truth mention that was not linked (no details, or a rejected row) is alone.
+        let metrics: Option<Metrics> = truth.as_ref().map(|truth| {
+            evaluate(truth.iter().enumerate().map(|(n, (inc, role, key))| {
+                let p = match found.get(&(inc.as_str(), role.as_str())) {
+                    Some(p) => person_id(*p),
+                    None => format!("#{n}"),
+                };
+                (p, key.as_str())
+            }))
+        });
+        let estimate = labels.as_ref().map(|labels| {
+            estimate_labels(labels, |id, role| found.get(&(id, role.as_str())).copied())
+        });
+        if let (Some(est), false) = (&estimate, quiet) {
+            eprintln!(
+                "marac: link eval: labels: {} pairs used ({} labelled match), {} conflicting, {} unknown (naming a record not linked here), {} unsure",
+                est.labelled_pairs, est.labelled_matches, est.conflicting, est.unknown, est.unsure
+            );
+        }
         rows.push(LinkEvalRow {
             rules: rules.name.clone(),
-            metrics: m,
+            metrics,
             comparisons: linkage.stats.comparisons,
             seconds: (seconds * 1000.0).round() / 1000.0,
+            labels: estimate,
         });
     }
     let text = match e.format {

@@ -130,7 +130,7 @@ pub fn run_review(a: ReviewArgs, quiet: bool) -> Result<u8> {
     let linkage = link_keeping(&ingest.incidents, &rules, Some(band));
     stage.finish();
     if !quiet {
-        report(&linkage, &rules, a.timings);
+        report(&linkage, &rules, a.timings, false);
     }
     let items = queue(&linkage, &rules, a.limit).unwrap_or_default();
     let model = linkage.model.as_ref();
@@ -170,9 +170,7 @@ pub fn run_model(a: ModelArgs, quiet: bool) -> Result<u8> {
     let rules = model_rules(a.rules.as_deref(), "link model")?;
     let with_truth = a.truth.is_some() || a.truth_from_input;
     let (ingest, truth) = if with_truth {
-        let (ingest, truth) =
-            load_with_truth(&a.input, a.truth.as_deref(), a.truth_from_input, quiet)?;
-        (ingest, Some(truth))
+        load_with_truth(&a.input, a.truth.as_deref(), a.truth_from_input, quiet)?
     } else {
         (load(&a.input, None, quiet)?, None)
     };
@@ -181,7 +179,7 @@ pub fn run_model(a: ModelArgs, quiet: bool) -> Result<u8> {
     let linkage = link_keeping(&ingest.incidents, &rules, band);
     stage.finish();
     if !quiet {
-        report(&linkage, &rules, a.timings);
+        report(&linkage, &rules, a.timings, false);
     }
     let evaluation = truth
         .as_ref()

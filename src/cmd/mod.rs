@@ -16,7 +16,7 @@ pub mod serve;
 pub mod synth;
 pub mod validate;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -49,6 +49,9 @@ pub struct WeekArgs {
     /// Person mentions from `marac link` (incident_id,role,person_id) instead of linking here.
     #[arg(long, value_name = "persons.csv")]
     pub persons: Option<PathBuf>,
+    /// Clerical labels when linking here (docs/LABELS.md): a `match` always joins, a `not a match` never ends up in one person; `--labels register`: the register's labels.
+    #[arg(long, value_name = "FILE.csv", conflicts_with = "persons")]
+    pub labels: Option<PathBuf>,
     /// Linkage rules when linking here: a FILE.toml, or `default` / `deterministic`.
     #[arg(long, value_name = "FILE.toml")]
     pub rules: Option<String>,
@@ -62,10 +65,17 @@ pub struct WeekArgs {
 
 impl WeekInputs {
     /// Reads the configuration, the records and the mentions (linking them
-    /// here unless `--persons` is given).
-    pub fn read(input: &InputArgs, week: &WeekArgs, as_of: NaiveDate, quiet: bool) -> Result<Self> {
+    /// here unless `--persons` is given). `register` is the command's case
+    /// register, which `--labels register` reads.
+    pub fn read(
+        input: &InputArgs,
+        week: &WeekArgs,
+        register: Option<&Path>,
+        as_of: NaiveDate,
+        quiet: bool,
+    ) -> Result<Self> {
         let areas = crate::inputs::load_areas(input.areas.as_deref())?;
-        Self::read_in(input, week, areas, as_of, quiet)
+        Self::read_in(input, week, register, areas, as_of, quiet)
     }
 
     /// [`WeekInputs::read`] with areas already loaded (by a command that
@@ -73,6 +83,7 @@ impl WeekInputs {
     pub fn read_in(
         input: &InputArgs,
         week: &WeekArgs,
+        register: Option<&Path>,
         areas: Areas,
         as_of: NaiveDate,
         quiet: bool,
@@ -87,10 +98,36 @@ impl WeekInputs {
             .or_else(|| project.and_then(|p| p.rules.as_deref().map(|r| p.resolve_rules(r))));
         let config = scan::load_config(config.as_deref())?;
         let referrals = scan::load_referrals(refer.as_deref())?;
+        let labels = match week_labels(week)? {
+            None => None,
+            Some(LabelSpec::File(p)) => Some(link::read_labels(&p, quiet)?),
+            Some(LabelSpec::Register) => {
+                let path = register.ok_or_else(|| {
+                    crate::input_error(
+                        "--labels register: give --register FILE (the register holding the labels)",
+                    )
+                })?;
+                let reg = register::open_at(path, None)?;
+                let labels = register::labels_of(&reg.labels().map_err(register::reg_err)?);
+                if !quiet {
+                    eprintln!(
+                        "marac: read {} labels from the register {}",
+                        labels.len(),
+                        path.display()
+                    );
+                }
+                Some(labels)
+            }
+        };
         let (ingest, areas) = crate::inputs::load_in(input, areas, Some(as_of), quiet)?;
         let stage = crate::progress::Progress::stage(quiet, "linking persons");
-        let mentions =
-            scan::person_rows(&ingest.incidents, week.persons.as_deref(), rules.as_deref())?;
+        let mentions = scan::person_rows(
+            &ingest.incidents,
+            week.persons.as_deref(),
+            rules.as_deref(),
+            labels.as_deref(),
+            quiet,
+        )?;
         stage.finish();
         Ok(WeekInputs {
             ingest,
@@ -112,6 +149,25 @@ impl WeekInputs {
             as_of,
         }
     }
+}
+
+/// Where a week's labels come from.
+enum LabelSpec {
+    /// A labels CSV file.
+    File(PathBuf),
+    /// The command's case register.
+    Register,
+}
+
+/// `--labels`, else the project's `labels` (a path relative to the project
+/// file, or `register`).
+fn week_labels(week: &WeekArgs) -> Result<Option<LabelSpec>> {
+    let register = Path::new("register");
+    let from_project = crate::project::current()?.and_then(|p| p.labels.as_deref());
+    if week.labels.as_deref().or(from_project) == Some(register) {
+        return Ok(Some(LabelSpec::Register));
+    }
+    Ok(path_setting(week.labels.as_deref(), |p| p.labels.as_deref())?.map(LabelSpec::File))
 }
 
 /// Maps a pipeline error to the exit code policy (register input errors exit 2).

@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use chrono::{Duration, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
+use marac_link::labels::Label;
 use marac_register::{
-    check_password, ActionChange, ActionFilter, IncompleteReason, MeetingInfo, Register,
+    check_password, ActionChange, ActionFilter, IncompleteReason, LabelRow, MeetingInfo, Register,
     RegisterError, UserRole,
 };
 use marac_render::register as report;
+use marac_render::CsvDoc;
 
 use crate::inputs::{parse_date_flag, today};
 use crate::output::emit;
@@ -160,11 +162,36 @@ enum RegisterCommand {
     /// Users of the web console: add, list, remove, grant the full view, unlock, set a password.
     #[command(subcommand)]
     User(UserCommand),
+    /// Clerical labels of record pairs (docs/LABELS.md): import a labels CSV, export them.
+    #[command(subcommand)]
+    Labels(LabelsCommand),
     /// The audit trail: who wrote what, when.
     Audit {
         /// Output format (md, csv, json).
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum LabelsCommand {
+    /// Import labels (the review layout or Splink's clerical labels); a pair already labelled differently refuses the import unless --replace.
+    Import {
+        /// The labels CSV.
+        #[arg(value_name = "FILE.csv")]
+        file: PathBuf,
+        /// Who labelled them (default: the file's `labeller` column, else --user).
+        #[arg(long, value_name = "NAME")]
+        labeller: Option<String>,
+        /// Replace the labels of pairs already labelled differently.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Export every label as a labels CSV (with who labelled each and when).
+    Export {
+        /// Write here instead of standard output.
+        #[arg(long, value_name = "FILE.csv")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -423,6 +450,7 @@ pub fn run(args: RegisterArgs, quiet: bool) -> Result<u8> {
             emit(None, s.as_bytes())?;
         }
         RegisterCommand::User(u) => return user_command(opts, u),
+        RegisterCommand::Labels(l) => return labels_command(opts, l, quiet),
         RegisterCommand::Audit { format } => {
             no_svg(format)?;
             let reg = open(opts)?;
@@ -490,6 +518,95 @@ fn action(opts: &RegisterOpts, a: ActionCommand) -> Result<u8> {
                 _ => report::actions_md(&rows, as_of).into_bytes(),
             };
             emit(out.as_deref(), &bytes)?;
+        }
+    }
+    Ok(0)
+}
+
+/// The register's labels as linkage reads them.
+pub fn labels_of(rows: &[LabelRow]) -> Vec<Label> {
+    rows.iter()
+        .map(|r| Label {
+            left: r.left.clone(),
+            right: r.right.clone(),
+            kind: r.kind,
+            labeller: Some(r.labeller.clone()),
+            at: Some(r.labelled_at.clone()),
+        })
+        .collect()
+}
+
+/// `marac register labels …`.
+fn labels_command(opts: &RegisterOpts, l: LabelsCommand, quiet: bool) -> Result<u8> {
+    match l {
+        LabelsCommand::Import {
+            file,
+            labeller,
+            replace,
+        } => {
+            let parsed =
+                crate::cmd::link::read_label_file(&file, "register labels import:", quiet)?;
+            if let Some(c) = parsed.conflicts.first() {
+                return Err(input_error(format!(
+                    "register labels import: {}: {c}; nothing was imported",
+                    parsed.file
+                )));
+            }
+            let user = user_name(opts.user.as_deref());
+            let rows: Vec<LabelRow> = parsed
+                .labels
+                .iter()
+                .map(|l| LabelRow {
+                    left: l.left.clone(),
+                    right: l.right.clone(),
+                    kind: l.kind,
+                    labeller: labeller
+                        .clone()
+                        .or_else(|| l.labeller.clone())
+                        .unwrap_or_else(|| user.clone()),
+                    labelled_at: l.at.clone().unwrap_or_default(),
+                })
+                .collect();
+            let mut reg = open(opts)?;
+            let done = reg.import_labels(&rows, replace).map_err(reg_err)?;
+            let line = format!(
+                "imported labels from {}: {} added, {} unchanged, {} replaced ({} unlabelled and {} rejected rows skipped)\n",
+                parsed.file,
+                done.added,
+                done.unchanged,
+                done.replaced,
+                parsed.unlabelled,
+                parsed.rejected.len()
+            );
+            emit(None, line.as_bytes())?;
+        }
+        LabelsCommand::Export { out } => {
+            let mut reg = open(opts)?;
+            let rows = reg.export_labels().map_err(reg_err)?;
+            let mut doc = CsvDoc::new(&[
+                "incident_id_l",
+                "role_l",
+                "incident_id_r",
+                "role_r",
+                "label",
+                "labeller",
+                "labelled_at",
+            ])?;
+            for r in &rows {
+                doc.row([
+                    r.left.0.as_str(),
+                    r.left.1.as_str(),
+                    r.right.0.as_str(),
+                    r.right.1.as_str(),
+                    r.kind.as_str(),
+                    r.labeller.as_str(),
+                    r.labelled_at.as_str(),
+                ])?;
+            }
+            emit(out.as_deref(), &doc.finish()?)?;
+            if !quiet {
+                eprintln!("marac: exported {} labels", rows.len());
+            }
         }
     }
     Ok(0)

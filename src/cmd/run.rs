@@ -81,7 +81,14 @@ pub fn run(args: RunArgs, quiet: bool) -> Result<u8> {
     let bcus = bcu_names(&areas, &wanted, "BCU")?;
 
     // Read, validate, link.
-    let inputs = WeekInputs::read_in(&args.input, &args.week, areas, as_of, quiet)?;
+    let inputs = WeekInputs::read_in(
+        &args.input,
+        &args.week,
+        Some(&register_path),
+        areas,
+        as_of,
+        quiet,
+    )?;
     create_private_dir(&out)?;
     let validation = crate::cmd::validate::report(&inputs.ingest, as_of);
     let validation_path = out.join(format!("validation-{as_of}.md"));

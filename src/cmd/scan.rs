@@ -95,9 +95,9 @@ fn run_eval(args: EvalArgs, quiet: bool) -> Result<u8> {
         persons: args.persons,
         rules: args.rules,
         config: args.config,
-        refer: None,
+        ..WeekArgs::default()
     };
-    let inputs = WeekInputs::read(&args.input, &week, args.as_of, quiet)?;
+    let inputs = WeekInputs::read(&args.input, &week, None, args.as_of, quiet)?;
     let link_s = t.elapsed().as_secs_f64();
     let rows = &inputs.mentions;
     let t = std::time::Instant::now();
@@ -170,18 +170,28 @@ pub fn scan_json(
 }
 
 /// Links the incidents' persons: from `--persons`, or by linkage with
-/// `--rules` (default: the built-in rules).
+/// `--rules` (default: the built-in rules) and the labels, if any (what
+/// became of them on standard error unless `quiet`).
 pub fn person_rows(
     incidents: &[Incident],
     persons: Option<&std::path::Path>,
     rules: Option<&str>,
+    labels: Option<&[marac_link::labels::Label]>,
+    quiet: bool,
 ) -> Result<Vec<PersonMention>> {
-    match persons {
-        Some(p) => read_persons(p),
-        None => Ok(marac_pipeline::link(
-            incidents,
-            &crate::cmd::link::load_rules(rules)?,
-        )),
+    let rules = match persons {
+        Some(p) => return read_persons(p),
+        None => crate::cmd::link::load_rules(rules)?,
+    };
+    match labels {
+        None => Ok(marac_pipeline::link(incidents, &rules)),
+        Some(labels) => {
+            let (rows, stats) = marac_pipeline::link_labelled(incidents, &rules, labels);
+            if !quiet {
+                crate::cmd::link::report_labels(&stats);
+            }
+            Ok(rows)
+        }
     }
 }
 
@@ -214,7 +224,13 @@ pub fn run(args: ScanArgs, quiet: bool) -> Result<u8> {
         return run_eval(e, quiet);
     }
     let as_of = args.as_of.unwrap_or_else(today);
-    let inputs = WeekInputs::read(&args.input, &args.week, as_of, quiet)?;
+    let inputs = WeekInputs::read(
+        &args.input,
+        &args.week,
+        args.register.as_deref(),
+        as_of,
+        quiet,
+    )?;
     let bcu_filter = match &args.bcu {
         None => None,
         Some(name) if name.eq_ignore_ascii_case("all") => None,

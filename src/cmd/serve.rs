@@ -107,10 +107,11 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<u8> {
     settings.chair = chair;
 
     let week = args.week.clone();
+    let labels_register = settings.register.clone();
     let load = Box::new(move |as_of| {
         let areas = load_areas(input.areas.as_deref()).map_err(|e| format!("{e:#}"))?;
-        let w =
-            WeekInputs::read_in(&input, &week, areas, as_of, true).map_err(|e| format!("{e:#}"))?;
+        let w = WeekInputs::read_in(&input, &week, Some(&labels_register), areas, as_of, true)
+            .map_err(|e| format!("{e:#}"))?;
         Ok(Records {
             incidents: w.ingest.incidents,
             mentions: w.mentions,

@@ -380,3 +380,319 @@ fn link_reports_fields_blocking_and_learned_vetoes() {
         "{fake}"
     );
 }
+
+// Clerical labels (issue 17): `--labels FILE.csv` on `link`, `link eval`,
+// `scan`, `agenda` and `run` (docs/LABELS.md).
+
+/// `marac ARGS` from tests/data, which must succeed with each of `lines`
+/// in its standard error.
+fn ok_saying(args: &[&str], lines: &[&str]) -> crate::util::Run {
+    let r = run(args);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    for line in lines {
+        assert!(r.stderr.contains(line), "{line}\n{}", r.stderr);
+    }
+    r
+}
+
+/// `marac ARGS` from tests/data, which must exit 2 saying exactly `stderr`.
+fn fails_saying(args: &[&str], stderr: &str) {
+    let r = run(args);
+    assert_eq!((r.code, r.stderr.as_str()), (2, stderr), "{args:?}");
+}
+
+/// The persons of `marac link` output, by `incident_id/role`.
+fn persons(csv: &str) -> std::collections::HashMap<String, String> {
+    csv.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (format!("{}/{}", f[0], f[1]), f[2].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn link_with_labels_joins_holds_apart_and_says_what_became_of_them() {
+    let r = ok_saying(
+        &["link", "link/incidents.csv", "--labels", "link/labels.csv"],
+        &[
+            "marac: read 7 label rows from link/labels.csv (review layout): 4 accepted, \
+             1 unlabelled, 2 rejected\n",
+            "marac: warning: link/labels.csv:6: label: not a label: match, not a match, unsure, \
+             or empty\n",
+            "marac: warning: link/labels.csv:7: role_r: role 'witness' is not victim or suspect\n",
+            "marac: link: labels: 4 read, 2 used (1 match, 1 not a match), 0 conflicting (neither \
+             used), 0 overruled by a not a match, 1 unknown (naming a record not linked here), \
+             1 unsure\n",
+            "marac: warning: labels: 1 labelled pairs name a record not linked here (not in the \
+             input, or with no detail to link on); they are not used\n",
+            ", 3 by not-a-match labels, ",
+        ],
+    );
+    let p = persons(&r.stdout);
+    // The twins, labelled one person, are one; Margaret's records L3 and
+    // L8, labelled apart, are apart although they share a reference.
+    assert_eq!(p["L6/victim"], p["L7/victim"]);
+    assert_ne!(p["L3/victim"], p["L8/victim"]);
+    let plain = persons(&run(&["link", "link/incidents.csv"]).stdout);
+    assert_ne!(plain["L6/victim"], plain["L7/victim"]);
+    assert_eq!(plain["L3/victim"], plain["L8/victim"]);
+    // The pairs file says which decisions the labels made.
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = dir.path().join("pairs.csv");
+    let st = marac()
+        .current_dir(data(""))
+        .args([
+            "link",
+            "link/incidents.csv",
+            "-q",
+            "--labels",
+            "link/labels.csv",
+            "--explain",
+        ])
+        .arg(&pairs)
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    let text = std::fs::read_to_string(&pairs).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("L6,victim,L7,victim,") && l.contains(",label=match;")),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with("L3,victim,L8,victim,")
+            && l.contains("reference=same")
+            && l.ends_with(";label=not_a_match")),
+        "{text}"
+    );
+}
+
+#[test]
+fn conflicting_labels_are_warnings_and_bad_label_files_input_errors() {
+    let r = ok_saying(
+        &[
+            "link",
+            "link/incidents.csv",
+            "--labels",
+            "link/labels-conflict.csv",
+        ],
+        &[
+            "marac: warning: link/labels-conflict.csv: pair L1/victim – L2/victim is labelled \
+             differently (line 2 says match, line 3 says not a match); neither label is used\n",
+            "marac: link: labels: 5 read, 3 used (2 match, 1 not a match), 1 conflicting (neither \
+             used), 1 overruled by a not a match, 0 unknown (naming a record not linked here), \
+             0 unsure\n",
+            "marac: warning: labels: match label L6/victim – L9/victim not kept: it would put \
+             L7/victim – L9/victim, labelled not a match, in one person; the not a match wins\n",
+        ],
+    );
+    let p = persons(&r.stdout);
+    assert_eq!(p["L6/victim"], p["L7/victim"]);
+    assert_ne!(p["L7/victim"], p["L9/victim"]);
+    fails_saying(
+        &["link", "link/incidents.csv", "--labels", "link/truth.csv"],
+        "marac: error: --labels link/truth.csv: not a labels file: expected two columns naming an \
+         incident, two naming a role and a `label` column (left side first), or Splink's \
+         unique_id_l, unique_id_r and clerical_match_score\n",
+    );
+    fails_saying(
+        &["link", "link/incidents.csv", "--labels", "link/nope.csv"],
+        "marac: error: --labels link/nope.csv: No such file or directory (os error 2)\n",
+    );
+    // Labels apply only where linking happens here.
+    let r = run(&[
+        "scan",
+        "link/incidents.csv",
+        "--persons",
+        "link/truth.csv",
+        "--labels",
+        "link/labels.csv",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
+    fails_saying(
+        &[
+            "scan",
+            "link/incidents.csv",
+            "--as-of",
+            "2026-11-20",
+            "--labels",
+            "register",
+        ],
+        "marac: error: --labels register: give --register FILE (the register holding the labels)\n",
+    );
+}
+
+#[test]
+fn scan_and_agenda_link_with_labels() {
+    let r = ok_saying(
+        &[
+            "scan",
+            "link/incidents.csv",
+            "--as-of",
+            "2026-11-20",
+            "--labels",
+            "link/labels.csv",
+        ],
+        &["marac: link: labels: 4 read, 2 used (1 match, 1 not a match)"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let incidents_of = |v: &serde_json::Value, id: &str| -> Vec<String> {
+        v["persons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["incidents"].as_array().unwrap().iter().any(|i| i == id))
+            .map(|p| {
+                p["incidents"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i.as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // The twins' incidents are one victim's.
+    assert_eq!(incidents_of(&v, "L6"), ["L6", "L7"]);
+    let dir = tempfile::tempdir().unwrap();
+    ok_saying(
+        &[
+            "agenda",
+            "link/incidents.csv",
+            "--as-of",
+            "2026-11-20",
+            "--bcu",
+            "all",
+            "--format",
+            "json",
+            "--key",
+            dir.path().join("k").to_str().unwrap(),
+            "--out",
+            dir.path().join("packs").to_str().unwrap(),
+            "--labels",
+            "link/labels.csv",
+        ],
+        &["marac: link: labels: 4 read"],
+    );
+}
+
+#[test]
+fn link_eval_estimates_from_labels_without_truth() {
+    let eval = [
+        "link",
+        "eval",
+        "link/incidents.csv",
+        "--labels",
+        "link/labels.csv",
+    ];
+    let r = ok_saying(&eval, &[]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v.get("pairs_true").is_none(), "no truth: {v}");
+    let l = &v["labels"];
+    // Used: L6–L7 (match, not linked by the model), L3–L8 (not a match, linked).
+    assert_eq!(l["labelled_pairs"], 2);
+    assert_eq!(l["labelled_matches"], 1);
+    assert_eq!(l["recall"]["estimate"], 0.0);
+    assert_eq!(l["precision"]["estimate"], 0.0);
+    assert_eq!(
+        (l["unknown"].as_u64(), l["unsure"].as_u64()),
+        (Some(1), Some(1))
+    );
+    // Applied, the labels are obeyed, so their estimates say only that.
+    let r = ok_saying(
+        &[&eval[..], &["--apply-labels", "--format", "md"]].concat(),
+        &["--apply-labels links with the labels it estimates from"],
+    );
+    assert!(
+        r.stdout
+            .contains("| labels_recall (95 % CI) | 1.0000 (0.2065–1.0000) |"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("| pairs_true | – |"), "{}", r.stdout);
+    let r = run(&["link", "eval", "link/incidents.csv", "--apply-labels"]);
+    assert_eq!(r.code, 2, "--apply-labels needs --labels");
+}
+
+/// `marac link eval` of fake_1000 with the truth and a labels file from
+/// fixtures/linkage (or a path).
+fn eval_fake_1000_labels(labels: &str) -> serde_json::Value {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/linkage");
+    let out = marac()
+        .current_dir(&dir)
+        .args(["link", "eval", "fake_1000.csv", "--profile", "splink-fake"])
+        .args(["--truth-from-input", "--labels", labels])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Whether the full truth's figure lies in the labels' 95 % interval.
+fn within(v: &serde_json::Value, figure: &str) -> (bool, f64, f64, f64) {
+    let truth = v[figure].as_f64().unwrap();
+    let i = &v["labels"][figure];
+    let (low, high) = (i["low"].as_f64().unwrap(), i["high"].as_f64().unwrap());
+    (low <= truth && truth <= high, truth, low, high)
+}
+
+#[test]
+fn fake_1000_labels_estimate_the_full_truth_where_they_are_a_sample() {
+    // Splink's clerical labels of fake_1000 are every pair among records
+    // 0–49 (1,225 pairs: 80 matches, 1,145 non-matches) plus every other
+    // matching pair (1,951): all 2,031 true pairs.
+    let v = eval_fake_1000_labels("fake_1000_labels.csv");
+    let l = &v["labels"];
+    assert_eq!(
+        (l["labelled_pairs"].as_u64(), l["labelled_matches"].as_u64()),
+        (Some(3176), Some(2031))
+    );
+    // Recall: the labelled matches are all the true pairs, so the estimate
+    // is the truth itself, inside its interval.
+    let (inside, truth, low, high) = within(&v, "recall");
+    assert!(inside, "recall {truth} outside [{low}, {high}]");
+    assert_eq!(l["recall"]["estimate"], v["recall"]);
+    // Precision: the file's non-matches are all within one block of 50
+    // records, where the linkage joins none; its false pairs lie elsewhere,
+    // among pairs nobody labelled. Every labelled pair it links is a match,
+    // so the estimate is 1 and its interval misses the truth: the file is
+    // no sample of the pairs the linkage links (docs/LABELS.md).
+    let (inside, truth, low, _) = within(&v, "precision");
+    assert!(
+        !inside && truth < low,
+        "precision {truth}, interval from {low}"
+    );
+    assert_eq!(l["precision"]["estimate"], 1.0);
+    // The labels of the block alone are a sample (all pairs of 50 records):
+    // both truths lie in their intervals.
+    let text = std::fs::read_to_string(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/linkage/fake_1000_labels.csv"),
+    )
+    .unwrap();
+    let mut block = String::new();
+    for (n, line) in text.lines().enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        let small = |s: &str| s.parse::<u32>().is_ok_and(|x| x < 50);
+        if n == 0 || (small(f[0]) && small(f[2])) {
+            block.push_str(line);
+            block.push('\n');
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("block.csv");
+    std::fs::write(&path, block).unwrap();
+    let v = eval_fake_1000_labels(path.to_str().unwrap());
+    assert_eq!(v["labels"]["labelled_pairs"], 1225);
+    for figure in ["precision", "recall"] {
+        let (inside, truth, low, high) = within(&v, figure);
+        assert!(inside, "{figure} {truth} outside [{low}, {high}]");
+    }
+}

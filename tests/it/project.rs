@@ -397,3 +397,67 @@ fn drafted_profiles_read_each_agency_export_once_filled_in_and_show_no_personal_
          (housing-copy, housing); name the one to read it with\n"
     );
 }
+
+#[test]
+fn run_links_with_the_projects_labels_from_a_file_or_the_register() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/link");
+    std::fs::create_dir_all(dir.join("exports")).unwrap();
+    std::fs::copy(
+        data.join("incidents.csv"),
+        dir.join("exports/incidents.csv"),
+    )
+    .unwrap();
+    std::fs::copy(data.join("labels.csv"), dir.join("labels.csv")).unwrap();
+    let project = |labels: &str| {
+        std::fs::write(
+            dir.join("marac.toml"),
+            format!(
+                "out = \"out\"\nregister = \"marac.db\"\nlabels = \"{labels}\"\n\
+                 [[sources]]\npath = \"exports\"\nprofile = \"canonical\"\n"
+            ),
+        )
+        .unwrap();
+    };
+    project("labels.csv");
+    let week = ["run", "--as-of", "2026-11-20", "--meeting", "2026-11-26"];
+    let (code, _, err) = run_in(dir, &week);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("marac: link: labels: 4 read, 2 used"), "{err}");
+    let persons = std::fs::read_to_string(dir.join("out/persons-2026-11-20.csv")).unwrap();
+    // The same persons as `marac link` with the same labels.
+    let (code, linked, _) = run_in(dir, &["link", "exports", "--labels", "labels.csv", "-q"]);
+    assert_eq!(code, 0);
+    assert_eq!(persons, linked);
+    let (_, plain, _) = run_in(dir, &["link", "exports", "-q"]);
+    assert_ne!(persons, plain, "the labels changed the persons");
+    // The same labels from the register.
+    let (code, out, err) = run_in(
+        dir,
+        &[
+            "register",
+            "labels",
+            "import",
+            "labels.csv",
+            "--labeller",
+            "reviewer1",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "imported labels from labels.csv: 4 added, 0 unchanged, 0 replaced (1 unlabelled and 2 rejected rows skipped)\n"
+    );
+    project("register");
+    let (code, _, err) = run_in(dir, &week);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("marac: read 4 labels from the register marac.db\n"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out/persons-2026-11-20.csv")).unwrap(),
+        persons
+    );
+}

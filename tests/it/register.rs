@@ -1020,3 +1020,123 @@ fn action_notes_from_the_command_line() {
     let audit = ok(d, &["register", "audit", "--format", "csv"]);
     assert!(!audit.contains("GP") && !audit.contains("Moved"), "{audit}");
 }
+
+#[test]
+fn labels_import_export_refuse_conflicts_and_are_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, &["register", "init", "-q"]);
+    write(
+        d,
+        "review.csv",
+        "incident_id_l,role_l,incident_id_r,role_r,label,labeller,labelled_at\n\
+         H1,victim,H2,victim,match,ann,2026-11-01T10:00:00Z\n\
+         H3,victim,B1,victim,not a match,,\n\
+         H1,suspect,H2,suspect,unsure,,\n",
+    );
+    let out = ok(d, &["register", "labels", "import", "review.csv"]);
+    assert_eq!(
+        out,
+        "imported labels from review.csv: 3 added, 0 unchanged, 0 replaced (0 unlabelled and 0 rejected rows skipped)\n"
+    );
+    // Exported with who labelled each (the file's labeller, else --user)
+    // and when; the pair with its smaller side first.
+    let csv = ok(d, &["register", "labels", "export"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "incident_id_l,role_l,incident_id_r,role_r,label,labeller,labelled_at"
+    );
+    assert_eq!(lines.len(), 4);
+    assert!(lines.contains(&"H1,victim,H2,victim,match,ann,2026-11-01T10:00:00Z"));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("B1,victim,H3,victim,not a match,coordinator,")));
+    // A pair labelled differently refuses the import, unless --replace.
+    write(
+        d,
+        "again.csv",
+        "incident_id_l,role_l,incident_id_r,role_r,label\nH2,victim,H1,victim,not a match\n",
+    );
+    let r = run_in(d, &["register", "labels", "import", "again.csv"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr.lines().last().unwrap(),
+        "marac: error: labels import: 1 pair is already labelled differently in the register \
+         (first: H1/victim – H2/victim is labelled match there, not a match here); nothing was \
+         imported; give --replace to replace them"
+    );
+    let out = ok(
+        d,
+        &[
+            "register",
+            "labels",
+            "import",
+            "again.csv",
+            "--replace",
+            "--labeller",
+            "bo",
+        ],
+    );
+    assert!(out.contains(": 0 added, 0 unchanged, 1 replaced"), "{out}");
+    let csv = ok(d, &["register", "labels", "export", "--out", "labels.csv"]);
+    assert_eq!(csv, "");
+    let file = std::fs::read_to_string(d.join("labels.csv")).unwrap();
+    assert!(
+        file.contains("H1,victim,H2,victim,not a match,bo,"),
+        "{file}"
+    );
+    // A file labelling a pair both ways is refused whole.
+    write(
+        d,
+        "both.csv",
+        "incident_id_l,role_l,incident_id_r,role_r,label\nX1,victim,X2,victim,match\nX2,victim,X1,victim,not a match\n",
+    );
+    let r = run_in(d, &["register", "labels", "import", "both.csv"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr.lines().last().unwrap(),
+        "marac: error: register labels import: both.csv: pair X1/victim – X2/victim is labelled \
+         differently (line 2 says match, line 3 says not a match); neither label is used; nothing \
+         was imported"
+    );
+    // The audit trail: counts only.
+    let audit = ok(d, &["register", "audit", "--format", "csv"]);
+    let labels: Vec<&str> = audit.lines().filter(|l| l.contains(",labels ")).collect();
+    assert_eq!(labels.len(), 4, "{audit}");
+    assert!(
+        labels[0].ends_with(",labels import,\"labels: 3 given, 3 added, 0 unchanged, 0 replaced\""),
+        "{audit}"
+    );
+    assert!(labels[3].ends_with(",labels export,labels: 3"), "{audit}");
+    // Scan links with the register's labels: H3 and B1 are apart anyway;
+    // the summary says how many were read.
+    write(d, "w1.csv", &format!("{HEADER}{WEEK1}"));
+    let r = run_in(
+        d,
+        &[
+            "scan",
+            "w1.csv",
+            "--as-of",
+            "2026-11-20",
+            "--register",
+            "marac.db",
+            "--labels",
+            "register",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("marac: read 3 labels from the register marac.db\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "marac: link: labels: 3 read, 2 used (0 match, 2 not a match), 0 conflicting"
+        ),
+        "{}",
+        r.stderr
+    );
+}

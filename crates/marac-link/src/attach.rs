@@ -22,11 +22,17 @@
 //! Decisions are made from the clustering before any attachment (so the
 //! order of partial persons does not matter), and only identified persons
 //! receive: there are no chains.
+//!
+//! `not a match` labels hold here too: a person labelled apart from the
+//! partial person never fits it, and [`keep_apart`] refuses, in order of
+//! partial person, an attachment that would put two records labelled apart
+//! in one person through other attachments (two partial persons labelled
+//! apart fitting the same person: the second is refused).
 
 use rayon::prelude::*;
 
 use crate::block::unpack;
-use crate::cluster::{dobs_conflict, refs_conflict, Clusters};
+use crate::cluster::{dobs_conflict, refs_conflict, Clusters, Forest};
 use crate::hash::hash_str;
 use crate::normalise::Mention;
 
@@ -65,6 +71,9 @@ pub struct Params<'v> {
     pub dobs_conflict: bool,
     /// Whether a pair is held (a contradiction): `vetoed(pair index)`.
     pub vetoed: &'v (dyn Fn(usize) -> bool + Sync),
+    /// Pairs of persons (smaller number first, sorted) labelled `not a
+    /// match`: neither ever fits the other.
+    pub apart: &'v [(u32, u32)],
 }
 
 /// Finds the attachments of partial persons, in order of partial person.
@@ -157,6 +166,7 @@ pub fn find(
     let conflict = |a: u32, b: u32| {
         (params.dobs_conflict && dobs_conflict(&dobs[a as usize], &dobs[b as usize]))
             || refs_conflict(&refs[a as usize], &refs[b as usize])
+            || params.apart.binary_search(&(a.min(b), a.max(b))).is_ok()
     };
 
     let mut out = Vec::new();
@@ -187,6 +197,38 @@ pub fn find(
         }
     }
     out
+}
+
+/// The attachments that put no two persons labelled `not a match` (`apart`,
+/// pairs of person numbers) in one person, taken in the order given (of
+/// partial person), each joining what the ones kept before it joined; and
+/// how many were refused.
+pub fn keep_apart(
+    found: Vec<Attachment>,
+    persons: usize,
+    apart: &[(u32, u32)],
+) -> (Vec<Attachment>, usize) {
+    if apart.is_empty() {
+        return (found, 0);
+    }
+    let mut f = Forest::apart_only(persons, apart);
+    let before = found.len();
+    let kept: Vec<Attachment> = found
+        .into_iter()
+        .filter(|a| {
+            let (ra, rb) = (f.find(a.from), f.find(a.to));
+            if ra == rb {
+                return true;
+            }
+            if f.held_apart(ra, rb).is_some() {
+                return false;
+            }
+            f.union(ra, rb);
+            true
+        })
+        .collect();
+    let refused = before - kept.len();
+    (kept, refused)
 }
 
 /// Applies attachments: the partial persons' mentions join their
@@ -234,6 +276,18 @@ mod tests {
             weight: 20.0,
             runner_up: f64::NEG_INFINITY,
         }
+    }
+
+    #[test]
+    fn attachments_never_join_persons_labelled_apart() {
+        // Partial persons 0 and 1, labelled apart, both fit person 2: the
+        // second is refused. Person 3 fits 4; 4 (now with 3) fits 2, which
+        // holds 0, labelled apart from 3: refused too.
+        let found = vec![att(0, 2), att(1, 2), att(3, 4), att(4, 2)];
+        let (kept, refused) = keep_apart(found.clone(), 5, &[(0, 1), (0, 3)]);
+        assert_eq!(kept, vec![att(0, 2), att(3, 4)]);
+        assert_eq!(refused, 2);
+        assert_eq!(keep_apart(found.clone(), 5, &[]), (found, 0));
     }
 
     #[test]

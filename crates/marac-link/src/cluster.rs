@@ -1,6 +1,18 @@
 //! Clustering: pairs above the threshold are merged into persons by a
-//! union-find in a fixed order (reference overrides first, then by weight,
-//! strongest first, ties by mention index), with a chaining guard.
+//! union-find in a fixed order (`match` labels first, then reference
+//! overrides, then by weight, strongest first, ties by mention index), with
+//! a chaining guard and the `not a match` labels.
+//!
+//! A `not a match` label between two mentions holds them apart for good:
+//! every merge that would put them in one person is refused, whatever
+//! decided it (a `match` label, a reference, a rule, the model) and however
+//! long the chain — each cluster carries the labelled partners of its
+//! members, and a merge is refused when one cluster holds a partner of the
+//! other. The refused merge is the first one in the merge order that would
+//! join them: of two strong links A–B and B–C with A and C labelled apart,
+//! the weaker (or, at equal weight, the later by mention index) is refused.
+//! A `match` label refused so is a conflict between labels: the `not a
+//! match` wins.
 //!
 //! The guard refuses a merge when the two clusters disagree strongly:
 //! - their dates of birth are all incompatible (not equal, transposed or one
@@ -18,7 +30,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::compare::dob_compatible;
-use crate::hash::hash_str;
+use crate::hash::{hash_str, FxMap};
 use crate::normalise::Mention;
 use crate::rules::ClusterSettings;
 
@@ -34,8 +46,10 @@ pub struct Edge {
     pub b: u32,
     /// Match weight in bits.
     pub weight: f64,
-    /// A deterministic override (same reference) or a rule match.
+    /// Not checked by the chaining guard (a reference override or a label).
     pub forced: bool,
+    /// A `match` label: merged before everything else.
+    pub label: bool,
 }
 
 /// The result of clustering.
@@ -47,31 +61,113 @@ pub struct Clusters {
     pub persons: usize,
     /// Whether each edge (in the order given) was refused by the guard.
     pub refused: Vec<bool>,
-    /// Number of merges refused.
+    /// Number of merges refused by the chaining guard.
     pub refusals: usize,
+    /// Merges refused because a `not a match` label holds the two clusters
+    /// apart: (edge index, the labelled pair that held them apart).
+    pub held_apart: Vec<(usize, (u32, u32))>,
 }
 
 #[derive(Debug, Clone, Default)]
-struct State {
+pub(crate) struct State {
     size: u32,
     dobs: Vec<NaiveDate>,
     refs: Vec<(u32, u64)>,
 }
 
-/// Union-find with per-cluster state.
-struct Forest {
+/// Union-find with per-cluster state: the clustering's, and attachment's
+/// over persons (with only sizes and `not a match` partners).
+pub(crate) struct Forest {
     parent: Vec<u32>,
     state: Vec<State>,
+    /// Per root holding any: `(member, partner)`, a member of the cluster
+    /// and an element labelled not a match with it (apart from `state`, so
+    /// that a run without labels carries nothing).
+    apart: FxMap<u32, Vec<(u32, u32)>>,
 }
 
 impl Forest {
-    fn find(&mut self, mut x: u32) -> u32 {
+    /// Elements of size 1 with no state but their `not a match` pairs.
+    pub(crate) fn apart_only(n: usize, apart: &[(u32, u32)]) -> Forest {
+        let mut f = Forest {
+            parent: (0..n as u32).collect(),
+            state: vec![
+                State {
+                    size: 1,
+                    ..State::default()
+                };
+                n
+            ],
+            apart: FxMap::default(),
+        };
+        f.hold_apart(apart);
+        f
+    }
+
+    /// Records pairs that must never be in one cluster.
+    fn hold_apart(&mut self, apart: &[(u32, u32)]) {
+        let n = self.parent.len() as u32;
+        for &(a, b) in apart.iter().filter(|(a, b)| *a < n && *b < n && a != b) {
+            self.apart.entry(a).or_default().push((a, b));
+            self.apart.entry(b).or_default().push((b, a));
+        }
+    }
+
+    pub(crate) fn find(&mut self, mut x: u32) -> u32 {
         while self.parent[x as usize] != x {
             let p = self.parent[x as usize];
             self.parent[x as usize] = self.parent[p as usize];
             x = p;
         }
         x
+    }
+
+    /// The labelled pair that keeps roots `ra` and `rb` apart, if any.
+    pub(crate) fn held_apart(&mut self, ra: u32, rb: u32) -> Option<(u32, u32)> {
+        if self.apart.is_empty() {
+            return None;
+        }
+        let len = |r: u32| self.apart.get(&r).map_or(0, Vec::len);
+        let (la, lb) = (len(ra), len(rb));
+        if la == 0 || lb == 0 {
+            return None;
+        }
+        // Look through the shorter list.
+        let (from, to) = if la <= lb { (ra, rb) } else { (rb, ra) };
+        let list = self.apart[&from].clone();
+        list.into_iter()
+            .find(|&(_, partner)| self.find(partner) == to)
+            .map(|(member, partner)| (member.min(partner), member.max(partner)))
+    }
+
+    /// Merges two roots (by size; the smaller root index wins ties, so the
+    /// forest's shape is fixed).
+    pub(crate) fn union(&mut self, ra: u32, rb: u32) {
+        let (big, small) = {
+            let (sa, sb) = (self.state[ra as usize].size, self.state[rb as usize].size);
+            if sa > sb || (sa == sb && ra < rb) {
+                (ra, rb)
+            } else {
+                (rb, ra)
+            }
+        };
+        self.parent[small as usize] = big;
+        let moved = std::mem::take(&mut self.state[small as usize]);
+        let st = &mut self.state[big as usize];
+        st.size += moved.size;
+        for d in moved.dobs {
+            if st.dobs.len() < MAX_DOBS && !st.dobs.contains(&d) {
+                st.dobs.push(d);
+            }
+        }
+        for r in moved.refs {
+            if !st.refs.contains(&r) {
+                st.refs.push(r);
+            }
+        }
+        if let Some(moved) = self.apart.remove(&small) {
+            self.apart.entry(big).or_default().extend(moved);
+        }
     }
 }
 
@@ -88,16 +184,17 @@ pub(crate) fn refs_conflict(a: &[(u32, u64)], b: &[(u32, u64)]) -> bool {
     })
 }
 
-/// The fixed merge order: forced edges first, then strongest first, ties by
-/// mention indices.
+/// The fixed merge order: `match` labels first, then the other forced
+/// edges, then strongest first, ties by mention indices.
 pub fn sort_edges(edges: &mut [Edge]) {
     edges.sort_by(edge_order);
 }
 
 /// The order of [`sort_edges`].
 pub fn edge_order(x: &Edge, y: &Edge) -> std::cmp::Ordering {
-    y.forced
-        .cmp(&x.forced)
+    y.label
+        .cmp(&x.label)
+        .then(y.forced.cmp(&x.forced))
         .then(y.weight.total_cmp(&x.weight))
         .then(x.a.cmp(&y.a))
         .then(x.b.cmp(&y.b))
@@ -112,6 +209,18 @@ pub fn cluster(
     edges: &[Edge],
     settings: &ClusterSettings,
     min_weight: Option<f64>,
+) -> Clusters {
+    cluster_apart(mentions, edges, settings, min_weight, &[])
+}
+
+/// [`cluster`] with pairs of mentions labelled `not a match`, which never
+/// end up in one cluster (see the module's documentation).
+pub fn cluster_apart(
+    mentions: &[Mention],
+    edges: &[Edge],
+    settings: &ClusterSettings,
+    min_weight: Option<f64>,
+    apart: &[(u32, u32)],
 ) -> Clusters {
     let n = mentions.len();
     let mut f = Forest {
@@ -128,15 +237,23 @@ pub fn cluster(
                     .unwrap_or_default(),
             })
             .collect(),
+        apart: FxMap::default(),
     };
+    f.hold_apart(apart);
     let mut refused = vec![false; edges.len()];
     let mut refusals = 0;
+    let mut held_apart = Vec::new();
     for (e_idx, e) in edges.iter().enumerate() {
         if e.a as usize >= n || e.b as usize >= n {
             continue;
         }
         let (ra, rb) = (f.find(e.a), f.find(e.b));
         if ra == rb {
+            continue;
+        }
+        if let Some(pair) = f.held_apart(ra, rb) {
+            refused[e_idx] = true;
+            held_apart.push((e_idx, pair));
             continue;
         }
         if settings.guard && !e.forced {
@@ -156,29 +273,7 @@ pub fn cluster(
                 continue;
             }
         }
-        // Union by size; the smaller root index wins ties so the forest shape is fixed.
-        let (big, small) = {
-            let (sa, sb) = (f.state[ra as usize].size, f.state[rb as usize].size);
-            if sa > sb || (sa == sb && ra < rb) {
-                (ra, rb)
-            } else {
-                (rb, ra)
-            }
-        };
-        f.parent[small as usize] = big;
-        let moved = std::mem::take(&mut f.state[small as usize]);
-        let st = &mut f.state[big as usize];
-        st.size += moved.size;
-        for d in moved.dobs {
-            if st.dobs.len() < MAX_DOBS && !st.dobs.contains(&d) {
-                st.dobs.push(d);
-            }
-        }
-        for r in moved.refs {
-            if !st.refs.contains(&r) {
-                st.refs.push(r);
-            }
-        }
+        f.union(ra, rb);
     }
     let mut number: Vec<u32> = vec![u32::MAX; n];
     let mut person_of = Vec::with_capacity(n);
@@ -196,6 +291,7 @@ pub fn cluster(
         persons: persons as usize,
         refused,
         refusals,
+        held_apart,
     }
 }
 
@@ -220,6 +316,7 @@ mod tests {
             b,
             weight,
             forced: false,
+            label: false,
         }
     }
 
@@ -271,6 +368,7 @@ mod tests {
             b: 2,
             weight: 0.0,
             forced: true,
+            label: false,
         }];
         let ms = vec![
             m(Some((1950, 1, 1)), Some("A1")),
@@ -281,6 +379,53 @@ mod tests {
             cluster(&ms, &forced, &ClusterSettings::default(), None).persons,
             2
         );
+    }
+
+    #[test]
+    fn a_not_a_match_label_holds_two_mentions_apart_through_any_chain() {
+        // A–B and B–C are strong links; A and C are labelled not a match:
+        // the weaker link, B–C, is the merge refused.
+        let ms: Vec<Mention> = (0..3).map(|_| m(None, None)).collect();
+        let s = ClusterSettings::default();
+        let mut edges = vec![e(1, 2, 25.0), e(0, 1, 30.0)];
+        sort_edges(&mut edges);
+        let c = cluster_apart(&ms, &edges, &s, Some(8.0), &[(0, 2)]);
+        assert_eq!(c.person_of, vec![0, 0, 1]);
+        assert_eq!(c.held_apart, vec![(1, (0, 2))]);
+        assert_eq!((c.refusals, c.refused), (0, vec![false, true]));
+        // At equal weight the later pair by mention index is refused.
+        let mut edges = vec![e(1, 2, 30.0), e(0, 1, 30.0)];
+        sort_edges(&mut edges);
+        let c = cluster_apart(&ms, &edges, &s, Some(8.0), &[(0, 2)]);
+        assert_eq!(c.person_of, vec![0, 0, 1]);
+        // A merge of two clusters with the pair deep inside them is refused,
+        // and so are forced edges (a reference, a match label).
+        let ms: Vec<Mention> = (0..6).map(|_| m(None, None)).collect();
+        let forced = |a, b, label| Edge {
+            a,
+            b,
+            weight: 0.0,
+            forced: true,
+            label,
+        };
+        let mut edges = vec![
+            forced(0, 1, true),
+            e(1, 2, 30.0),
+            e(3, 4, 30.0),
+            e(4, 5, 30.0),
+            e(2, 3, 9.0),
+        ];
+        sort_edges(&mut edges);
+        let off = ClusterSettings { guard: false, ..s };
+        let c = cluster_apart(&ms, &edges, &off, Some(8.0), &[(0, 5)]);
+        assert_eq!(c.person_of, vec![0, 0, 0, 1, 1, 1]);
+        assert_eq!(c.held_apart, vec![(4, (0, 5))]);
+        for label in [false, true] {
+            let c = cluster_apart(&ms, &[forced(1, 4, label)], &off, None, &[(1, 4)]);
+            assert_eq!(c.persons, 6);
+        }
+        // Without the label, one person.
+        assert_eq!(cluster(&ms, &edges, &off, Some(8.0)).persons, 1);
     }
 
     #[test]

@@ -12,9 +12,12 @@
 //! 4. [`score`] — Fellegi-Sunter weights: u from random pairs, m by EM,
 //!    term-frequency adjustment, match probability; or deterministic rules
 //!    ([`expr`]);
-//! 5. [`cluster`] — union-find in a fixed order with a chaining guard;
+//! 5. [`cluster`] — union-find in a fixed order with a chaining guard, and
+//!    clerical [`labels`]: a `match` always joins, a `not a match` never ends
+//!    up in one person ([`link_with`]);
 //! 6. [`place`] and [`graph`] — places and the petgraph graph;
-//! 7. [`eval`] — pairwise and B-cubed precision and recall against ground truth.
+//! 7. [`eval`] — pairwise and B-cubed precision and recall against ground
+//!    truth, or estimated from a labelled sample.
 //!
 //! Everything is driven by a [`rules::Rules`] file; the defaults are
 //! `rules/default.toml`. The result does not depend on the number of threads.
@@ -50,6 +53,7 @@ pub mod graph;
 pub mod hash;
 pub mod hot;
 pub mod jw;
+pub mod labels;
 pub mod normalise;
 pub mod place;
 pub mod profile;
@@ -58,10 +62,12 @@ pub mod review;
 pub mod rules;
 pub mod score;
 
+use block::pack;
 use block::{candidate_pairs, unpack};
-use cluster::{cluster, edge_order, Clusters, Edge};
+use cluster::{cluster_apart, edge_order, Clusters, Edge};
 use compare::{ComparisonSet, Gamma, NULL};
 use expr::PairFacts;
+use labels::{Label, LabelKind};
 use normalise::{Mention, Mentions};
 use review::{Band, Candidate};
 use rules::{Mode, Rules};
@@ -91,6 +97,11 @@ pub struct Stats {
     pub links: usize,
     /// Merges refused by the chaining guard.
     pub refused: usize,
+    /// Merges refused because `not a match` labels hold the two persons
+    /// apart (in clustering's last pass and in attachment).
+    pub refused_by_labels: usize,
+    /// What became of the labels given.
+    pub labels: LabelStats,
     /// Partial persons attached to an identified person.
     pub attached: usize,
     /// Persons found.
@@ -113,6 +124,45 @@ pub struct Stats {
     pub em_runs: Vec<score::EmRun>,
     /// Seconds per stage.
     pub timings: Vec<(&'static str, f64)>,
+}
+
+/// What became of the clerical labels given to [`link_with`]; no personal
+/// values (incident ids and roles only).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelStats {
+    /// Labels given.
+    pub given: usize,
+    /// Pairs labelled `match` whose two records are both linked here.
+    pub matches: usize,
+    /// Pairs labelled `not a match` whose two records are both linked here.
+    pub not_matches: usize,
+    /// Pairs labelled differently (neither label used).
+    pub conflicting: usize,
+    /// Pairs labelled `unsure` (not used).
+    pub unsure: usize,
+    /// Pairs naming a record that is not linked here (not in the input, or
+    /// with no detail to link on).
+    pub unknown: usize,
+    /// `match` labels not kept because `not a match` labels hold their
+    /// records apart, each said as a conflict (the `not a match` wins).
+    pub overruled: Vec<String>,
+    /// The comparisons whose m came from the labelled matches
+    /// (`[training] from_labels`).
+    pub m_from_labels: Vec<String>,
+}
+
+impl LabelStats {
+    /// Pairs used: labelled `match` or `not a match`, both records linked here.
+    pub fn used(&self) -> usize {
+        self.matches + self.not_matches
+    }
+}
+
+/// The labelled pairs of mentions, each `(a, b)` with `a < b`, sorted.
+#[derive(Debug, Clone, Default)]
+struct LabelPairs {
+    matches: Vec<(u32, u32)>,
+    apart: Vec<(u32, u32)>,
 }
 
 /// What the data said of one veto.
@@ -150,8 +200,10 @@ pub struct Decision {
     pub gamma: Gamma,
     /// Why it linked: `reference`, a rule number, or the model.
     pub reason: Reason,
-    /// Refused by the chaining guard.
+    /// Refused by the chaining guard or by labels.
     pub refused: bool,
+    /// Refused because `not a match` labels hold the two persons apart.
+    pub held_apart: bool,
 }
 
 /// Why a pair linked.
@@ -166,6 +218,8 @@ pub enum Reason {
     /// A partial record attached to the one identified person it fits
     /// (see [`attach`]).
     Attach,
+    /// Labelled `match` by a person.
+    Label,
 }
 
 /// The result of linking persons.
@@ -192,7 +246,7 @@ pub struct Linkage<'a> {
     /// The candidate pairs of the last pass kept by [`link_keeping`] (in
     /// its band, or decided by a reference), then the attachments won by
     /// a close margin ([`review::Candidate::runner_up`]); empty from
-    /// [`link`].
+    /// [`link`] and [`link_with`].
     pub kept: Vec<Candidate>,
 }
 
@@ -235,6 +289,7 @@ impl<'a> Linkage<'a> {
             Reason::Rule(n) => format!("rule={n}"),
             Reason::Model => String::new(),
             Reason::Attach => "attach=unique".to_string(),
+            Reason::Label => "label=match".to_string(),
         };
         if !levels.is_empty() {
             if !out.is_empty() {
@@ -242,7 +297,9 @@ impl<'a> Linkage<'a> {
             }
             out.push_str(&levels);
         }
-        if d.refused {
+        if d.held_apart {
+            out.push_str(";label=not_a_match");
+        } else if d.refused {
             out.push_str(";guard=refused");
         }
         out
@@ -308,7 +365,7 @@ pub fn pair_vetoed(
 
 /// Links the person mentions of some incidents into persons.
 pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
-    link_keeping(incidents, rules, None)
+    link_full(incidents, rules, &[], None)
 }
 
 /// [`link`], also keeping in [`Linkage::kept`] the candidate pairs whose
@@ -318,6 +375,91 @@ pub fn link<'a>(incidents: &'a [Incident], rules: &Rules) -> Linkage<'a> {
 pub fn link_keeping<'a>(
     incidents: &'a [Incident],
     rules: &Rules,
+    band: Option<Band>,
+) -> Linkage<'a> {
+    link_full(incidents, rules, &[], band)
+}
+
+/// `INC-1/victim`: a mention as messages name it (no personal value).
+fn side_of(incidents: &[Incident], m: &Mention) -> String {
+    format!(
+        "{}/{}",
+        incidents[m.incident as usize].id,
+        m.role.unwrap_or(Role::Victim)
+    )
+}
+
+/// The labels as pairs of mentions, and what became of them.
+fn resolve_labels(
+    incidents: &[Incident],
+    mentions: &Mentions,
+    labels: &[Label],
+) -> (LabelPairs, LabelStats) {
+    let usable = labels::usable(labels);
+    let mut stats = LabelStats {
+        given: labels.len(),
+        conflicting: usable.conflicting,
+        unsure: usable.unsure,
+        ..LabelStats::default()
+    };
+    let mut pairs = LabelPairs::default();
+    if usable.pairs.is_empty() {
+        return (pairs, stats);
+    }
+    let index: hash::FxMap<(&str, Role), u32> = mentions
+        .list
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let id = incidents[m.incident as usize].id.as_str();
+            ((id, m.role.unwrap_or(Role::Victim)), i as u32)
+        })
+        .collect();
+    for (a, b, kind) in &usable.pairs {
+        let (Some(&i), Some(&j)) = (
+            index.get(&(a.0.as_str(), a.1)),
+            index.get(&(b.0.as_str(), b.1)),
+        ) else {
+            stats.unknown += 1;
+            continue;
+        };
+        let p = (i.min(j), i.max(j));
+        match kind {
+            LabelKind::Match => {
+                stats.matches += 1;
+                pairs.matches.push(p);
+            }
+            _ => {
+                stats.not_matches += 1;
+                pairs.apart.push(p);
+            }
+        }
+    }
+    pairs.matches.sort_unstable();
+    pairs.apart.sort_unstable();
+    (pairs, stats)
+}
+
+/// [`link`] with clerical labels: a `match` always joins the two records'
+/// persons (blocked together or not); a `not a match` never lets them end up
+/// in one person, whatever chain of other links would (the merge that would
+/// is refused, in clustering's passes and in attachment; see [`cluster`]).
+/// A `match` label that would join records labelled apart is overruled (the
+/// `not a match` wins) and said in [`LabelStats::overruled`]. With
+/// `[training] from_labels`, the labelled matches also give m.
+///
+/// Pairs labelled differently, `unsure` labels and labels naming a record
+/// not linked here are not used (counted in [`Stats::labels`]). The result
+/// does not depend on the order of the labels.
+pub fn link_with<'a>(incidents: &'a [Incident], rules: &Rules, labels: &[Label]) -> Linkage<'a> {
+    link_full(incidents, rules, labels, None)
+}
+
+/// [`link_with`] and [`link_keeping`] in one.
+pub fn link_full<'a>(
+    incidents: &'a [Incident],
+    rules: &Rules,
+    labels: &[Label],
     band: Option<Band>,
 ) -> Linkage<'a> {
     let mut stats = Stats::default();
@@ -335,6 +477,8 @@ pub fn link_keeping<'a>(
     let t = Instant::now();
     let mut hot = hot::HotSet::build(&mentions.list);
     stats.timings.push(("pack", t.elapsed().as_secs_f64()));
+    let (label_pairs, label_stats) = resolve_labels(incidents, &mentions, labels);
+    stats.labels = label_stats;
 
     let mut settings = rules.file.comparisons;
     let second = settings.counterpart.enabled;
@@ -349,6 +493,7 @@ pub fn link_keeping<'a>(
         None,
         // Pairs are kept from the last pass only.
         if second { None } else { band },
+        &label_pairs,
         &mut stats,
         &mut warnings,
     );
@@ -381,6 +526,7 @@ pub fn link_keeping<'a>(
             &block_rules,
             Some(&first),
             band,
+            &label_pairs,
             &mut stats,
             &mut warnings,
         );
@@ -397,7 +543,7 @@ pub fn link_keeping<'a>(
     if rules.file.attach.enabled {
         if let Some(mdl) = &model {
             let t = Instant::now();
-            stats.attached = attach_partial(
+            let (attached, refused) = attach_partial(
                 &mentions,
                 rules,
                 &set,
@@ -406,11 +552,29 @@ pub fn link_keeping<'a>(
                 &mut clusters,
                 &mut decisions,
                 &stats.vetoes,
+                &label_pairs.apart,
                 band.is_some().then_some(&mut kept),
             );
+            stats.attached = attached;
+            stats.refused_by_labels += refused;
             stats.persons = clusters.persons;
             stats.timings.push(("attach", t.elapsed().as_secs_f64()));
         }
+    }
+    for &(m, apart) in &last.overruled {
+        let name = |(a, b): (u32, u32)| {
+            let list = &mentions.list;
+            format!(
+                "{} – {}",
+                side_of(incidents, &list[a as usize]),
+                side_of(incidents, &list[b as usize])
+            )
+        };
+        stats.labels.overruled.push(format!(
+            "match label {} not kept: it would put {}, labelled not a match, in one person; the not a match wins",
+            name(m),
+            name(apart)
+        ));
     }
     Linkage {
         incidents,
@@ -461,6 +625,9 @@ struct Prev {
     /// u and coverage per comparison (probabilistic mode; else empty).
     u: (Vec<Vec<f64>>, Vec<f64>),
     per_rule: Vec<(String, u64)>,
+    /// `match` labels the pass did not keep, each with the `not a match`
+    /// pair that held its records apart.
+    overruled: Vec<((u32, u32), (u32, u32))>,
     /// The pairs kept for [`link_keeping`].
     kept: Vec<Candidate>,
 }
@@ -479,6 +646,7 @@ fn pass(
     block_rules: &[rules::BlockRule],
     prev: Option<&Prev>,
     band: Option<Band>,
+    labels: &LabelPairs,
     stats: &mut Stats,
     warnings: &mut Vec<String>,
 ) -> (Clusters, Vec<Decision>, ComparisonSet, Option<Model>, Prev) {
@@ -519,15 +687,29 @@ fn pass(
         })
         .collect();
     stats.comparisons = gammas.len() as u64;
+    // The levels of the pairs labelled match (blocked together or not).
+    let label_gammas: Vec<Gamma> = labels
+        .matches
+        .iter()
+        .map(|&(a, b)| {
+            let (a, b) = (a as usize, b as usize);
+            match blocked.pairs.binary_search(&pack(a, b)) {
+                Ok(k) => gammas[k],
+                Err(_) => set.gamma_hot(hot, list, a, b),
+            }
+        })
+        .collect();
     stats.timings.push(("compare", t.elapsed().as_secs_f64()));
 
     let override_refs = rules.file.reference_override;
     let mut model = None;
     let mut weights: Vec<f64> = Vec::new();
     let mut u_cover = (Vec::new(), Vec::new());
+    // Match weights of the pairs labelled match (probabilistic mode).
+    let mut label_weights = vec![0.0; labels.matches.len()];
     let mut kept = Vec::new();
     // (pair index, weight, reason)
-    let picked: Vec<(usize, f64, Reason)>;
+    let mut picked: Vec<(usize, f64, Reason)>;
     match rules.file.mode {
         Mode::Probabilistic => {
             let t = Instant::now();
@@ -539,7 +721,34 @@ fn pass(
                 .push(("estimate_u", t.elapsed().as_secs_f64()));
             let t = Instant::now();
             let pats = patterns(&gammas);
-            let prior_m: Vec<Vec<f64>> = set.list.iter().map(|c| c.prior_m().to_vec()).collect();
+            let mut prior_m: Vec<Vec<f64>> =
+                set.list.iter().map(|c| c.prior_m().to_vec()).collect();
+            // m of the comparisons the labelled matches hold, held in EM.
+            let mut fixed = vec![false; set.list.len()];
+            if rules.file.training.from_labels {
+                let from = score::m_from_labels(
+                    &label_gammas,
+                    &prior_m,
+                    rules.file.training.from_labels_min,
+                );
+                let mut names = Vec::new();
+                for (x, m) in from.into_iter().enumerate() {
+                    if let Some(m) = m {
+                        prior_m[x] = m;
+                        fixed[x] = true;
+                        names.push(set.list[x].name().to_string());
+                    }
+                }
+                if prev.is_none() && names.is_empty() {
+                    warnings.push(format!(
+                        "[training] from_labels: no comparison is held by {} labelled matches \
+                         ({} given); m is EM's",
+                        rules.file.training.from_labels_min,
+                        labels.matches.len()
+                    ));
+                }
+                stats.labels.m_from_labels = names;
+            }
             let sessions: Vec<Vec<usize>> = rules
                 .file
                 .training
@@ -553,8 +762,14 @@ fn pass(
                 .filter(|v| !v.is_empty())
                 .collect();
             let mdl = if sessions.is_empty() {
-                let (mut mdl, run) =
-                    score::em_traced(&pats, &prior_m, &u, true, false, &rules.file.training);
+                let (mut mdl, run) = score::em_fixed_traced(
+                    &pats,
+                    &prior_m,
+                    &u,
+                    &fixed,
+                    false,
+                    &rules.file.training,
+                );
                 mdl.set_population(gammas.len(), list.len());
                 stats.em_runs = vec![run];
                 mdl
@@ -564,6 +779,7 @@ fn pass(
                         &pats,
                         &sessions,
                         &prior_m,
+                        &fixed,
                         u,
                         &cover,
                         list.len(),
@@ -599,6 +815,11 @@ fn pass(
                 .par_iter()
                 .zip(&gammas)
                 .map(|(p, g)| scorer.weight_with(g, &adj[unpack(*p).0]))
+                .collect();
+            label_weights = label_gammas
+                .iter()
+                .zip(&labels.matches)
+                .map(|(g, &(a, _))| scorer.weight_with(g, &adj[a as usize]))
                 .collect();
             let probs: Vec<f64> = weights.par_iter().map(|w| mdl.probability(*w)).collect();
             let expected = expected_matches(&probs);
@@ -693,7 +914,15 @@ fn pass(
     }
 
     let t = Instant::now();
-    // Only reference overrides are absolute; rule and model matches are guarded.
+    // A pair labelled match is decided by its label alone.
+    if !labels.matches.is_empty() {
+        picked.retain(|(k, _, _)| {
+            let (a, b) = unpack(blocked.pairs[*k]);
+            labels.matches.binary_search(&(a as u32, b as u32)).is_err()
+        });
+    }
+    // Only labels and reference overrides are absolute; rule and model
+    // matches are guarded. Labels go first.
     let edges: Vec<Edge> = picked
         .iter()
         .map(|(k, w, reason)| {
@@ -703,8 +932,22 @@ fn pass(
                 b: b as u32,
                 weight: *w,
                 forced: *reason == Reason::Reference,
+                label: false,
             }
         })
+        .chain(
+            labels
+                .matches
+                .iter()
+                .zip(&label_weights)
+                .map(|(&(a, b), &weight)| Edge {
+                    a,
+                    b,
+                    weight,
+                    forced: true,
+                    label: true,
+                }),
+        )
         .collect();
     // Sort the edges themselves (not indices into them: fewer cache misses).
     let mut keyed: Vec<(Edge, u32)> = edges.iter().copied().zip(0u32..).collect();
@@ -716,34 +959,59 @@ fn pass(
         Mode::Deterministic => None,
     };
     let guard = guard_settings(rules, &stats.vetoes);
-    let clusters = cluster(&mentions.list, &sorted, &guard, min_weight);
+    let clusters = cluster_apart(&mentions.list, &sorted, &guard, min_weight, &labels.apart);
     let mut refused = vec![false; edges.len()];
     for (pos, &x) in order.iter().enumerate() {
         refused[x as usize] = clusters.refused[pos];
     }
-    let decisions: Vec<Decision> = picked
+    let mut held_apart = vec![false; edges.len()];
+    let mut overruled = Vec::new();
+    for &(pos, pair) in &clusters.held_apart {
+        let x = order[pos] as usize;
+        held_apart[x] = true;
+        if x >= picked.len() {
+            overruled.push((labels.matches[x - picked.len()], pair));
+        }
+    }
+    overruled.sort_unstable();
+    let label_decisions = labels
+        .matches
         .iter()
-        .enumerate()
-        .map(|(x, (k, w, reason))| {
+        .zip(&label_gammas)
+        .zip(&label_weights)
+        .map(|((&(a, b), g), &w)| (a, b, w, *g, Reason::Label));
+    let mut decisions: Vec<Decision> = picked
+        .iter()
+        .map(|(k, w, reason)| {
             let (a, b) = unpack(blocked.pairs[*k]);
+            (a as u32, b as u32, *w, gammas[*k], *reason)
+        })
+        .chain(label_decisions)
+        .enumerate()
+        .map(|(x, (a, b, w, gamma, reason))| {
             let probability = match (&model, reason) {
-                (Some(m), Reason::Model) => m.probability(*w),
-                (Some(m), Reason::Reference) => m.probability(*w).max(1.0),
+                (Some(m), Reason::Model) => m.probability(w),
+                (Some(m), Reason::Reference) => m.probability(w).max(1.0),
                 _ => 1.0,
             };
             Decision {
-                a: a as u32,
-                b: b as u32,
-                weight: *w,
+                a,
+                b,
+                weight: w,
                 probability,
-                gamma: gammas[*k],
-                reason: *reason,
+                gamma,
+                reason,
                 refused: refused[x],
+                held_apart: held_apart[x],
             }
         })
         .collect();
+    if !labels.matches.is_empty() {
+        decisions.sort_by_key(|d| (d.a, d.b));
+    }
     stats.links = decisions.len();
     stats.refused = clusters.refusals;
+    stats.refused_by_labels = clusters.held_apart.len();
     stats.persons = clusters.persons;
     stats.timings.push(("cluster", t.elapsed().as_secs_f64()));
     let prev = Prev {
@@ -752,6 +1020,7 @@ fn pass(
         weights,
         u: u_cover,
         per_rule: blocked.per_rule,
+        overruled,
         kept,
     };
     (clusters, decisions, set, model, prev)
@@ -920,17 +1189,6 @@ fn learn_vetoes(
         .collect()
 }
 
-/// The chaining guard's settings for this data: a relaxed date-of-birth
-/// veto relaxes the guard's date-of-birth check (in such data, conflicting
-/// dates are typos, not two people).
-pub fn guard_settings(rules: &Rules, learned: &[VetoStat]) -> rules::ClusterSettings {
-    let mut guard = rules.file.cluster;
-    if dob_veto_dropped(rules, learned) {
-        guard.refuse_conflicting_dob = false;
-    }
-    guard
-}
-
 /// Whether the data dropped a veto about the date of birth (see
 /// [`learn_vetoes`]): then conflicting dates are typos, not two people, for
 /// the chaining guard and for attachment too.
@@ -942,10 +1200,23 @@ fn dob_veto_dropped(rules: &Rules, learned: &[VetoStat]) -> bool {
         .any(|((_, e), v)| !v.active && e.primary_level().map(|l| l.0) == Some("dob"))
 }
 
+/// The chaining guard's settings for this data: a relaxed date-of-birth
+/// veto relaxes the guard's date-of-birth check (in such data, conflicting
+/// dates are typos, not two people).
+pub fn guard_settings(rules: &Rules, learned: &[VetoStat]) -> rules::ClusterSettings {
+    let mut guard = rules.file.cluster;
+    if dob_veto_dropped(rules, learned) {
+        guard.refuse_conflicting_dob = false;
+    }
+    guard
+}
+
 /// Attaches partial persons (see [`attach`]) and records each attachment
-/// as a decision; returns how many were attached. `learned` are the
-/// vetoes as the first pass learned them. With `close`, the attachments
-/// won by a close margin are added to it ([`review::close_attachment`]).
+/// as a decision; returns how many were attached and how many were refused
+/// because `not a match` labels (`apart`, pairs of mentions) hold persons
+/// apart. `learned` are the vetoes as the first pass learned them. With
+/// `close`, the attachments won by a close margin are added to it
+/// ([`review::close_attachment`]).
 #[allow(clippy::too_many_arguments)]
 fn attach_partial(
     mentions: &Mentions,
@@ -956,8 +1227,9 @@ fn attach_partial(
     clusters: &mut Clusters,
     decisions: &mut Vec<Decision>,
     learned: &[VetoStat],
+    apart: &[(u32, u32)],
     close: Option<&mut Vec<Candidate>>,
-) -> usize {
+) -> (usize, usize) {
     let list = &mentions.list;
     // An attachment veto that the data dropped as a pair veto is dropped
     // here too: the contradiction it names is a typo in this data.
@@ -977,14 +1249,29 @@ fn attach_partial(
         };
         vetoed(&walls, &facts)
     };
+    // The labelled pairs as pairs of persons.
+    let mut apart: Vec<(u32, u32)> = apart
+        .iter()
+        .map(|&(a, b)| {
+            let (p, q) = (
+                clusters.person_of[a as usize],
+                clusters.person_of[b as usize],
+            );
+            (p.min(q), p.max(q))
+        })
+        .collect();
+    apart.sort_unstable();
+    apart.dedup();
     let params = attach::Params {
         min_weight: rules.file.attach.min_weight,
         margin: rules.file.attach.margin,
         singletons: rules.file.attach.singletons,
         dobs_conflict: !dob_veto_dropped(rules, learned),
         vetoed: &vetoed,
+        apart: &apart,
     };
     let found = attach::find(list, clusters, &last.pairs, &last.weights, &params);
+    let (found, refused) = attach::keep_apart(found, clusters.persons, &apart);
     if let Some(close) = close {
         close.extend(found.iter().filter_map(|a| {
             let (i, j) = unpack(last.pairs[a.pair]);
@@ -1001,11 +1288,12 @@ fn attach_partial(
             gamma: last.gammas[a.pair],
             reason: Reason::Attach,
             refused: false,
+            held_apart: false,
         });
     }
     decisions.sort_by_key(|d| (d.a, d.b));
     attach::apply(clusters, &found);
-    found.len()
+    (found.len(), refused)
 }
 
 /// u and coverage from random pairs. A second pass draws the same random

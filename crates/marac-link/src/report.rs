@@ -469,6 +469,7 @@ pub fn threshold_curve<K: Hash + Eq + Clone>(
                     b: c.b,
                     weight: c.weight,
                     forced: c.reference,
+                    label: false,
                 })
                 .collect();
             edges.sort_by(edge_order);

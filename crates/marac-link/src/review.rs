@@ -315,7 +315,8 @@ impl Splits {
                     a: d.a,
                     b: d.b,
                     weight: d.weight,
-                    forced: d.reason == Reason::Reference,
+                    forced: matches!(d.reason, Reason::Reference | Reason::Label),
+                    label: d.reason == Reason::Label,
                 });
             }
         }

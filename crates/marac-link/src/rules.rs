@@ -289,6 +289,14 @@ pub struct Training {
     /// exact date of birth looks ten times commoner among non-matches than
     /// it is; in a city's records the correction is negligible.
     pub u_excludes_matches: bool,
+    /// Whether m is taken from the labelled matches (`--labels`) for the
+    /// comparisons that at least `from_labels_min` of them hold (see
+    /// [`crate::score::m_from_labels`]); EM then estimates only the other
+    /// comparisons' m and λ, with those held. u is unchanged.
+    pub from_labels: bool,
+    /// Fewest labelled matches holding a comparison (neither value
+    /// missing) for its m to come from the labels.
+    pub from_labels_min: usize,
 }
 
 impl Default for Training {
@@ -304,6 +312,8 @@ impl Default for Training {
             tf_weight: 1.0,
             sessions: Vec::new(),
             u_excludes_matches: true,
+            from_labels: false,
+            from_labels_min: 20,
         }
     }
 }

@@ -275,6 +275,32 @@ pub fn em_traced(
     estimate_u: bool,
     t: &Training,
 ) -> (Model, EmRun) {
+    let fixed = vec![!estimate_m; prior_m.len()];
+    em_fixed_traced(patterns, prior_m, u_start, &fixed, estimate_u, t)
+}
+
+/// [`em`] with the m of some comparisons held where they start
+/// (`fixed[x]`, e.g. m taken from labels), the others estimated.
+pub fn em_fixed(
+    patterns: &[(Gamma, u64)],
+    prior_m: &[Vec<f64>],
+    u_start: &[Vec<f64>],
+    fixed: &[bool],
+    estimate_u: bool,
+    t: &Training,
+) -> Model {
+    em_fixed_traced(patterns, prior_m, u_start, fixed, estimate_u, t).0
+}
+
+/// [`em_fixed`], also returning how the run went (its `fixed` empty).
+pub fn em_fixed_traced(
+    patterns: &[(Gamma, u64)],
+    prior_m: &[Vec<f64>],
+    u_start: &[Vec<f64>],
+    fixed: &[bool],
+    estimate_u: bool,
+    t: &Training,
+) -> (Model, EmRun) {
     let k = prior_m.len();
     let mut m: Vec<Vec<f64>> = prior_m.to_vec();
     let mut u: Vec<Vec<f64>> = u_start.to_vec();
@@ -330,7 +356,7 @@ pub fn em_traced(
             let sm: f64 = mc[x].iter().sum();
             let w = t.prior_weight;
             for l in 0..m[x].len() {
-                if !estimate_m {
+                if fixed.get(x).copied().unwrap_or(false) {
                     break;
                 }
                 let new = (mc[x][l] + w * prior_m[x][l]) / (sm + w);
@@ -381,12 +407,17 @@ pub fn em_traced(
 /// `Π m_exact × coverage` of all matches. The estimate is the mean over
 /// sessions, divided by C(n, 2) (`mentions` is n).
 ///
+/// The m of a comparison with `fixed[x]` (taken from labels) is held at
+/// its `prior_m` throughout.
+///
 /// Also returns notes (sessions without pairs) and how each EM run went:
 /// the sessions, then the run of λ over all candidate pairs.
+#[allow(clippy::too_many_arguments)]
 pub fn train_sessions(
     patterns: &[(Gamma, u64)],
     sessions: &[Vec<usize>],
     prior_m: &[Vec<f64>],
+    fixed: &[bool],
     u: &[Vec<f64>],
     cover: &[f64],
     mentions: usize,
@@ -400,12 +431,12 @@ pub fn train_sessions(
     let mut runs = Vec::new();
     let mut iterations = 0;
     let mut converged = true;
-    for (si, fixed) in sessions.iter().enumerate() {
+    for (si, hidden) in sessions.iter().enumerate() {
         let mut sub: FxMap<Gamma, u64> = FxMap::default();
         for (g, c) in patterns {
-            if fixed.iter().all(|&x| g[x] == 0) {
+            if hidden.iter().all(|&x| g[x] == 0) {
                 let mut h = *g;
-                for &x in fixed {
+                for &x in hidden {
                     h[x] = NULL;
                 }
                 *sub.entry(h).or_default() += c;
@@ -418,14 +449,14 @@ pub fn train_sessions(
             notes.push(format!("training session {} has no pairs; skipped", si + 1));
             continue;
         }
-        let (model, mut run) = em_traced(&sub, prior_m, u, true, false, t);
-        run.fixed = fixed.clone();
+        let (model, mut run) = em_fixed_traced(&sub, prior_m, u, fixed, false, t);
+        run.fixed = hidden.clone();
         runs.push(run);
-        found.push((fixed.clone(), model.lambda * pairs as f64));
+        found.push((hidden.clone(), model.lambda * pairs as f64));
         iterations += model.iterations;
         converged &= model.converged;
         for x in 0..k {
-            if fixed.contains(&x) {
+            if hidden.contains(&x) || fixed[x] {
                 continue;
             }
             for (s, v) in sum[x].iter_mut().zip(&model.m[x]) {
@@ -450,8 +481,8 @@ pub fn train_sessions(
     let all = mentions as f64 * (mentions as f64 - 1.0) / 2.0;
     let estimates: Vec<f64> = found
         .iter()
-        .map(|(fixed, matches)| {
-            let share: f64 = fixed
+        .map(|(hidden, matches)| {
+            let share: f64 = hidden
                 .iter()
                 .map(|&x| m[x][0] * cover.get(x).copied().unwrap_or(1.0))
                 .product();
@@ -463,6 +494,41 @@ pub fn train_sessions(
         model.lambda_all = (mean / all).clamp(1e-12, 0.5);
     }
     (model, notes, runs)
+}
+
+/// m estimated from labelled matches, as Splink's
+/// `estimate_m_from_pairwise_labels` does: for each comparison, the share
+/// of the labelled matching pairs (their agreement levels `gammas`) at each
+/// level, among those where neither value is missing. A comparison gets one
+/// only when at least `min_pairs` labelled matches hold it (else `None`:
+/// EM's m stays). One pseudo-pair spread by the built-in prior keeps a
+/// level no labelled pair shows from a weight of minus infinity:
+/// `m = (count + prior) / (pairs + 1)`.
+pub fn m_from_labels(
+    gammas: &[Gamma],
+    prior_m: &[Vec<f64>],
+    min_pairs: usize,
+) -> Vec<Option<Vec<f64>>> {
+    prior_m
+        .iter()
+        .enumerate()
+        .map(|(x, prior)| {
+            let mut counts = vec![0u64; prior.len()];
+            for g in gammas {
+                if g[x] != NULL {
+                    counts[g[x] as usize] += 1;
+                }
+            }
+            let n: u64 = counts.iter().sum();
+            (n > 0 && n as usize >= min_pairs).then(|| {
+                counts
+                    .iter()
+                    .zip(prior)
+                    .map(|(c, p)| (*c as f64 + p) / (n as f64 + 1.0))
+                    .collect()
+            })
+        })
+        .collect()
 }
 
 /// Scores pairs with a trained model.
@@ -688,6 +754,37 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn m_from_labels_is_the_share_of_labelled_matches_at_each_level() {
+        let g = |a: u8, b: u8| {
+            let mut g = [NULL; crate::compare::MAX_COMPARISONS];
+            g[0] = a;
+            g[1] = b;
+            g
+        };
+        // Comparison 0: 3 exact, 1 else of 4; comparison 1: missing but once.
+        let gammas = [g(0, NULL), g(0, NULL), g(0, 1), g(1, NULL)];
+        let prior = vec![vec![0.9, 0.1], vec![0.5, 0.5]];
+        let m = m_from_labels(&gammas, &prior, 2);
+        let m0 = m[0].as_ref().unwrap();
+        assert!((m0[0] - 3.9 / 5.0).abs() < 1e-12, "{m0:?}");
+        assert!((m0[1] - 1.1 / 5.0).abs() < 1e-12, "{m0:?}");
+        assert_eq!(m[1], None, "one labelled pair is too few");
+        // Held during EM: a fixed comparison's m does not move.
+        let pats = patterns(&[g(0, 0), g(1, 1), g(0, 1), g(1, 0)]);
+        let t = Training::default();
+        let model = em_fixed(
+            &pats,
+            &[m0.clone(), vec![0.9, 0.1]],
+            &[vec![0.1, 0.9], vec![0.1, 0.9]],
+            &[true, false],
+            false,
+            &t,
+        );
+        assert_eq!(&model.m[0], m0);
+        assert_ne!(model.m[1], vec![0.9, 0.1]);
     }
 
     #[test]

@@ -642,3 +642,305 @@ fn vetoes_stay_walls_without_evidence_and_fields_are_profiled() {
     assert_eq!(f("dob"), (62, 61));
     assert_eq!(f("phone"), (0, 0));
 }
+
+/// A label between two victims.
+fn label(a: &str, b: &str, kind: crate::labels::LabelKind) -> crate::labels::Label {
+    crate::labels::Label {
+        left: (a.to_string(), Role::Victim),
+        right: (b.to_string(), Role::Victim),
+        kind,
+        labeller: None,
+        at: None,
+    }
+}
+
+use crate::labels::LabelKind::{Match, NotMatch};
+use crate::link_with;
+
+/// Aoife Brennan three times: with her date of birth (A), with her date of
+/// birth and address (B), with her address (C). A–B and B–C are strong
+/// links; A–C has only her name.
+const BRENNAN: &str = "LA,met-police,asb,2026-01-02,Camden,,Aoife,Brennan,1971-04-19,,,,,,,\n\
+    LB,camden-housing,asb,2026-02-02,Camden,,Aoife,Brennan,1971-04-19,9 Cedar Road,NW1 8QP,,,,,\n\
+    LC,camden-council,asb,2026-03-02,Camden,,Aoife,Brennan,,9 Cedar Road,NW1 8QP,,,,,\n";
+
+#[test]
+fn a_not_a_match_label_splits_a_chain_at_its_weaker_link() {
+    let inc = incidents(BRENNAN);
+    let l = link(&inc, &Rules::default());
+    assert!(same(&victims(&l, 3)), "one person without labels");
+    let l = link_with(&inc, &Rules::default(), &[label("LA", "LC", NotMatch)]);
+    let v = victims(&l, 3);
+    assert_ne!(v[0], v[2], "A and C labelled apart: {v:?}");
+    let ids = |d: &crate::Decision| {
+        let m = &l.mentions.list;
+        (
+            inc[m[d.a as usize].incident as usize].id.as_str(),
+            inc[m[d.b as usize].incident as usize].id.as_str(),
+        )
+    };
+    let ab = l.decisions.iter().find(|d| ids(d) == ("LA", "LB")).unwrap();
+    let bc = l.decisions.iter().find(|d| ids(d) == ("LB", "LC")).unwrap();
+    // The merge refused is the weaker of the two links (merges go
+    // strongest first): B stays with the stronger.
+    let (weak, strong) = if ab.weight < bc.weight {
+        (ab, bc)
+    } else {
+        (bc, ab)
+    };
+    assert!(weak.held_apart && weak.refused && !strong.refused);
+    assert!(
+        l.decided_by(weak).ends_with(";label=not_a_match"),
+        "{}",
+        l.decided_by(weak)
+    );
+    let (x, y) = ids(strong);
+    let p = |id: &str| victims(&l, 3)[["LA", "LB", "LC"].iter().position(|i| *i == id).unwrap()];
+    assert_eq!(p(x), p(y));
+    assert_eq!(l.stats.refused_by_labels, 1);
+    assert_eq!((l.stats.labels.not_matches, l.stats.labels.used()), (1, 1));
+}
+
+#[test]
+fn a_match_label_joins_records_no_blocking_rule_pairs() {
+    let rows = "LX,met-police,asb,2026-01-02,Camden,,Xanthe,Quarrington,1950-02-02,1 Oak Road,N1 1AA,,,,,\n\
+                LY,camden-asc,safeguarding,2026-05-02,Hackney,,Yolanda,Pemberton,1990-09-09,7 Elm Street,E2 2BB,,,,,\n";
+    let inc = incidents(rows);
+    let l = link(&inc, &Rules::default());
+    assert_ne!(l.person_of(0, Role::Victim), l.person_of(1, Role::Victim));
+    assert_eq!(l.stats.links, 0, "not even a candidate that links");
+    let l = link_with(&inc, &Rules::default(), &[label("LY", "LX", Match)]);
+    assert_eq!(l.person_of(0, Role::Victim), l.person_of(1, Role::Victim));
+    let d = l
+        .decisions
+        .iter()
+        .find(|d| d.reason == crate::Reason::Label)
+        .unwrap();
+    assert!(l.decided_by(d).starts_with("label=match;first_name=else"));
+    assert_eq!(d.probability, 1.0);
+    assert_eq!(l.stats.labels.matches, 1);
+    // The deterministic rules obey it too.
+    let det = Rules::deterministic_example().unwrap();
+    let l = link_with(&inc, &det, &[label("LX", "LY", Match)]);
+    assert_eq!(l.person_of(0, Role::Victim), l.person_of(1, Role::Victim));
+}
+
+#[test]
+fn conflicting_labels_are_reported_and_the_not_a_match_wins() {
+    let rows = "LX,met-police,asb,2026-01-02,Camden,,Xanthe,Quarrington,1950-02-02,1 Oak Road,N1 1AA,,,,,\n\
+                LY,camden-asc,safeguarding,2026-05-02,Hackney,,Yolanda,Pemberton,1990-09-09,7 Elm Street,E2 2BB,,,,,\n\
+                LZ,camden-council,asb,2026-06-02,Camden,,Zora,Lindqvist,1966-03-03,3 Birch Way,NW3 3CC,,,,,\n";
+    let inc = incidents(rows);
+    // The same pair labelled both ways: neither label is used.
+    let l = link_with(
+        &inc,
+        &Rules::default(),
+        &[label("LX", "LY", Match), label("LY", "LX", NotMatch)],
+    );
+    assert_eq!(l.stats.labels.conflicting, 1);
+    assert_eq!(l.stats.labels.used(), 0);
+    assert_ne!(l.person_of(0, Role::Victim), l.person_of(1, Role::Victim));
+    // X = Y, Y ≠ Z, X = Z: the second match would put Y and Z in one person.
+    let labels = [
+        label("LX", "LY", Match),
+        label("LY", "LZ", NotMatch),
+        label("LX", "LZ", Match),
+        label("LX", "NOPE", Match),
+    ];
+    let l = link_with(&inc, &Rules::default(), &labels);
+    let v = victims(&l, 3);
+    assert_eq!(v[0], v[1]);
+    assert_ne!(v[1], v[2]);
+    assert_eq!(
+        l.stats.labels.overruled,
+        [
+            "match label LX/victim – LZ/victim not kept: it would put LY/victim – LZ/victim, \
+          labelled not a match, in one person; the not a match wins"
+        ]
+    );
+    assert_eq!(l.stats.labels.unknown, 1);
+    assert_eq!((l.stats.labels.matches, l.stats.labels.not_matches), (2, 1));
+    let d = l
+        .decisions
+        .iter()
+        .find(|d| d.reason == crate::Reason::Label && d.held_apart)
+        .unwrap();
+    assert!(l.decided_by(d).ends_with(";label=not_a_match"));
+}
+
+#[test]
+fn labels_hold_for_attachment_too() {
+    // "Mrs Kowalczyk" attaches to Irena (see above) unless labelled apart
+    // from one of Irena's records.
+    let inc = incidents(&format!(
+        "{IRENA}K3,camden-council,asb,2026-02-02,Camden,,Mrs,Kowalczyk,,18 Rowan Court,NW5 1QT,,,,,\n"
+    ));
+    let l = link_with(&inc, &Rules::default(), &[label("K3", "K1", NotMatch)]);
+    let v = victims(&l, 3);
+    assert_eq!(v[0], v[1]);
+    assert_ne!(v[2], v[0]);
+    assert_eq!(l.stats.attached, 0);
+}
+
+#[test]
+fn m_from_labels_replaces_ems_m_where_enough_matches_are_labelled() {
+    // Four people twice each, labelled match; one of them with two
+    // different dates of birth.
+    let rows = "M1a,met-police,asb,2026-01-02,Camden,,Orla,Vance,1961-02-03,2 Fir Lane,NW1 1FL,,,,,\n\
+                M1b,camden-housing,asb,2026-02-02,Camden,,Orla,Vance,1961-02-03,2 Fir Lane,NW1 1FL,,,,,\n\
+                M2a,met-police,asb,2026-01-03,Camden,,Piet,Walsh,1972-03-04,4 Fir Lane,NW1 1FL,,,,,\n\
+                M2b,camden-housing,asb,2026-02-03,Camden,,Piet,Walsh,1972-03-04,4 Fir Lane,NW1 1FL,,,,,\n\
+                M3a,met-police,asb,2026-01-04,Camden,,Rhea,Xu,1983-04-05,6 Fir Lane,NW1 1FL,,,,,\n\
+                M3b,camden-housing,asb,2026-02-04,Camden,,Rhea,Xu,1983-04-05,6 Fir Lane,NW1 1FL,,,,,\n\
+                M4a,met-police,asb,2026-01-05,Camden,,Saul,Young,1994-05-06,8 Fir Lane,NW1 1FL,,,,,\n\
+                M4b,camden-housing,asb,2026-02-05,Camden,,Saul,Young,2001-11-22,8 Fir Lane,NW1 1FL,,,,,\n";
+    let inc = incidents(rows);
+    let labels: Vec<_> = (1..=4)
+        .map(|i| label(&format!("M{i}a"), &format!("M{i}b"), Match))
+        .collect();
+    let mut rules = Rules::default();
+    let plain = link_with(&inc, &rules, &labels);
+    rules.file.training.from_labels = true;
+    rules.file.training.from_labels_min = 4;
+    let l = link_with(&inc, &rules, &labels);
+    let set = &l.comparisons;
+    let k = set.position("dob").unwrap();
+    // Expected: 3 exact and 1 else of 4, with one pseudo-pair by the prior.
+    let prior = set.list[k].prior_m();
+    let levels = set.list[k].levels();
+    let else_ = levels.iter().position(|l| *l == "else").unwrap();
+    let m = &l.model.as_ref().unwrap().m[k];
+    for (lv, p) in prior.iter().enumerate() {
+        let count = match lv {
+            0 => 3.0,
+            x if x == else_ => 1.0,
+            _ => 0.0,
+        };
+        assert!((m[lv] - (count + p) / 5.0).abs() < 1e-12, "{lv}: {m:?}");
+    }
+    // EM's own m put far less on "else" than a quarter.
+    let em_m = &plain.model.as_ref().unwrap().m[k];
+    assert!(em_m[else_] < 0.1 && m[else_] > 0.2, "{em_m:?} {m:?}");
+    assert!(l.stats.labels.m_from_labels.contains(&"dob".to_string()));
+    // Phone: no labelled pair holds it, so EM's m stays.
+    let ph = set.position("phone").unwrap();
+    assert!(l.model.as_ref().unwrap().m[ph] == plain.model.as_ref().unwrap().m[ph]);
+    assert!(!l.stats.labels.m_from_labels.contains(&"phone".to_string()));
+    // Without labels, EM's m, and a warning.
+    let none = link_with(&inc, &rules, &[]);
+    assert_eq!(none.model.as_ref().unwrap().m[k], *em_m);
+    assert!(
+        none.warnings.iter().any(|w| w
+            == "[training] from_labels: no comparison is held by 4 labelled matches (0 given); m is EM's"),
+        "{:?}",
+        none.warnings
+    );
+}
+
+#[test]
+fn labels_hold_and_persons_do_not_depend_on_order_or_threads() {
+    let data = marac_synth::generate(&marac_synth::SynthConfig {
+        seed: 34,
+        incidents: 2000,
+        end: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+    });
+    // Arbitrary labels over pairs of mentions: some the truth agrees with,
+    // many it does not, so that labels overrule links and each other.
+    // Triangles X = Y, Y ≠ Z, X = Z make match labels conflict with
+    // not-a-match labels.
+    let t = &data.truth;
+    let pair = |a: usize, b: usize, kind| {
+        let (a, b) = (&t[a % t.len()], &t[b % t.len()]);
+        crate::labels::Label {
+            left: (a.incident_id.clone(), a.role),
+            right: (b.incident_id.clone(), b.role),
+            kind,
+            labeller: None,
+            at: None,
+        }
+    };
+    let labels: Vec<crate::labels::Label> = (0..300)
+        .map(|k| pair(k * 7, k * 13 + 5, if k % 3 == 0 { Match } else { NotMatch }))
+        .chain((0..30).flat_map(|k| {
+            let x = 1000 + 3 * k;
+            [
+                pair(x, x + 1, Match),
+                pair(x + 1, x + 2, NotMatch),
+                pair(x, x + 2, Match),
+            ]
+        }))
+        .filter(|l| l.left != l.right)
+        .collect();
+    let run = |incidents: &[Incident], labels: &[crate::labels::Label], threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let l = link_with(incidents, &Rules::default(), labels);
+            let mut rows: Vec<(String, Role, String)> = l
+                .rows()
+                .map(|r| (r.incident_id, r.role, r.person_id))
+                .collect();
+            rows.sort();
+            (rows, l.stats.labels.clone(), l.stats.refused_by_labels)
+        })
+    };
+    let base = run(&data.incidents, &labels, 2);
+    let stats = &base.1;
+    assert!(stats.not_matches > 100 && stats.matches > 50, "{stats:?}");
+    assert!(!stats.overruled.is_empty(), "{stats:?}");
+    assert!(base.2 > 0);
+    // Every not-a-match holds; every match not overruled joins.
+    let person: std::collections::HashMap<(&str, Role), &str> = base
+        .0
+        .iter()
+        .map(|(i, r, p)| ((i.as_str(), *r), p.as_str()))
+        .collect();
+    let (mut held, mut joined) = (0, 0);
+    for l in &labels {
+        let (Some(a), Some(b)) = (
+            person.get(&(l.left.0.as_str(), l.left.1)),
+            person.get(&(l.right.0.as_str(), l.right.1)),
+        ) else {
+            continue;
+        };
+        let overruled = stats
+            .overruled
+            .iter()
+            .any(|o| o.starts_with(&format!("match label {} not kept", l.describe())));
+        match l.kind {
+            NotMatch
+                if labels
+                    .iter()
+                    .filter(|x| x.pair() == l.pair())
+                    .all(|x| x.kind == NotMatch) =>
+            {
+                assert_ne!(a, b, "{}", l.describe());
+                held += 1;
+            }
+            Match
+                if !overruled
+                    && labels
+                        .iter()
+                        .filter(|x| x.pair() == l.pair())
+                        .all(|x| x.kind == Match) =>
+            {
+                assert_eq!(a, b, "{}", l.describe());
+                joined += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(held > 100 && joined > 20, "{held} {joined}");
+    // Shuffled records, labels in reverse, one thread: the same.
+    let mut shuffled = data.incidents.clone();
+    let mut rng = marac_model::SplitMix64::new(5);
+    for i in (1..shuffled.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        shuffled.swap(i, j);
+    }
+    let mut reversed = labels.clone();
+    reversed.reverse();
+    assert_eq!(run(&shuffled, &reversed, 1), base);
+}

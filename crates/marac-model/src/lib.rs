@@ -274,6 +274,62 @@ enumeration! {
     }
 }
 
+/// What a person who looked at a pair of records said of it (a clerical
+/// label; see `marac_link::labels`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LabelKind {
+    /// The same person.
+    Match,
+    /// Two people.
+    NotMatch,
+    /// Cannot tell (ignored by linkage and by the estimates).
+    Unsure,
+}
+
+impl LabelKind {
+    /// The word the review layout writes: `match`, `not a match`, `unsure`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabelKind::Match => "match",
+            LabelKind::NotMatch => "not a match",
+            LabelKind::Unsure => "unsure",
+        }
+    }
+
+    /// The accepted words.
+    pub const NAMES: &'static [&'static str] = &["match", "not a match", "unsure"];
+
+    /// Parses a label word (case-insensitive; `_` and `-` count as spaces;
+    /// `non match` and `no match` are `not a match` too); `None` for an
+    /// empty cell.
+    pub fn parse(s: &str) -> Result<Option<LabelKind>, UnknownValue> {
+        let t: String = s
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '_' | '-' => ' ',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        match t.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+            "" => Ok(None),
+            "match" => Ok(Some(LabelKind::Match)),
+            "not a match" | "non match" | "no match" => Ok(Some(LabelKind::NotMatch)),
+            "unsure" => Ok(Some(LabelKind::Unsure)),
+            _ => Err(UnknownValue {
+                value: s.trim().to_string(),
+                accepted: Self::NAMES,
+            }),
+        }
+    }
+}
+
+impl fmt::Display for LabelKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 macro_rules! bitset {
     ($(#[$meta:meta])* $set:ident of $item:ident) => {
         $(#[$meta])*

@@ -65,6 +65,18 @@ pub fn link(incidents: &[Incident], rules: &marac_link::rules::Rules) -> Vec<Per
     marac_link::link(incidents, rules).mention_rows()
 }
 
+/// [`link`] with clerical labels (a `match` always joins, a `not a match`
+/// never ends up in one person; see [`marac_link::link_with`]), also
+/// returning the linkage's counts (what became of the labels among them).
+pub fn link_labelled(
+    incidents: &[Incident],
+    rules: &marac_link::rules::Rules,
+    labels: &[marac_link::labels::Label],
+) -> (Vec<PersonMention>, marac_link::Stats) {
+    let linkage = marac_link::link_with(incidents, rules, labels);
+    (linkage.mention_rows(), linkage.stats)
+}
+
 /// One week's records and settings: everything a decision is made from,
 /// except the register.
 pub struct Week<'a> {

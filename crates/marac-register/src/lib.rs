@@ -19,6 +19,9 @@
 //!   [`Register::create_session`], [`Register::session`]; only a SHA-256 of
 //!   the cookie token is stored) and conflict-safe action updates
 //!   ([`Register::update_action`]) for the web console.
+//! * Clerical labels of record pairs ([`Register::import_labels`],
+//!   [`Register::labels`], [`Register::export_labels`]): who labelled a
+//!   pair `match`, `not a match` or `unsure`, and when.
 //! * Every write appends to the audit trail (who, what, when; never names or
 //!   summaries). Data is deleted only by [`Register::retention`].
 //!
@@ -58,6 +61,7 @@ mod actions;
 mod audit;
 mod cases;
 mod drafts;
+mod labels;
 mod meetings;
 mod refs;
 mod retention;
@@ -72,6 +76,7 @@ pub use actions::{
 pub use audit::AuditRow;
 pub use cases::{CaseEvent, CaseHistory, CaseSummary, HistoryHearing, HistoryScan};
 pub use drafts::{MeetingDraft, MeetingRow};
+pub use labels::{LabelImport, LabelRow, LabelSide};
 pub use meetings::{
     heard_within_year, is_repeat_marac, validate_pack, Hearing, MeetingInfo, RecordSummary,
 };

@@ -17,7 +17,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::RegisterError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// `PRAGMA application_id` of a marac register ("MRAC").
 pub(crate) const APPLICATION_ID: i64 = 0x4D52_4143;
@@ -27,6 +27,7 @@ const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
     include_str!("sql/v1.sql"),
     include_str!("sql/v2.sql"),
     include_str!("sql/v3.sql"),
+    include_str!("sql/v4.sql"),
 ];
 
 /// How long a writer waits for another writer's lock.

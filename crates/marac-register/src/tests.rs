@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use marac_model::Role;
+use marac_model::{LabelKind, Role};
 use rusqlite::Connection;
 use serde_json::json;
 
@@ -142,7 +142,7 @@ fn migrates_a_version_1_register_in_place() {
     let log = reg.audit_log().unwrap();
     assert!(log
         .iter()
-        .any(|a| a.command == "migrate" && a.detail == "schema version 1 -> 3"));
+        .any(|a| a.command == "migrate" && a.detail == "schema version 1 -> 4"));
     drop(reg);
     // Opening again migrates nothing.
     let reg = Register::open(&path, "tester").unwrap();
@@ -164,7 +164,7 @@ fn migrates_a_version_2_register_in_place() {
         .execute_batch(include_str!("../tests/fixtures/register-v2.sql"))
         .unwrap();
     let mut reg = Register::open(&path, "tester").unwrap();
-    assert_eq!(reg.schema_version().unwrap(), 3);
+    assert_eq!(reg.schema_version().unwrap(), SCHEMA_VERSION);
     assert_eq!(reg.integrity_check().unwrap(), "ok");
     // Actions kept, at version 1 without a note; closed ones stay closed.
     let all = reg.actions(&ActionFilter::default()).unwrap();
@@ -210,13 +210,134 @@ fn migrates_a_version_2_register_in_place() {
         "3 old entries, migrate, action done, user add, login"
     );
     assert_eq!(log[3].command, "migrate");
-    assert_eq!(log[3].detail, "schema version 2 -> 3");
+    assert_eq!(log[3].detail, "schema version 2 -> 4");
     drop(reg);
     let reg = Register::open(&path, "tester").unwrap();
     assert_eq!(
         reg.audit_log().unwrap().len(),
         7,
         "nothing to migrate again"
+    );
+}
+
+#[test]
+fn migrates_a_version_3_register_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    raw(&path)
+        .execute_batch(include_str!("../tests/fixtures/register-v3.sql"))
+        .unwrap();
+    let mut reg = Register::open(&path, "tester").unwrap();
+    assert_eq!(reg.schema_version().unwrap(), 4);
+    assert_eq!(reg.integrity_check().unwrap(), "ok");
+    // v3's data is there: the user, the actions, the hearing.
+    assert_eq!(reg.users().unwrap().len(), 1);
+    assert_eq!(reg.action(1).unwrap().version, 1);
+    assert_eq!(
+        reg.last_hearing("CN-0A1B2C3D").unwrap().unwrap().date,
+        d("2026-03-06")
+    );
+    // The labels table works.
+    assert!(reg.labels().unwrap().is_empty());
+    let done = reg
+        .import_labels(&[lab("HSG-1", "MPS-2", LabelKind::Match)], false)
+        .unwrap();
+    assert_eq!(done.added, 1);
+    let log = reg.audit_log().unwrap();
+    let migrate: Vec<&str> = log
+        .iter()
+        .filter(|a| a.command == "migrate")
+        .map(|a| a.detail.as_str())
+        .collect();
+    assert_eq!(migrate, ["schema version 2 -> 3", "schema version 3 -> 4"]);
+    drop(reg);
+    let reg = Register::open(&path, "tester").unwrap();
+    assert_eq!(
+        reg.labels().unwrap().len(),
+        1,
+        "kept; nothing to migrate again"
+    );
+}
+
+fn lab(a: &str, b: &str, kind: LabelKind) -> LabelRow {
+    LabelRow {
+        left: (a.to_string(), Role::Victim),
+        right: (b.to_string(), Role::Victim),
+        kind,
+        labeller: "ann".into(),
+        labelled_at: String::new(),
+    }
+}
+
+#[test]
+fn labels_are_imported_once_a_pair_and_conflicts_are_refused_unless_replaced() {
+    let (_dir, _path, mut reg) = fresh();
+    let first = [
+        lab("A1", "A2", LabelKind::Match),
+        lab("A3", "A1", LabelKind::NotMatch),
+        lab("A2", "A1", LabelKind::Match),
+    ];
+    let done = reg.import_labels(&first, false).unwrap();
+    assert_eq!((done.added, done.unchanged, done.replaced), (2, 0, 0));
+    let rows = reg.labels().unwrap();
+    assert_eq!(rows.len(), 2);
+    // Stored with the smaller side first, with who and when.
+    assert_eq!(rows[1].left.0, "A1");
+    assert_eq!(rows[1].right.0, "A3");
+    assert_eq!(rows[1].labeller, "ann");
+    assert!(rows[1].labelled_at.ends_with('Z'));
+    // The same again: unchanged. A pair labelled differently: refused,
+    // nothing written.
+    let again = [
+        lab("A1", "A2", LabelKind::Match),
+        lab("A1", "A3", LabelKind::Match),
+        lab("B1", "B2", LabelKind::Unsure),
+    ];
+    let e = reg.import_labels(&again, false).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "labels import: 1 pair is already labelled differently in the register \
+         (first: A1/victim – A3/victim is labelled not a match there, match here); \
+         nothing was imported; give --replace to replace them"
+    );
+    assert!(e.is_input_error());
+    assert_eq!(reg.labels().unwrap(), rows, "nothing written");
+    let done = reg.import_labels(&again, true).unwrap();
+    assert_eq!((done.added, done.unchanged, done.replaced), (1, 1, 1));
+    assert_eq!(reg.labels().unwrap()[1].kind, LabelKind::Match);
+    // Labelled both ways within one import: refused.
+    let both = [
+        lab("C1", "C2", LabelKind::Match),
+        lab("C2", "C1", LabelKind::NotMatch),
+    ];
+    let e = reg.import_labels(&both, true).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("pair C1/victim – C2/victim is labelled both"),
+        "{e}"
+    );
+    // Imports and exports are audited with counts only.
+    assert_eq!(reg.export_labels().unwrap().len(), 3);
+    let log: Vec<(String, String)> = reg
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.command.starts_with("labels"))
+        .map(|a| (a.command, a.detail))
+        .collect();
+    assert_eq!(
+        log,
+        [
+            (
+                "labels import".to_string(),
+                "labels: 3 given, 2 added, 0 unchanged, 0 replaced".to_string()
+            ),
+            (
+                "labels import".to_string(),
+                "labels: 3 given, 1 added, 1 unchanged, 1 replaced".to_string()
+            ),
+            ("labels export".to_string(), "labels: 3".to_string()),
+        ]
     );
 }
 
