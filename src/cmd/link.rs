@@ -43,7 +43,8 @@ pub struct LinkArgs {
     /// Write `incident_id,role,person_id` rows here instead of standard output.
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
-    /// Write the linking pairs and what decided them to this CSV file (no names).
+    /// Write the linking pairs and what decided them to this file (no names): a CSV, or with a
+    /// .md or .html name each pair's match weight term by term (a waterfall: a table, or a chart and a table).
     #[arg(long, value_name = "PAIRS.csv")]
     explain: Option<PathBuf>,
     /// Print the time of each linkage stage on standard error.

@@ -385,6 +385,7 @@ mod tests {
             gamma: [0; crate::compare::MAX_COMPARISONS],
             reason: Reason::Model,
             refused: false,
+            held_apart: false,
         }
     }
 
