@@ -15,7 +15,8 @@ seed risk_config_toml $root/crates/marac-risk/config/default.toml
 seed areas_geojson $root/tests/data/areas/two-towns.geojson
 mkdir -p corpus/pack_json corpus/server_form corpus/server_cookie
 # A pack as `marac agenda --format json` writes it, from the demo fixture.
-cargo run -q --release --manifest-path $root/Cargo.toml -- agenda $root/fixtures/demo/incidents.csv \
+# MARAC: a built marac binary to use (default: build and run the release one).
+${MARAC:-cargo run -q --release --manifest-path $root/Cargo.toml --} agenda $root/fixtures/demo/incidents.csv \
   --as-of 2026-11-20 --meeting 2026-11-27 --bcu "Central North" --format json -q > corpus/pack_json/demo-pack.json
 printf 'csrf=00ff&version=3&heard=heard&note=Joint+visit&owner=housing&due=2026-12-11&text=Visit&op=save' > corpus/server_form/meeting-case
 printf 'login_token=ab12&name=chair&password=correct+horse' > corpus/server_form/login

@@ -254,6 +254,77 @@ fn runs(entries: &[(u64, u32)]) -> Vec<(usize, usize)> {
     out
 }
 
+/// A hash of everything that identifies a mention — first and last name,
+/// date of birth, postcode, address and phone, as normalised — when it has
+/// a first name, a last name and a date of birth or an address; `0`
+/// otherwise. Two mentions with the same non-zero hash are the same record
+/// of a person, written again (the same victim reporting week after week).
+pub fn identity_hash(m: &Mention) -> u64 {
+    if m.first.name.is_empty()
+        || m.first.initial_only
+        || m.last.name.is_empty()
+        || (m.dob.is_none() && !m.address.present)
+    {
+        return 0;
+    }
+    let dob = m.dob.map(|d| d.to_string()).unwrap_or_default();
+    let address = m.address.key().unwrap_or(0).to_le_bytes();
+    let h = crate::hash::hash_parts(&[
+        m.first.name.as_bytes(),
+        m.last.name.as_bytes(),
+        dob.as_bytes(),
+        m.postcode
+            .as_ref()
+            .map(|p| p.as_str())
+            .unwrap_or("")
+            .as_bytes(),
+        &address,
+        m.phone.as_deref().unwrap_or("").as_bytes(),
+    ]);
+    h.max(1)
+}
+
+/// An oversized block collapsed by identity: when the members' distinct
+/// identities ([`identity_hash`]) fit the cap, the first member of each
+/// identity (in mention order) pairs with the other distinct ones, and
+/// every other member pairs only with the first of its own identity. A
+/// person with thousands of identical records then costs one pair a
+/// record, not a skipped block. The pairs and the number of distinct
+/// identities; `None` when even those are over the cap.
+fn collapse_identical(
+    members: &[u32],
+    ident: &[u64],
+    max_block: usize,
+) -> Option<(Vec<(u32, u32)>, usize)> {
+    let mut by_identity: Vec<(u64, u32)> = members
+        .iter()
+        .map(|&i| match ident[i as usize] {
+            // No identity: a group of its own.
+            0 => (u64::MAX - i as u64, i),
+            h => (h, i),
+        })
+        .collect();
+    by_identity.sort_unstable();
+    let groups = runs(&by_identity);
+    if groups.len() > max_block || groups.len() == members.len() {
+        return None;
+    }
+    let heads: Vec<u32> = groups.iter().map(|&(s, _)| by_identity[s].1).collect();
+    let mut out = Vec::new();
+    for (x, &a) in heads.iter().enumerate() {
+        for &b in &heads[x + 1..] {
+            out.push((a, b));
+        }
+    }
+    for &(s, e) in &groups {
+        let head = by_identity[s].1;
+        for &(_, i) in &by_identity[s + 1..e] {
+            out.push((head, i));
+        }
+    }
+    Some((out, groups.len()))
+}
+
 /// The candidate pairs of some mentions under some rules.
 pub fn candidate_pairs(mentions: &[Mention], rules: &[BlockRule], max_block: usize) -> Blocked {
     let mut all: Vec<u64> = Vec::new();
@@ -268,6 +339,8 @@ pub fn candidate_pairs(mentions: &[Mention], rules: &[BlockRule], max_block: usi
         Vec::new()
     };
     let hashes = PartHashes::new(mentions, rules);
+    // Identities, computed only if some block is oversized.
+    let mut ident: Vec<u64> = Vec::new();
     for rule in rules {
         let only = rule.partial.then_some(partial.as_slice());
         let cols: Vec<&[u64]> = rule.keys.iter().map(|p| hashes.of(*p)).collect();
@@ -281,6 +354,7 @@ pub fn candidate_pairs(mentions: &[Mention], rules: &[BlockRule], max_block: usi
         // Oversized blocks, handled one by one (rare), in key order.
         let mut oversized = 0usize;
         let mut sub_entries: Vec<Vec<u32>> = Vec::new();
+        let mut collapsed_pairs: Vec<u64> = Vec::new();
         let rare = rule.max_block.unwrap_or(usize::MAX).min(max_block);
         for &(s, e) in &groups {
             let n = e - s;
@@ -289,7 +363,21 @@ pub fn candidate_pairs(mentions: &[Mention], rules: &[BlockRule], max_block: usi
             }
             oversized += 1;
             let key_hash = entries[s].0;
-            let action = if rule.subblock.is_empty() {
+            if ident.is_empty() {
+                ident = mentions.par_iter().map(identity_hash).collect();
+            }
+            let members: Vec<u32> = entries[s..e].iter().map(|x| x.1).collect();
+            let collapsed = collapse_identical(&members, &ident, max_block);
+            let action = if let Some((pairs, distinct)) = collapsed {
+                collapsed_pairs.extend(
+                    pairs
+                        .into_iter()
+                        .filter(|&(a, b)| only.is_none_or(|p| p[a as usize] || p[b as usize]))
+                        .map(|(a, b)| pack(a as usize, b as usize)),
+                );
+                let s = if distinct == 1 { "" } else { "s" };
+                format!("{distinct} distinct record{s}: each copy compared once with the first")
+            } else if rule.subblock.is_empty() {
                 "skipped".to_string()
             } else {
                 let mut sub: Vec<(u64, u32)> = entries[s..e]
@@ -341,6 +429,7 @@ pub fn candidate_pairs(mentions: &[Mention], rules: &[BlockRule], max_block: usi
         for members in &sub_entries {
             emit_block(members, only, &mut pairs);
         }
+        pairs.append(&mut collapsed_pairs);
         per_rule.push((rule.name.clone(), pairs.len() as u64));
         all.append(&mut pairs);
     }
@@ -473,5 +562,59 @@ mod tests {
         // Ann Smith ~ Alan Smith (both full names) is not a pair.
         assert_eq!(pairs, vec![(0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]);
         assert_eq!(b.per_rule, vec![("pc".to_string(), 5)]);
+    }
+
+    #[test]
+    fn an_oversized_block_of_identical_records_collapses_to_one_pair_a_copy() {
+        use marac_model::{PersonDetails, Role};
+        let person = |first: &str| PersonDetails {
+            first_name: Some(first.into()),
+            last_name: Some("Okafor".into()),
+            dob: chrono::NaiveDate::from_ymd_opt(1961, 3, 4),
+            ..PersonDetails::default()
+        };
+        // 400 copies of one record and 3 of another, in one block of 403
+        // (same surname and date of birth): over a cap of 300.
+        let mut ms: Vec<Mention> = (0..400)
+            .map(|i| Mention::from_details(i, Role::Victim, 0, &person("Ada")))
+            .collect();
+        ms.extend((400..403).map(|i| Mention::from_details(i, Role::Victim, 0, &person("Bo"))));
+        let rule = BlockRule {
+            name: "dob_surname".into(),
+            keys: vec![KeyPart::Dob, KeyPart::LastName],
+            subblock: vec![],
+            partial: false,
+            max_block: None,
+        };
+        let b = candidate_pairs(&ms, &[rule], 300);
+        // The two firsts pair with each other; 399 + 2 copies with their first.
+        assert_eq!(b.pairs.len(), 1 + 399 + 2);
+        assert!(b.pairs.contains(&pack(0, 400)));
+        assert!(b.pairs.contains(&pack(0, 399)));
+        assert!(b.pairs.contains(&pack(400, 402)));
+        assert!(
+            !b.pairs.contains(&pack(1, 2)),
+            "copies are not compared with each other"
+        );
+        assert_eq!(b.warnings.len(), 1);
+        let w = &b.warnings[0];
+        assert!(
+            w.starts_with(
+                "blocking rule 'dob_surname': block of 403 mentions over the cap of 300 (key #"
+            ) && w.ends_with("): 2 distinct records: each copy compared once with the first"),
+            "{w}"
+        );
+        // Distinct records over the cap are still skipped.
+        let many: Vec<Mention> = (0..301)
+            .map(|i| Mention::from_details(i, Role::Victim, 0, &person(&format!("N{i}x"))))
+            .collect();
+        let rule = BlockRule {
+            name: "dob_surname".into(),
+            keys: vec![KeyPart::Dob, KeyPart::LastName],
+            subblock: vec![],
+            partial: false,
+            max_block: None,
+        };
+        assert!(candidate_pairs(&many, &[rule], 300).pairs.is_empty());
     }
 }

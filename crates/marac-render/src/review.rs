@@ -30,8 +30,8 @@ pub const LABEL_COLUMNS: [&str; 5] = [
     "label",
 ];
 
-/// The labels an analyst may give.
-pub const LABELS: [&str; 3] = ["match", "not a match", "unsure"];
+/// The labels an analyst may give: the words the labels parser reads.
+pub const LABELS: &[&str] = marac_model::LabelKind::NAMES;
 
 /// One record of a pair.
 #[derive(Debug, Clone, Copy)]
