@@ -13,6 +13,7 @@ seed profile_toml $root/crates/marac-ingest/src/*.toml
 seed rules_toml $root/crates/marac-link/rules/*.toml
 seed risk_config_toml $root/crates/marac-risk/config/default.toml
 seed areas_geojson $root/tests/data/areas/two-towns.geojson
+seed labels_csv $root/fixtures/linkage/fake_1000_labels.csv
 mkdir -p corpus/pack_json corpus/server_form corpus/server_cookie
 # A pack as `marac agenda --format json` writes it, from the demo fixture.
 # MARAC: a built marac binary to use (default: build and run the release one).

@@ -57,6 +57,13 @@ fn replay(target: &str, data: &[u8]) {
                 let _ = marac_register::validate_pack(t);
             }
         }
+        "labels_csv" => {
+            if let Some(t) = text {
+                if let Ok(f) = marac_link::labels::parse("fuzz.csv", t) {
+                    assert_eq!(f.read, f.accepted() + f.unlabelled + f.rejected.len());
+                }
+            }
+        }
         "server_form" => {
             let _ = marac_server::form_pairs(data);
         }
