@@ -259,6 +259,26 @@ fn no_command_writes_a_personal_value_to_stderr() {
     assert_eq!(code, 0, "{err}");
     clean("user add", &err, &m);
     reg(&["user", "list"]);
+    reg(&["user", "unlock", "chair"]);
+    // Labels: a review of this week, labelled, through the register and back.
+    run(plain(&["link", "review", "--out", "labels.csv"]));
+    let labelled: String = std::fs::read_to_string(d.join("labels.csv"))
+        .unwrap()
+        .lines()
+        .enumerate()
+        .map(|(n, l)| {
+            let mut cells: Vec<&str> = l.split(',').collect();
+            if n > 0 && cells.len() > 4 {
+                cells[4] = "not a match";
+            }
+            cells.join(",") + "\n"
+        })
+        .collect();
+    std::fs::write(d.join("labels.csv"), labelled).unwrap();
+    reg(&["labels", "import", "labels.csv", "--labeller", "analyst"]);
+    reg(&["labels", "export", "--out", "exported.csv"]);
+    run(with(&["scan", "--labels", "labels.csv", "--format", "md"]));
+    run(vec!["profiles".into()]);
     // The week from a project file.
     run(vec!["init".into()]);
     std::fs::write(
