@@ -62,6 +62,9 @@ pub struct ModelArgs {
     /// Read the ground truth from the input itself, through the profile's `[truth]` column.
     #[arg(long, conflicts_with = "truth")]
     truth_from_input: bool,
+    /// Clerical labels (docs/LABELS.md) instead of a full truth: precision, recall and F1 over thresholds estimated from the labelled pairs.
+    #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["truth", "truth_from_input"])]
+    labels: Option<PathBuf>,
     /// Print the time of each linkage stage on standard error.
     #[arg(long)]
     timings: bool,
@@ -175,15 +178,21 @@ pub fn run_model(a: ModelArgs, quiet: bool) -> Result<u8> {
         (load(&a.input, None, quiet)?, None)
     };
     let stage = crate::progress::Progress::stage(quiet, "linking persons");
-    let band = truth.as_ref().map(|_| marac_link::report::curve_band());
+    let labels = match &a.labels {
+        Some(p) => Some(super::link::read_labels(p, quiet)?),
+        None => None,
+    };
+    let band = (truth.is_some() || labels.is_some()).then(marac_link::report::curve_band);
     let linkage = link_keeping(&ingest.incidents, &rules, band);
     stage.finish();
     if !quiet {
         report(&linkage, &rules, a.timings, false);
     }
-    let evaluation = truth
-        .as_ref()
-        .and_then(|t| threshold_curve(&linkage, &rules, &truth_mentions(&linkage, t)));
+    let evaluation = match (&truth, &labels) {
+        (Some(t), _) => threshold_curve(&linkage, &rules, &truth_mentions(&linkage, t)),
+        (None, Some(l)) => marac_link::report::threshold_curve_from_labels(&linkage, &rules, l),
+        (None, None) => None,
+    };
     let Some(r) = model_report(&linkage, &rules, evaluation) else {
         return Err(input_error("link model: the linkage has no model"));
     };

@@ -531,3 +531,54 @@ fn the_model_report_draws_its_charts_in_chromium() {
     assert_eq!(page.count("svg.curve circle.as-linked"), 1);
     assert_clean(&page);
 }
+
+#[test]
+fn the_model_curve_can_be_estimated_from_clerical_labels() {
+    let dir = linkage_dir();
+    let (out, _) = ok_in(
+        &dir,
+        "2",
+        &[
+            "link",
+            "model",
+            "fake_1000.csv",
+            "--profile",
+            "splink-fake",
+            "--labels",
+            "fake_1000_labels.csv",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let e = &v["evaluation"];
+    assert_eq!(e["against"], "labels");
+    // Splink's file: 2,031 labelled matches among 3,176 labelled pairs.
+    assert_eq!(e["pairs_true"], 2031);
+    assert_eq!(e["mentions"], 3176);
+    // As linked, the same estimate as `link eval --labels` (tests/it/link.rs).
+    let recall = e["as_linked"]["recall"].as_f64().unwrap();
+    assert!((recall - 0.7400).abs() < 5e-5, "{recall}");
+    let curve = e["curve"].as_array().unwrap();
+    assert_eq!(curve.len(), 21);
+    // A higher threshold links no more pairs.
+    let found: Vec<u64> = curve
+        .iter()
+        .map(|p| p["pairs_found"].as_u64().unwrap())
+        .collect();
+    assert!(found.windows(2).all(|w| w[0] >= w[1]), "{found:?}");
+    let (md, _) = ok_in(
+        &dir,
+        "1",
+        &[
+            "link",
+            "model",
+            "fake_1000.csv",
+            "--profile",
+            "splink-fake",
+            "--labels",
+            "fake_1000_labels.csv",
+        ],
+    );
+    assert!(md.contains("## Against clerical labels"), "{md}");
+}

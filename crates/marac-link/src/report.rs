@@ -245,6 +245,10 @@ impl CurvePoint {
 /// The model's figures against ground truth.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evaluation {
+    /// What the figures are measured against: `truth` (every true pair) or
+    /// `labels` (estimated from labelled pairs: `mentions` is then the
+    /// labelled pairs, `pairs_true` those labelled match).
+    pub against: &'static str,
     /// Mentions with a true person.
     pub mentions: u64,
     /// Pairs of mentions of one true person.
@@ -447,8 +451,61 @@ pub fn threshold_curve<K: Hash + Eq + Clone>(
     rules: &Rules,
     truth: &[(Option<u32>, K)],
 ) -> Option<Evaluation> {
+    threshold_curve_by(linkage, rules, "truth", |person_of| {
+        metrics_of(person_of, truth)
+    })
+}
+
+/// [`threshold_curve`] estimated from clerical labels: at each threshold,
+/// precision and recall over the labelled pairs (their point estimates;
+/// see [`crate::eval::estimate_labels`]), F1 from the two.
+pub fn threshold_curve_from_labels(
+    linkage: &Linkage<'_>,
+    rules: &Rules,
+    labels: &[crate::labels::Label],
+) -> Option<Evaluation> {
+    let index: crate::hash::FxMap<(&str, marac_model::Role), u32> = linkage
+        .mentions
+        .list
+        .iter()
+        .enumerate()
+        .map(|(n, m)| {
+            let id = linkage.incidents[m.incident as usize].id.as_str();
+            ((id, m.role.unwrap_or(marac_model::Role::Victim)), n as u32)
+        })
+        .collect();
+    threshold_curve_by(linkage, rules, "labels", |person_of| {
+        let e = crate::eval::estimate_labels(labels, |id, role| {
+            index.get(&(id, role)).map(|&m| person_of[m as usize])
+        });
+        let p = e.precision.map_or(0.0, |i| i.estimate);
+        let r = e.recall.map_or(0.0, |i| i.estimate);
+        Metrics {
+            mentions: e.labelled_pairs,
+            pairs_true: e.labelled_matches,
+            pairs_found: e.linked_pairs,
+            true_positives: e.linked_matches,
+            precision: p,
+            recall: r,
+            f1: if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            },
+            ..Metrics::default()
+        }
+    })
+}
+
+/// The curve with any measure of a clustering (`person_of` per mention).
+fn threshold_curve_by(
+    linkage: &Linkage<'_>,
+    rules: &Rules,
+    against: &'static str,
+    measure: impl Fn(&[u32]) -> Metrics,
+) -> Option<Evaluation> {
     let model = linkage.model.as_ref()?;
-    let as_linked = metrics_of(&linkage.clusters.person_of, truth);
+    let as_linked = measure(&linkage.clusters.person_of);
     let mut grid = GRID.to_vec();
     let own = linkage.stats.threshold;
     if !grid.contains(&own) {
@@ -474,10 +531,11 @@ pub fn threshold_curve<K: Hash + Eq + Clone>(
                 .collect();
             edges.sort_by(edge_order);
             let clusters = cluster(&linkage.mentions.list, &edges, &guard, Some(w));
-            CurvePoint::of(t, &metrics_of(&clusters.person_of, truth))
+            CurvePoint::of(t, &measure(&clusters.person_of))
         })
         .collect();
     Some(Evaluation {
+        against,
         mentions: as_linked.mentions,
         pairs_true: as_linked.pairs_true,
         as_linked: CurvePoint::of(own, &as_linked),

@@ -225,14 +225,34 @@ pub fn markdown(r: &ModelReport) -> String {
     o.push_str("## Training\n\nEach EM session learns m on the pairs that agree on its comparisons; `all` estimates λ over every candidate pair.\n\n");
     o.push_str(&training_table(r).markdown());
     if let Some(e) = &r.evaluation {
-        let _ = writeln!(
-            o,
-            "## Against ground truth\n\n{CURVE_NOTE} {} mentions, {} true pairs.\n",
-            e.mentions, e.pairs_true
-        );
+        let _ = writeln!(o, "## {}\n\n{}\n", against_title(e), against_note(e));
         o.push_str(&curve_table(e, r.threshold.probability).markdown());
     }
     o
+}
+
+/// The heading of the evaluation section.
+fn against_title(e: &marac_link::report::Evaluation) -> &'static str {
+    if e.against == "labels" {
+        "Against clerical labels"
+    } else {
+        "Against ground truth"
+    }
+}
+
+/// What the evaluation section measures, with its counts.
+fn against_note(e: &marac_link::report::Evaluation) -> String {
+    if e.against == "labels" {
+        format!(
+            "Precision and recall estimated from {} labelled pairs ({} labelled match), for the linkage as run and its last pass clustered again at each threshold. The estimates describe the labelled pairs: a sample drawn at random describes all pairs, a review queue describes the hard ones (docs/LABELS.md).",
+            e.mentions, e.pairs_true
+        )
+    } else {
+        format!(
+            "{CURVE_NOTE} {} mentions, {} true pairs.",
+            e.mentions, e.pairs_true
+        )
+    }
 }
 
 const ROW: f64 = 16.0;
@@ -434,10 +454,9 @@ pub fn html_page(r: &ModelReport) -> String {
     if let Some(e) = &r.evaluation {
         let _ = write!(
             b,
-            "<h2>Against ground truth</h2><p>{} {} mentions, {} true pairs.</p>",
-            html(CURVE_NOTE),
-            e.mentions,
-            e.pairs_true
+            "<h2>{}</h2><p>{}</p>",
+            html(against_title(e)),
+            html(&against_note(e))
         );
         b.push_str(&curve_chart(e, r.threshold.probability));
         b.push_str(&curve_table(e, r.threshold.probability).html("curve"));
