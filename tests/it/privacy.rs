@@ -302,6 +302,10 @@ fn no_command_writes_a_personal_value_to_stderr() {
     }
 }
 
+/// A request of the test's client: method, path, cookie, form → status,
+/// headers, body.
+type Visit<'a> = dyn FnMut(&str, &str, &str, Option<&str>) -> (u16, String, String) + 'a;
+
 /// A minimal HTTP/1.1 exchange: (status, headers, body).
 fn http(
     base: &str,
@@ -456,34 +460,32 @@ fn no_console_route_puts_a_personal_value_in_a_log_line_a_url_or_an_error_page()
         seen.push((path.to_string(), status, head.clone(), body.clone()));
         (status, head, body)
     };
-    let sign_in =
-        |visit: &mut dyn FnMut(&str, &str, &str, Option<&str>) -> (u16, String, String),
-         name: &str| {
-            let (_, head, body) = visit("GET", "/login", "", None);
-            let token = field(&body, "login_token");
-            let login_cookie = head
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .starts_with("set-cookie: marac_login=")
-                        .then(|| l[12..].split(';').next().unwrap().to_string())
-                })
-                .unwrap();
-            let form = format!("login_token={token}&name={name}&password={}", enc(PASSWORD));
-            let (status, head, _) = visit("POST", "/login", &login_cookie, Some(&form));
-            assert_eq!(status, 303, "{head}");
-            let session = head
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .starts_with("set-cookie: marac_session=")
-                        .then(|| l[12..].split(';').next().unwrap().to_string())
-                })
-                .unwrap();
-            let (_, _, page) = visit("GET", "/", &session, None);
-            let csrf = field(&page, "csrf");
-            (session, csrf)
-        };
+    let sign_in = |visit: &mut Visit, name: &str| {
+        let (_, head, body) = visit("GET", "/login", "", None);
+        let token = field(&body, "login_token");
+        let login_cookie = head
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .starts_with("set-cookie: marac_login=")
+                    .then(|| l[12..].split(';').next().unwrap().to_string())
+            })
+            .unwrap();
+        let form = format!("login_token={token}&name={name}&password={}", enc(PASSWORD));
+        let (status, head, _) = visit("POST", "/login", &login_cookie, Some(&form));
+        assert_eq!(status, 303, "{head}");
+        let session = head
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .starts_with("set-cookie: marac_session=")
+                    .then(|| l[12..].split(';').next().unwrap().to_string())
+            })
+            .unwrap();
+        let (_, _, page) = visit("GET", "/", &session, None);
+        let csrf = field(&page, "csrf");
+        (session, csrf)
+    };
     let (chair, csrf) = sign_in(&mut visit, "chair");
     // Wait for the week.
     let mut page = String::new();
