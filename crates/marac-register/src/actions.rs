@@ -96,6 +96,8 @@ pub struct ActionRow {
     pub version: i64,
     /// A note written when it was closed, if any (free text: may be personal data).
     pub note: Option<String>,
+    /// The BCU of its case.
+    pub bcu: String,
 }
 
 /// How [`Register::update_action`] closes an open action.
@@ -312,7 +314,7 @@ impl Register {
 /// The columns of an [`ActionRow`], for [`read_actions`].
 const SELECT_ACTIONS: &str =
     "SELECT a.id, a.case_ref, a.owner, a.text, a.due, a.status, a.reason, a.done_at, \
-     m.meeting_ref, a.version, a.note \
+     m.meeting_ref, a.version, a.note, c.bcu \
      FROM actions a JOIN cases c ON c.case_ref = a.case_ref \
      LEFT JOIN meetings m ON m.id = a.meeting_id";
 
@@ -363,6 +365,7 @@ fn read_actions(
                     r.get::<_, Option<String>>(8)?,
                     r.get::<_, i64>(9)?,
                     r.get::<_, Option<String>>(10)?,
+                    r.get::<_, String>(11)?,
                 ),
             ))
         })?
@@ -371,7 +374,7 @@ fn read_actions(
         .map(
             |(
                 (id, case_ref, owner, text, due, status),
-                (reason, done_at, meeting_ref, version, note),
+                (reason, done_at, meeting_ref, version, note, bcu),
             )| {
                 Ok(ActionRow {
                     id,
@@ -390,6 +393,7 @@ fn read_actions(
                     meeting_ref,
                     version,
                     note,
+                    bcu,
                 })
             },
         )

@@ -1313,8 +1313,6 @@ async fn actions_page(
             open_only: show != "all",
             ..ActionFilter::default()
         })?;
-        let bcu_of: BTreeMap<String, String> =
-            reg.cases(None)?.into_iter().map(|s| (s.case_ref, s.bcu)).collect();
         let visible: Vec<&ActionRow> = all
             .iter()
             .filter(|a| v.sees_action(&a.owner))
@@ -1347,7 +1345,7 @@ async fn actions_page(
             let x = by_agency.entry(&a.owner).or_default();
             x.0 += 1;
             x.1 += od;
-            let b = bcu_of.get(&a.case_ref).map(String::as_str).unwrap_or("unknown");
+            let b = a.bcu.as_str();
             let y = by_bcu.entry(b).or_default();
             y.0 += 1;
             y.1 += od;
@@ -1385,7 +1383,7 @@ async fn actions_page(
             ));
         }
         for a in visible.iter().take(MAX_LISTED) {
-            let bcu = bcu_of.get(&a.case_ref).map(String::as_str).unwrap_or("");
+            let bcu = a.bcu.as_str();
             body.push_str(&format!(
                 "<section class=\"case\" aria-labelledby=\"a{id}-h\"><h3 id=\"a{id}-h\">Action {id}: {} for {}</h3>\
                  <p>{} · {} · due {} · <strong>{}</strong>{}</p>",
