@@ -157,7 +157,7 @@ pub fn run(args: ServeArgs, quiet: bool) -> Result<u8> {
                 );
             }
         }
-        let log: Option<Arc<dyn Fn(&str) + Send + Sync>> = if quiet {
+        let log: Option<marac_server::RequestLog> = if quiet {
             None
         } else {
             Some(Arc::new(|line: &str| eprintln!("marac: serve: {line}")))

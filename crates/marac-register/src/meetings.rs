@@ -408,7 +408,7 @@ pub(crate) fn record_checked(
         let first_report = dates.iter().min().copied();
         let latest = dates.iter().max().copied();
         let heard = c.decisions.is_empty() || c.decisions.iter().any(|d| d.heard);
-        let previous = last_hearing_on(&tx, case_ref, Some(date))?;
+        let previous = last_hearing_on(tx, case_ref, Some(date))?;
         let repeat = heard
             && (c.section.as_deref() == Some("repeat_case")
                 || latest.is_some_and(|l| is_repeat_marac(previous.as_ref(), date, l)));
@@ -462,8 +462,8 @@ pub(crate) fn record_checked(
         }
     }
     audit::write(
-        &tx,
-        &user,
+        tx,
+        user,
         "record",
         &format!(
             "meeting {} (id {meeting_id}): cases {}, new {}, heard {}, repeat {}, actions {}",

@@ -48,6 +48,9 @@ pub type LoadWeek = Box<dyn Fn(NaiveDate) -> Result<Records, String> + Send + Sy
 /// names of the files written. Supplied by the front end that owns the files.
 pub type WritePacks = Box<dyn Fn(&Pack, &Pack) -> Result<Vec<String>, String> + Send + Sync>;
 
+/// Receives one line per request (method, route pattern, status, time).
+pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// How the console runs.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -204,7 +207,7 @@ pub fn router(console: Arc<Console>) -> axum::Router {
 pub async fn serve(
     console: Arc<Console>,
     listener: tokio::net::TcpListener,
-    log: Option<Arc<dyn Fn(&str) + Send + Sync>>,
+    log: Option<RequestLog>,
 ) -> Result<(), ConsoleError> {
     let loader = console.clone();
     tokio::task::spawn_blocking(move || {

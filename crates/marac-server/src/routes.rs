@@ -174,7 +174,7 @@ pub(crate) fn router(console: Arc<Console>) -> Router {
 
 /// Logs one line per request (method, route pattern, status, time): the
 /// pattern, never the path, so no reference or value reaches the log.
-pub(crate) fn with_log(router: Router, log: Option<Arc<dyn Fn(&str) + Send + Sync>>) -> Router {
+pub(crate) fn with_log(router: Router, log: Option<crate::RequestLog>) -> Router {
     let Some(log) = log else {
         return router;
     };

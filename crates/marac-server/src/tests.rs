@@ -635,7 +635,7 @@ async fn a_meeting_from_opening_to_the_register() {
         assert!(cmds.contains(&want), "{want:?} in {cmds:?}");
     }
     // The packs were written: the full one carries the decisions, the redacted one no name.
-    let packs = w.packs.lock().unwrap();
+    let packs = w.packs.lock().unwrap().clone();
     assert_eq!(packs.len(), 2);
     assert!(packs[0].0.contains("Visit with the DDPO advocate"));
     assert!(packs[0].0.contains("Zebedee-Marker"));
