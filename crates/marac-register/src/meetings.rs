@@ -188,16 +188,19 @@ pub(crate) fn last_hearing_on(
     before: Option<NaiveDate>,
 ) -> Result<Option<Hearing>, RegisterError> {
     let before = before.map(fmt_date).unwrap_or_else(|| "9999-12-31".into());
+    // Cached: the weekly decision asks this for every victim (175k at 500k
+    // incidents), and preparing the recursive query was most of its cost.
     let row: Option<(String, String, String)> = conn
-        .query_row(
+        .prepare_cached(
             "WITH RECURSIVE lineage(ref) AS (
                  SELECT ?1 UNION SELECT c.case_ref FROM cases c JOIN lineage l ON c.merged_into = l.ref)
              SELECT m.date, m.meeting_ref, h.level FROM hearings h JOIN meetings m ON m.id = h.meeting_id
              WHERE h.case_ref IN (SELECT ref FROM lineage) AND h.heard = 1 AND m.date < ?2
              ORDER BY m.date DESC, m.id DESC LIMIT 1",
-            params![case_ref, before],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row(params![case_ref, before], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     match row {
         None => Ok(None),
