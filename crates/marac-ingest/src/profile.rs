@@ -133,7 +133,7 @@ impl Transform {
                 // An LSOA name ends in a code such as 028B: three digits and a letter.
                 Some((prefix, code))
                     if code.len() == 4
-                        && code[..3].bytes().all(|b| b.is_ascii_digit())
+                        && code.as_bytes()[..3].iter().all(u8::is_ascii_digit)
                         && code.as_bytes()[3].is_ascii_alphabetic() =>
                 {
                     prefix.trim().to_string()
@@ -551,6 +551,8 @@ mod tests {
             "Kensington and Chelsea"
         );
         assert_eq!(Transform::LsoaPrefix.apply("Somewhere"), "Somewhere");
+        // Four bytes that are not four characters (found by fuzzing: it panicked).
+        assert_eq!(Transform::LsoaPrefix.apply("Camden 02\u{23d}"), "Camden 02\u{23d}");
     }
 
     #[test]
