@@ -507,9 +507,8 @@ fn action(opts: &RegisterOpts, a: ActionCommand) -> Result<u8> {
             let rows = reg
                 .actions(&ActionFilter {
                     bcu,
-                    case_ref: None,
-                    open_only: false,
                     overdue_at: overdue.then_some(as_of),
+                    ..ActionFilter::default()
                 })
                 .map_err(reg_err)?;
             let bytes = match format {

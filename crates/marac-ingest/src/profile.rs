@@ -552,7 +552,10 @@ mod tests {
         );
         assert_eq!(Transform::LsoaPrefix.apply("Somewhere"), "Somewhere");
         // Four bytes that are not four characters (found by fuzzing: it panicked).
-        assert_eq!(Transform::LsoaPrefix.apply("Camden 02\u{23d}"), "Camden 02\u{23d}");
+        assert_eq!(
+            Transform::LsoaPrefix.apply("Camden 02\u{23d}"),
+            "Camden 02\u{23d}"
+        );
     }
 
     #[test]

@@ -135,7 +135,30 @@ pub struct ActionFilter {
     pub open_only: bool,
     /// Only actions overdue at this date (open and due before it).
     pub overdue_at: Option<NaiveDate>,
+    /// Only actions of this owner agency (any case, spaces around ignored).
+    pub owner: Option<String>,
+    /// At most this many (the earliest due).
+    pub limit: Option<usize>,
 }
+
+/// Open actions of one owner agency in one BCU, counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionCount {
+    /// The owner agency.
+    pub owner: String,
+    /// The BCU of the actions' cases.
+    pub bcu: String,
+    /// Open actions.
+    pub open: u64,
+    /// Of which overdue.
+    pub overdue: u64,
+}
+
+/// The conditions of an [`ActionFilter`] (parameters ?1 to ?5).
+const ACTION_WHERE: &str = "WHERE (?1 IS NULL OR (lower(c.bcu) = lower(?1) OR EXISTS (SELECT 1 FROM meetings mb \
+     WHERE mb.bcu = c.bcu AND lower(mb.bcu_code) = lower(?1)))) AND (?2 IS NULL OR a.case_ref = ?2) \
+     AND (?3 = 0 OR a.status = 'open') AND (?4 IS NULL OR (a.status = 'open' AND a.due < ?4)) \
+     AND (?5 IS NULL OR lower(trim(a.owner)) = lower(trim(?5)))";
 
 /// SQL matching a case's BCU by name or by a meeting's BCU code.
 pub(crate) const BCU_MATCH: &str =
@@ -154,17 +177,64 @@ impl Register {
 
     /// Actions matching a filter, by due date then id.
     pub fn actions(&self, f: &ActionFilter) -> Result<Vec<ActionRow>, RegisterError> {
-        let sql = format!(
-            "{SELECT_ACTIONS} \
-             WHERE (?1 IS NULL OR {BCU_MATCH}) AND (?2 IS NULL OR a.case_ref = ?2) \
-             AND (?3 = 0 OR a.status = 'open') AND (?4 IS NULL OR (a.status = 'open' AND a.due < ?4)) \
-             ORDER BY a.due, a.id"
-        );
+        let limit = f.limit.map_or(-1, |n| n.min(i64::MAX as usize) as i64);
+        let sql = format!("{SELECT_ACTIONS} {ACTION_WHERE} ORDER BY a.due, a.id LIMIT ?6");
         read_actions(
             &self.conn,
             &sql,
-            params![f.bcu, f.case_ref, f.open_only, f.overdue_at.map(fmt_date)],
+            params![
+                f.bcu,
+                f.case_ref,
+                f.open_only,
+                f.overdue_at.map(fmt_date),
+                f.owner,
+                limit
+            ],
         )
+    }
+
+    /// How many actions match a filter (its `limit` aside).
+    pub fn count_actions(&self, f: &ActionFilter) -> Result<u64, RegisterError> {
+        let sql = format!(
+            "SELECT count(*) FROM actions a JOIN cases c ON c.case_ref = a.case_ref {ACTION_WHERE}"
+        );
+        Ok(self.conn.query_row(
+            &sql,
+            params![
+                f.bcu,
+                f.case_ref,
+                f.open_only,
+                f.overdue_at.map(fmt_date),
+                f.owner
+            ],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// Open actions counted by owner agency and BCU, with those overdue at
+    /// `as_of`, optionally of one owner; by owner, then BCU.
+    pub fn open_action_counts(
+        &self,
+        as_of: NaiveDate,
+        owner: Option<&str>,
+    ) -> Result<Vec<ActionCount>, RegisterError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.owner, c.bcu, count(*), sum(a.due < ?1) FROM actions a \
+             JOIN cases c ON c.case_ref = a.case_ref WHERE a.status = 'open' \
+             AND (?2 IS NULL OR lower(trim(a.owner)) = lower(trim(?2))) \
+             GROUP BY a.owner, c.bcu ORDER BY a.owner, c.bcu",
+        )?;
+        let rows = stmt
+            .query_map(params![fmt_date(as_of), owner], |r| {
+                Ok(ActionCount {
+                    owner: r.get(0)?,
+                    bcu: r.get(1)?,
+                    open: r.get::<_, i64>(2)? as u64,
+                    overdue: r.get::<_, i64>(3)? as u64,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
     /// One action; [`RegisterError::NoSuchAction`] when there is none.

@@ -71,7 +71,8 @@ mod stats;
 mod users;
 
 pub use actions::{
-    ActionChange, ActionFilter, ActionRow, ActionStatus, IncompleteReason, MAX_NOTE_CHARS,
+    ActionChange, ActionCount, ActionFilter, ActionRow, ActionStatus, IncompleteReason,
+    MAX_NOTE_CHARS,
 };
 pub use audit::AuditRow;
 pub use cases::{CaseEvent, CaseHistory, CaseSummary, HistoryHearing, HistoryScan};

@@ -700,6 +700,53 @@ fn actions_overdue_done_and_incomplete() {
         "due on the day is not overdue"
     );
     assert_eq!(overdue(&reg, "2026-12-11"), [c, a, b]);
+    // The console's listing: by owner (any case and spacing), at most N,
+    // counted, and open ones summed by owner and BCU.
+    let of = |owner: &str, limit| ActionFilter {
+        owner: Some(owner.into()),
+        open_only: true,
+        limit,
+        ..ActionFilter::default()
+    };
+    let ids =
+        |f: &ActionFilter| -> Vec<i64> { reg.actions(f).unwrap().iter().map(|a| a.id).collect() };
+    assert_eq!(ids(&of(" Housing ", None)), [a]);
+    assert_eq!(
+        ids(&ActionFilter {
+            limit: Some(2),
+            ..ActionFilter::default()
+        }),
+        [c, a]
+    );
+    assert_eq!(
+        reg.count_actions(&ActionFilter {
+            limit: Some(1),
+            ..ActionFilter::default()
+        })
+        .unwrap(),
+        3
+    );
+    assert_eq!(reg.count_actions(&of("nhs", Some(0))).unwrap(), 1);
+    assert!(reg.actions(&of("nhs", Some(0))).unwrap().is_empty());
+    let counts = reg.open_action_counts(d("2026-12-05"), None).unwrap();
+    let got: Vec<(&str, &str, u64, u64)> = counts
+        .iter()
+        .map(|n| (n.owner.as_str(), n.bcu.as_str(), n.open, n.overdue))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("housing", "Central North", 1, 1),
+            ("met-police", "Central North", 1, 1),
+            ("nhs", "Central North", 1, 0)
+        ]
+    );
+    assert_eq!(
+        reg.open_action_counts(d("2026-12-05"), Some("NHS"))
+            .unwrap()
+            .len(),
+        1
+    );
     reg.complete_action(c).unwrap();
     reg.mark_incomplete(b, IncompleteReason::AgencyDidNotAct)
         .unwrap();
