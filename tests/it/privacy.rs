@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::util::{run_in, run_in_with};
+use crate::util::{register_with_users, run_in, run_in_with};
 
 const PASSWORD: &str = "a long enough password";
 
@@ -390,28 +390,15 @@ fn no_console_route_puts_a_personal_value_in_a_log_line_a_url_or_an_error_page()
     let d = tmp.path();
     let m = markers();
     write_week(d);
-    cmd(d, &["register", "init", "--register", "reg.db"], &m);
-    for (name, role, agency) in [
-        ("chair", "chair", None),
-        ("housing", "agency", Some("housing")),
-    ] {
-        let mut args = vec![
-            "register",
-            "user",
-            "add",
-            name,
-            "--role",
-            role,
-            "--password-stdin",
-            "--register",
-            "reg.db",
-        ];
-        if let Some(a) = agency {
-            args.extend(["--agency", a]);
-        }
-        let (code, _, err) = run_in_with(d, &args, Some(&format!("{PASSWORD}\n")));
-        assert_eq!(code, 0, "{err}");
-    }
+    register_with_users(
+        d,
+        "reg.db",
+        &[
+            ("chair", "chair", None),
+            ("housing", "agency", Some("housing")),
+        ],
+        PASSWORD,
+    );
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("marac"))
         .current_dir(d)
         .args([

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::browser::{Browser, Page};
-use crate::util::{run_in_with as run_in, synth_week};
+use crate::util::{register_with_users, run_in_with as run_in, synth_week};
 
 const PASSWORD: &str = "a long enough password";
 
@@ -122,29 +122,15 @@ fn a_chair_holds_a_meeting_and_an_agency_closes_its_action_in_the_browser() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     synth_week(dir, "5");
-    let (code, _, err) = run_in(dir, &["register", "init", "--register", "marac.db"], None);
-    assert_eq!(code, 0, "{err}");
-    for (name, role, agency) in [
-        ("chair", "chair", None),
-        ("housing-desk", "agency", Some("housing")),
-    ] {
-        let mut args = vec![
-            "register",
-            "user",
-            "add",
-            name,
-            "--role",
-            role,
-            "--password-stdin",
-            "--register",
-            "marac.db",
-        ];
-        if let Some(a) = agency {
-            args.extend(["--agency", a]);
-        }
-        let (code, _, err) = run_in(dir, &args, Some(&format!("{PASSWORD}\n")));
-        assert_eq!(code, 0, "{err}");
-    }
+    register_with_users(
+        dir,
+        "marac.db",
+        &[
+            ("chair", "chair", None),
+            ("housing-desk", "agency", Some("housing")),
+        ],
+        PASSWORD,
+    );
     let server = serve(
         dir,
         &[

@@ -135,3 +135,33 @@ pub fn synth_week(dir: &Path, seed: &str) {
     );
     assert_eq!(code, 0, "{err}");
 }
+
+/// Makes a register in `dir` and its console users `(name, role, agency)`
+/// through the command line, each with `password` on standard input.
+pub fn register_with_users(
+    dir: &Path,
+    register: &str,
+    users: &[(&str, &str, Option<&str>)],
+    password: &str,
+) {
+    let (code, _, err) = run_in(dir, &["register", "init", "--register", register]);
+    assert_eq!(code, 0, "{err}");
+    for (name, role, agency) in users {
+        let mut args = vec![
+            "register",
+            "user",
+            "add",
+            name,
+            "--role",
+            role,
+            "--password-stdin",
+            "--register",
+            register,
+        ];
+        if let Some(a) = agency {
+            args.extend(["--agency", a]);
+        }
+        let (code, _, err) = run_in_with(dir, &args, Some(&format!("{password}\n")));
+        assert_eq!(code, 0, "{err}");
+    }
+}
