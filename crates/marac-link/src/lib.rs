@@ -380,6 +380,20 @@ pub fn link_keeping<'a>(
     link_full(incidents, rules, &[], band)
 }
 
+/// Each mention by its record: (incident id, role) → mention index.
+pub fn mention_index<'i>(
+    incidents: &'i [Incident],
+    list: &[Mention],
+) -> hash::FxMap<(&'i str, Role), u32> {
+    list.iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let id = incidents[m.incident as usize].id.as_str();
+            ((id, m.role.unwrap_or(Role::Victim)), i as u32)
+        })
+        .collect()
+}
+
 /// `INC-1/victim`: a mention as messages name it (no personal value).
 fn side_of(incidents: &[Incident], m: &Mention) -> String {
     format!(
@@ -406,15 +420,7 @@ fn resolve_labels(
     if usable.pairs.is_empty() {
         return (pairs, stats);
     }
-    let index: hash::FxMap<(&str, Role), u32> = mentions
-        .list
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let id = incidents[m.incident as usize].id.as_str();
-            ((id, m.role.unwrap_or(Role::Victim)), i as u32)
-        })
-        .collect();
+    let index = mention_index(incidents, &mentions.list);
     for (a, b, kind) in &usable.pairs {
         let (Some(&i), Some(&j)) = (
             index.get(&(a.0.as_str(), a.1)),

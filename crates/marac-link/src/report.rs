@@ -464,16 +464,7 @@ pub fn threshold_curve_from_labels(
     rules: &Rules,
     labels: &[crate::labels::Label],
 ) -> Option<Evaluation> {
-    let index: crate::hash::FxMap<(&str, marac_model::Role), u32> = linkage
-        .mentions
-        .list
-        .iter()
-        .enumerate()
-        .map(|(n, m)| {
-            let id = linkage.incidents[m.incident as usize].id.as_str();
-            ((id, m.role.unwrap_or(marac_model::Role::Victim)), n as u32)
-        })
-        .collect();
+    let index = crate::mention_index(linkage.incidents, &linkage.mentions.list);
     threshold_curve_by(linkage, rules, "labels", |person_of| {
         let e = crate::eval::estimate_labels(labels, |id, role| {
             index.get(&(id, role)).map(|&m| person_of[m as usize])

@@ -154,16 +154,26 @@ pub struct ActionCount {
     pub overdue: u64,
 }
 
-/// The conditions of an [`ActionFilter`] (parameters ?1 to ?5).
-const ACTION_WHERE: &str = "WHERE (?1 IS NULL OR (lower(c.bcu) = lower(?1) OR EXISTS (SELECT 1 FROM meetings mb \
-     WHERE mb.bcu = c.bcu AND lower(mb.bcu_code) = lower(?1)))) AND (?2 IS NULL OR a.case_ref = ?2) \
-     AND (?3 = 0 OR a.status = 'open') AND (?4 IS NULL OR (a.status = 'open' AND a.due < ?4)) \
-     AND (?5 IS NULL OR lower(trim(a.owner)) = lower(trim(?5)))";
+/// SQL matching a case's BCU by name or by a meeting's BCU code (`?1`):
+/// one text for every query that filters by BCU.
+macro_rules! bcu_match {
+    () => {
+        "(lower(c.bcu) = lower(?1) OR EXISTS (SELECT 1 FROM meetings mb \
+         WHERE mb.bcu = c.bcu AND lower(mb.bcu_code) = lower(?1)))"
+    };
+}
 
-/// SQL matching a case's BCU by name or by a meeting's BCU code.
-pub(crate) const BCU_MATCH: &str =
-    "(lower(c.bcu) = lower(?1) OR EXISTS (SELECT 1 FROM meetings mb \
-     WHERE mb.bcu = c.bcu AND lower(mb.bcu_code) = lower(?1)))";
+/// [`bcu_match!`] as a constant.
+pub(crate) const BCU_MATCH: &str = bcu_match!();
+
+/// The conditions of an [`ActionFilter`] (parameters ?1 to ?5).
+const ACTION_WHERE: &str = concat!(
+    "WHERE (?1 IS NULL OR ",
+    bcu_match!(),
+    ") AND (?2 IS NULL OR a.case_ref = ?2) \
+     AND (?3 = 0 OR a.status = 'open') AND (?4 IS NULL OR (a.status = 'open' AND a.due < ?4)) \
+     AND (?5 IS NULL OR lower(trim(a.owner)) = lower(trim(?5)))"
+);
 
 impl Register {
     /// Open actions of the cases of a BCU (name or code), oldest due first.

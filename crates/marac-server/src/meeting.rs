@@ -114,9 +114,6 @@ impl DraftState {
             entry.insert("actions".into(), serde_json::Value::Array(actions));
             c.decisions = vec![serde_json::Value::Object(entry)];
         }
-        if let Some(chair) = &out.meeting.chair {
-            out.meeting.chair = Some(chair.clone());
-        }
         out
     }
 }
